@@ -1,0 +1,10 @@
+"""Slack listeners, one module per kind; `register(app)` wires them all."""
+
+from slack_bolt import App
+
+
+def register(app: App) -> None:
+    from handlers import actions, commands, events, views
+
+    for module in (commands, events, actions, views):
+        module.register(app)

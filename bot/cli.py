@@ -1,0 +1,97 @@
+"""The `coach` command line.
+
+coach serve [--host H] [--port P] [--workers N] [--no-scheduler]   HTTP mode
+coach socket                                                     Socket Mode
+coach run         Socket Mode when Slack tokens are set, else the console stand-in
+coach console [--script FILE]                                    try it without Slack
+coach db upgrade                                                 apply migrations
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from bot.config import ConfigError, Settings, load_settings
+
+log = logging.getLogger("coach")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="coach", description="Automation Coach, a Slack bot.")
+    sub = p.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
+    serve = sub.add_parser("serve", help="HTTP mode behind gunicorn (POST /slack/events)")
+    serve.add_argument("--host", default=os.environ.get("HOST", "0.0.0.0"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--no-scheduler", action="store_true", help="serve Slack, run no jobs")
+    sub.add_parser("socket", help="Socket Mode (needs SLACK_APP_TOKEN)")
+    sub.add_parser("run", help="Socket Mode with Slack tokens, else the console stand-in")
+    console = sub.add_parser("console", help="the bot against a local stand-in for Slack")
+    console.add_argument("--script", help="run the commands in FILE ('-' for standard input)")
+    db = sub.add_parser("db", help="database maintenance")
+    dbsub = db.add_subparsers(dest="db_cmd", required=True, metavar="ACTION")
+    dbsub.add_parser("upgrade", help="apply migrations up to the latest")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+        return _dispatch(args, settings)
+    except ConfigError as err:
+        print(f"coach: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.db import Database
+
+    if args.cmd == "db":
+        Database(settings.database_url).upgrade()
+        print("Database is up to date.")
+        return 0
+    if args.cmd == "serve":
+        from bot.runtime import serve
+
+        return serve(
+            settings,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            threads=args.threads,
+            scheduler=settings.scheduler_enabled and not args.no_scheduler,
+        )
+    if args.cmd == "socket":
+        from bot.runtime import socket_mode
+
+        return socket_mode(settings)
+    if args.cmd == "run":
+        if settings.slack_bot_token and settings.slack_app_token:
+            from bot.runtime import socket_mode
+
+            return socket_mode(settings)
+        return _console(settings, None)
+    if args.cmd == "console":
+        return _console(settings, args.script)
+    raise AssertionError(args.cmd)
+
+
+def _console(settings: Settings, script: str | None) -> int:
+    from bot.console import run_console
+
+    return run_console(settings, script=script)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""Settings: the one place that reads the environment and `.env`.
+
+`load_settings()` returns a frozen `Settings`; a missing or malformed value raises
+`ConfigError`, whose message names the setting (the CLI prints it and exits with 2).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite:///coach.db"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot needs to know about its environment."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_state_secret: str | None = None
+    scheduler_enabled: bool = True
+    claim_timeout_seconds: int = 300
+    log_level: str = "INFO"
+
+    @property
+    def oauth_enabled(self) -> bool:
+        """Many workspaces installed through OAuth instead of one bot token."""
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
+    def has_slack_tokens(self) -> bool:
+        return bool(self.slack_bot_token or self.oauth_enabled)
+
+    def require(self, *names: str) -> None:
+        """Raise ConfigError naming the first of `names` (attribute names) that is unset."""
+        for name in names:
+            if not getattr(self, name):
+                raise ConfigError(f"{name.upper()} is not set: add it to the environment or .env")
+
+
+_TOKEN_SHAPES = {
+    "SLACK_BOT_TOKEN": re.compile(r"^xoxb-[\w-]+$"),
+    "SLACK_APP_TOKEN": re.compile(r"^xapp-[\w-]+$"),
+}
+_BOOL = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+}
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return _BOOL[raw.strip().lower()]
+    except KeyError:
+        raise ConfigError(f"{name}={raw!r} is not a yes/no value: use on or off") from None
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+    if value < minimum:
+        raise ConfigError(f"{name}={raw!r} must be at least {minimum}")
+    return value
+
+
+def _database_url(raw: str | None) -> str:
+    url = (raw or "").strip() or DEFAULT_DATABASE_URL
+    if url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    if not re.match(r"^(sqlite(\+\w+)?|postgresql(\+\w+)?)://", url):
+        raise ConfigError(
+            f"DATABASE_URL={url!r} is not a SQLite or PostgreSQL URL: use "
+            "sqlite:///coach.db or postgresql+psycopg://user@host/dbname"
+        )
+    return url
+
+
+def _api_url(raw: str | None) -> str:
+    url = (raw or "").strip() or DEFAULT_SLACK_API_URL
+    if not re.match(r"^https?://[^/\s]+", url):
+        raise ConfigError(f"SLACK_API_URL={url!r} is not an http(s) URL")
+    return url if url.endswith("/") else url + "/"
+
+
+def settings_from(env: Mapping[str, str]) -> Settings:
+    """Build Settings from a mapping (the environment); raise ConfigError when malformed."""
+
+    def opt(name: str) -> str | None:
+        value = env.get(name, "").strip()
+        return value or None
+
+    for name, shape in _TOKEN_SHAPES.items():
+        value = opt(name)
+        if value and not shape.match(value):
+            prefix = shape.pattern[1:6]
+            raise ConfigError(f"{name} does not look like a Slack token (it should start {prefix})")
+    level = (opt("COACH_LOG_LEVEL") or "INFO").upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ConfigError(f"COACH_LOG_LEVEL={level!r} is not one of DEBUG, INFO, WARNING, ERROR")
+    return Settings(
+        database_url=_database_url(env.get("DATABASE_URL")),
+        slack_bot_token=opt("SLACK_BOT_TOKEN"),
+        slack_signing_secret=opt("SLACK_SIGNING_SECRET"),
+        slack_app_token=opt("SLACK_APP_TOKEN"),
+        slack_api_url=_api_url(env.get("SLACK_API_URL")),
+        slack_client_id=opt("SLACK_CLIENT_ID"),
+        slack_client_secret=opt("SLACK_CLIENT_SECRET"),
+        slack_state_secret=opt("SLACK_STATE_SECRET"),
+        scheduler_enabled=_bool(env, "COACH_SCHEDULER", True),
+        claim_timeout_seconds=_int(env, "COACH_CLAIM_TIMEOUT", 300),
+        log_level=level,
+    )
+
+
+def load_settings(env_file: str | Path | None = ".env") -> Settings:
+    """Read `.env` (if present; real environment variables win) and the environment."""
+    if env_file and Path(env_file).is_file():
+        from dotenv import dotenv_values
+
+        merged = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
+        merged.update(os.environ)
+        return settings_from(merged)
+    return settings_from(os.environ)

@@ -1,0 +1,77 @@
+"""What manual work costs: per week, per year, in money, and how long automating it may take.
+
+Cost is measured over a trailing window of 28 days (4 weeks). Break-even follows the
+xkcd 1205 rule: hours per week × 52 × 5 is how long one may spend automating a task and
+still come out ahead within five years::
+
+    >>> break_even_hours(hours_per_week(180))  # 180 minutes in 28 days = 45 min a week
+    195.0
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+WINDOW_DAYS = 28
+WEEKS_IN_WINDOW = 4
+WEEKS_PER_YEAR = 52
+BREAK_EVEN_YEARS = 5
+
+_CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+
+
+def minutes_per_week(minutes_in_window: float) -> float:
+    """Average minutes per week over the trailing window (minutes in 28 days ÷ 4)."""
+    return minutes_in_window / WEEKS_IN_WINDOW
+
+
+def hours_per_week(minutes_in_window: float) -> float:
+    """Average hours per week over the trailing window."""
+    return minutes_per_week(minutes_in_window) / 60
+
+
+def hours_per_year(hours_per_week: float) -> float:
+    """Hours a year at this weekly rate (× 52)."""
+    return hours_per_week * WEEKS_PER_YEAR
+
+
+def break_even_hours(hours_per_week: float) -> float:
+    """Hours one may spend automating and still break even within 5 years (× 52 × 5)."""
+    return hours_per_week * WEEKS_PER_YEAR * BREAK_EVEN_YEARS
+
+
+def money(hours: float, hourly_rate: float | None) -> float | None:
+    """What these hours cost at the workspace's hourly rate; None when no rate is set."""
+    if hourly_rate is None:
+        return None
+    return hours * hourly_rate
+
+
+def _whole(amount: float) -> int:
+    return int(Decimal(repr(amount)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def format_money(amount: float, currency: str) -> str:
+    """A whole amount with thousands separators: "$1,234", "€1,234", "£1,234", "1,234 CHF"."""
+    if not math.isfinite(amount):
+        return "—"
+    code = currency.strip().upper()
+    whole = _whole(amount)
+    sign, digits = ("-" if whole < 0 else ""), f"{abs(whole):,}"
+    symbol = _CURRENCY_SYMBOLS.get(code)
+    if symbol is not None:
+        return f"{sign}{symbol}{digits}"
+    return f"{sign}{digits} {code}".rstrip()
+
+
+def trend(previous: float, current: float) -> str:
+    """Week-on-week change for people: "▲ 20%", "▼ 5%", "— flat", or "new"."""
+    if not (math.isfinite(previous) and math.isfinite(current)):
+        return "—"
+    if previous <= 0:
+        return "new" if current > 0 else "— flat"
+    percent = _whole((current - previous) / previous * 100)
+    if percent == 0:
+        return "— flat"
+    return f"▲ {percent:,}%" if percent > 0 else f"▼ {-percent:,}%"

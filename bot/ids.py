@@ -1,0 +1,38 @@
+"""Action and callback ids shared by the message builders and the listeners."""
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    TAKE_OWNERSHIP = "process_take_ownership"
+    MARK_AUTOMATED = "process_mark_automated"
+    SPLIT_REPORT = "report_split"
+    UNDO_REPORT = "report_undo"
+    AUTOMATING = "nudge_automating"
+    NOT_WORTH = "nudge_not_worth"
+    SNOOZE = "nudge_snooze"
+    NOT_MINE = "nudge_not_mine"
+    DONE_YET = "followup_done"
+    STILL_WORKING = "followup_still_working"
+    HOME_REFRESH = "home_refresh"
+
+
+class Callback(StrEnum):
+    REPORT = "report_modal"
+    RETIRE = "retire_modal"
+    NOT_WORTH = "not_worth_modal"
+    REASSIGN = "reassign_modal"
+    CONFIG = "config_modal"
+
+
+# Input block ids inside the modals (block_id == action_id for simplicity).
+class Field(StrEnum):
+    WHAT = "what"
+    HOW_LONG = "how_long"
+    HOW_OFTEN = "how_often"
+    NOTES = "notes"
+    LINK = "link"
+    HOW = "how"
+    REASON = "reason"
+    REASON_NOTE = "reason_note"
+    NEW_OWNER = "new_owner"

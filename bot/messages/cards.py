@@ -1,0 +1,52 @@
+"""Plain data handed to the message builders: no ORM objects reach Block Kit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class ProcessCard:
+    """What a message shows about one process, its load over the trailing 28 days."""
+
+    process_id: int
+    ref: str
+    title: str
+    status: str
+    owner_id: str | None
+    reporter_id: str
+    channel_id: str | None
+    count: int
+    minutes: int
+    hourly_rate: float | None = None
+    currency: str = "USD"
+    snoozed_until: datetime | None = None
+    review_at: datetime | None = None
+    accepted_reason: str | None = None
+    automation_link: str | None = None
+    retired_by: str | None = None
+    eliminated_minutes_per_week: float | None = None
+    merged_into_ref: str | None = None
+
+    @property
+    def minutes_per_week(self) -> float:
+        return self.minutes / 4
+
+    @property
+    def hours_per_week(self) -> float:
+        return self.minutes / 4 / 60
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """The outcome of recording one report."""
+
+    card: ProcessCard
+    occurrence_id: int
+    reporter_id: str
+    minutes: int
+    created: bool
+    duplicate: bool
+    default_used: bool
+    regression: bool

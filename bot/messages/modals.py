@@ -1,0 +1,117 @@
+"""Modal views (pure): report, retire, not worth it, reassign."""
+
+from __future__ import annotations
+
+import json
+
+from bot.ids import Callback, Field
+from bot.messages.blocks import (
+    Block,
+    context,
+    escape,
+    modal,
+    section,
+    select_input,
+    text_input,
+    user_input,
+)
+from bot.messages.cards import ProcessCard
+
+HOW_OFTEN = [
+    ("Every day", "daily"),
+    ("A few times a week", "weekly"),
+    ("Every week or two", "fortnightly"),
+    ("Every month", "monthly"),
+    ("Just this once", "once"),
+]
+NOT_WORTH_REASONS = [
+    ("No time", "no time"),
+    ("No access", "no access"),
+    ("Too risky", "too risky"),
+    ("Below break-even", "below break-even"),
+    ("Another team's", "another team's"),
+    ("Other", "other"),
+]
+
+
+def metadata(**values: object) -> str:
+    return json.dumps(values, separators=(",", ":"))
+
+
+def report_modal(*, channel_id: str | None) -> Block:
+    return modal(
+        Callback.REPORT,
+        "Report manual work",
+        [
+            text_input(
+                Field.WHAT,
+                "What did you do by hand?",
+                placeholder="Reconcile Stripe payouts",
+                max_length=150,
+            ),
+            text_input(
+                Field.HOW_LONG,
+                "How long did it take?",
+                placeholder="45m, 1h30m, 1.5h",
+                hint="Leave empty for the default of 15 minutes.",
+                optional=True,
+            ),
+            select_input(Field.HOW_OFTEN, "How often do you do it?", HOW_OFTEN, optional=True),
+            text_input(Field.NOTES, "Notes", multiline=True, optional=True, max_length=1000),
+        ],
+        submit="Report",
+        private_metadata=metadata(channel=channel_id),
+    )
+
+
+def retire_modal(card: ProcessCard, *, response_url: str | None = None) -> Block:
+    return modal(
+        Callback.RETIRE,
+        "It's automated",
+        [
+            section(f"*{card.ref} · {escape(card.title)}*: how was it automated?"),
+            text_input(
+                Field.LINK,
+                "Link to the automation",
+                placeholder="https://github.com/acme/ops/pull/42",
+                hint="The script, pull request or runbook that does it now.",
+            ),
+            text_input(
+                Field.HOW,
+                "In one line, how",
+                optional=True,
+                max_length=300,
+                placeholder="A nightly job reconciles the payouts and posts the diff",
+            ),
+        ],
+        submit="Retire it",
+        private_metadata=metadata(process=card.process_id, response_url=response_url),
+    )
+
+
+def not_worth_modal(card: ProcessCard, *, message: dict[str, str] | None = None) -> Block:
+    return modal(
+        Callback.NOT_WORTH,
+        "Not worth automating",
+        [
+            section(f"*{card.ref} · {escape(card.title)}*: why not automate it?"),
+            select_input(Field.REASON, "Reason", NOT_WORTH_REASONS),
+            text_input(Field.REASON_NOTE, "Anything to add?", optional=True, max_length=300),
+            context("It comes back for review in 90 days."),
+        ],
+        submit="Save",
+        private_metadata=metadata(process=card.process_id, message=message),
+    )
+
+
+def reassign_modal(card: ProcessCard, *, message: dict[str, str] | None = None) -> Block:
+    return modal(
+        Callback.REASSIGN,
+        "Who owns this?",
+        [
+            section(f"*{card.ref} · {escape(card.title)}*: who should own it?"),
+            user_input(Field.NEW_OWNER, "New owner"),
+        ],
+        submit="Reassign",
+        private_metadata=metadata(process=card.process_id, message=message),
+    )

@@ -1,0 +1,98 @@
+"""HTTP mode: one WSGI application (Slack endpoints and a health check), served by
+gunicorn in production and by a small threaded server in tests and the console."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+MAX_BODY = 1_000_000  # Slack's own payloads are far smaller
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def wsgi_app(app: App, db: Database) -> WSGIApp:
+    """Routes: POST /slack/events, GET /healthz, and Bolt's OAuth paths when enabled."""
+    slack = SlackRequestHandler(app, path="/slack/events")
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == "/healthz":
+            ok = db.ping()
+            start_response(
+                "200 OK" if ok else "503 Service Unavailable", [("Content-Type", "text/plain")]
+            )
+            return [b"ok\n" if ok else b"database unreachable\n"]
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY:
+            start_response("413 Payload Too Large", [("Content-Type", "text/plain")])
+            return [b"request too large\n"]
+        return slack(environ, start_response)
+
+    return application
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        log.debug(format, *args)
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+
+def serve_in_thread(application: WSGIApp, host: str = "127.0.0.1", port: int = 0) -> Any:
+    """Start a threaded WSGI server in the background; returns it (`.server_port`,
+    `.shutdown()`). For tests and the console, not production."""
+    server = make_server(
+        host, port, application, server_class=_ThreadingServer, handler_class=_Quiet
+    )
+    threading.Thread(target=server.serve_forever, name="coach-http", daemon=True).start()
+    return server
+
+
+def run_gunicorn(
+    factory: Callable[[], WSGIApp],
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    on_starting: Callable[[], None] | None = None,
+    post_fork: Callable[[], None] | None = None,
+) -> None:
+    """Serve with gunicorn (gthread workers); each worker builds its own app."""
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("timeout", 60)
+            self.cfg.set("graceful_timeout", 20)
+            self.cfg.set("accesslog", None)
+            if on_starting:
+                self.cfg.set("on_starting", lambda _arbiter: on_starting())
+            if post_fork:
+                self.cfg.set("post_fork", lambda _arbiter, _worker: post_fork())
+
+        def load(self) -> WSGIApp:
+            return factory()
+
+    Server().run()

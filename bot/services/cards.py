@@ -1,0 +1,69 @@
+"""Turn stored processes into the plain cards the message builders take."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.domain.costs import WINDOW_DAYS
+from bot.messages.cards import ProcessCard
+from storage import queries
+from storage.models import Process, Workspace
+
+
+def window_start(now: datetime) -> datetime:
+    return now - timedelta(days=WINDOW_DAYS)
+
+
+def card(
+    process: Process,
+    *,
+    count: int,
+    minutes: int,
+    workspace: Workspace | None,
+    merged_into_ref: str | None = None,
+) -> ProcessCard:
+    return ProcessCard(
+        process_id=process.id,
+        ref=process.ref,
+        title=process.title,
+        status=process.status,
+        owner_id=process.owner_id,
+        reporter_id=process.reporter_id,
+        channel_id=process.channel_id,
+        count=count,
+        minutes=minutes,
+        hourly_rate=workspace.hourly_rate if workspace else None,
+        currency=workspace.currency if workspace else "USD",
+        snoozed_until=process.snoozed_until,
+        review_at=process.review_at,
+        accepted_reason=process.accepted_reason,
+        automation_link=process.automation_link,
+        retired_by=process.retired_by,
+        eliminated_minutes_per_week=process.eliminated_minutes_per_week,
+        merged_into_ref=merged_into_ref,
+    )
+
+
+def cards_for(
+    session: Session, processes: Iterable[Process], *, now: datetime
+) -> list[ProcessCard]:
+    procs = list(processes)
+    if not procs:
+        return []
+    load = queries.load_of(session, process_ids=[p.id for p in procs], since=window_start(now))
+    ws = session.get(Workspace, procs[0].team_id)
+    return [card(p, count=load[p.id][0], minutes=load[p.id][1], workspace=ws) for p in procs]
+
+
+def card_for(session: Session, process: Process, *, now: datetime) -> ProcessCard:
+    merged = None
+    if process.merged_into_id is not None:
+        target = session.get(Process, process.merged_into_id)
+        merged = target.ref if target else None
+    load = queries.load_of(session, process_ids=[process.id], since=window_start(now))
+    ws = session.get(Workspace, process.team_id)
+    count, minutes = load[process.id]
+    return card(process, count=count, minutes=minutes, workspace=ws, merged_into_ref=merged)

@@ -1,0 +1,152 @@
+"""Recording reports of manual work: parse, match to a process, store one occurrence.
+
+Idempotent by `slack_key` (a trigger id, an event id): recording the same key twice
+returns the first result marked `duplicate` and stores nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.domain.durations import DEFAULT_MINUTES, MAX_MINUTES, DurationError, parse_report
+from bot.domain.matching import best_match, normalize_title
+from bot.errors import UserError
+from bot.messages.cards import ReportResult
+from bot.services.cards import card_for
+from storage import queries
+from storage.models import Occurrence, Process
+
+MAX_TITLE = 150
+
+
+def _title_problem(title: str) -> str | None:
+    if not title.strip():
+        return (
+            "Tell me what you did, like `/manual-task Reconcile Stripe payouts 45m`, "
+            "or run `/manual-task` alone for a form."
+        )
+    if len(title) > MAX_TITLE:
+        return (
+            f"That's {len(title):,} characters: give the task a short name "
+            f"(under {MAX_TITLE} characters), like `Reconcile Stripe payouts 45m`."
+        )
+    if not normalize_title(title):
+        return "I need a few words about the task, like `Reconcile Stripe payouts 45m`."
+    return None
+
+
+def record_report(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    channel_id: str | None,
+    text: str,
+    source: str,
+    slack_key: str,
+    now: datetime,
+    minutes: int | None = None,
+    process: Process | None = None,
+    force_new: bool = False,
+    note: str | None = None,
+) -> ReportResult:
+    """Record one report of manual work and return what the reporter should see.
+
+    `minutes` given (a form's field) means `text` is only the title; `note` is kept with
+    the report but never parsed."""
+    existing = queries.occurrence_by_key(session, team_id=team_id, slack_key=slack_key)
+    if existing is not None:
+        return _result(session, existing, now=now, created=False, duplicate=True, default=False)
+
+    if minutes is None:
+        try:
+            parsed = parse_report(text)
+        except DurationError as err:
+            raise UserError(str(err)) from None
+        title, minutes = parsed.title, parsed.minutes
+    else:
+        title = " ".join(text.split())
+    if minutes is not None and not 0 < minutes <= MAX_MINUTES:
+        raise UserError(f"{minutes} minutes isn't something I can count: use 1 to {MAX_MINUTES}.")
+    default = minutes is None
+    counted = DEFAULT_MINUTES if minutes is None else minutes
+
+    created = False
+    if process is None:
+        problem = _title_problem(title)
+        if problem:
+            raise UserError(problem)
+        normalized = normalize_title(title)
+        match_id = None
+        if not force_new:
+            match_id = best_match(normalized, queries.matchable_titles(session, team_id=team_id))
+        if match_id is not None:
+            process = session.get(Process, match_id)
+        if process is None:
+            process = queries.create_process(
+                session,
+                team_id=team_id,
+                title=title[0].upper() + title[1:],
+                normalized_title=normalized,
+                reporter_id=user_id,
+                channel_id=channel_id,
+                now=now,
+            )
+            created = True
+    regression = process.status == "retired"
+    try:
+        with session.begin_nested():
+            occ = queries.add_occurrence(
+                session,
+                process=process,
+                user_id=user_id,
+                minutes=counted,
+                default_duration=default,
+                occurred_at=now,
+                source=source,
+                slack_key=slack_key,
+                text=(text if not note else f"{text}\n{note}")[:2000],
+                channel_id=channel_id,
+                regression=regression,
+            )
+    except IntegrityError:  # the same key landed meanwhile (a concurrent retry)
+        existing = queries.occurrence_by_key(session, team_id=team_id, slack_key=slack_key)
+        if existing is None:
+            raise
+        return _result(session, existing, now=now, created=False, duplicate=True, default=False)
+    return _result(session, occ, now=now, created=created, duplicate=False, default=default)
+
+
+def describe(
+    session: Session, occ: Occurrence, *, now: datetime, created: bool = False
+) -> ReportResult:
+    """The reply to show for an already stored report."""
+    return _result(
+        session, occ, now=now, created=created, duplicate=False, default=occ.default_duration
+    )
+
+
+def _result(
+    session: Session,
+    occ: Occurrence,
+    *,
+    now: datetime,
+    created: bool,
+    duplicate: bool,
+    default: bool,
+) -> ReportResult:
+    process = session.get(Process, occ.process_id)
+    assert process is not None
+    return ReportResult(
+        card=card_for(session, process, now=now),
+        occurrence_id=occ.id,
+        reporter_id=occ.user_id,
+        minutes=occ.minutes,
+        created=created,
+        duplicate=duplicate,
+        default_used=default,
+        regression=occ.regression,
+    )

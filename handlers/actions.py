@@ -1,0 +1,139 @@
+"""Buttons on the report reply: take ownership, it's automated now, a different task, undo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.clock import Clock
+from bot.errors import UserError
+from bot.ids import Action
+from bot.messages import modals
+from bot.messages.reports import report_reply
+from bot.services import processes
+from bot.services.cards import card_for
+from bot.services.reports import describe
+from handlers.common import team_of
+from handlers.subcommands import Request
+from storage import queries
+from storage.db import Database
+from storage.models import Occurrence
+
+
+def _value_id(action: dict[str, Any]) -> int:
+    try:
+        return int(action.get("value") or "")
+    except ValueError:
+        raise UserError("That button is out of date: run the command again.") from None
+
+
+def take_ownership(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    clock: Clock,
+) -> None:
+    ack()
+    team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
+    with db.transaction() as session:
+        process = _process(session, team_id, _value_id(action))
+        req = Request(session, client, team_id, user_id, None, now)
+        admin = process.owner_id not in (None, user_id) and req.is_admin()
+        text = processes.take_ownership(
+            session, process=process, user_id=user_id, is_admin=admin, now=now
+        )
+    respond(text=text, replace_original=False, response_type="ephemeral")
+
+
+def mark_automated(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    clock: Clock,
+) -> None:
+    ack()
+    team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
+    with db.transaction() as session:
+        process = _process(session, team_id, _value_id(action))
+        if process.status == "retired":
+            raise UserError(f"{process.ref} · {process.title} is already retired.")
+        req = Request(session, client, team_id, user_id, None, now)
+        if not processes.may_manage(process, user_id=user_id, is_admin=req.is_admin()):
+            raise UserError(
+                f"Only {process.ref}'s owner, the person who first reported it or a workspace "
+                "admin can retire it. `own` it first if nobody does."
+            )
+        view = modals.retire_modal(
+            card_for(session, process, now=now), response_url=body.get("response_url")
+        )
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def split_report(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    context: BoltContext,
+    db: Database,
+    clock: Clock,
+) -> None:
+    ack()
+    team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
+    with db.transaction() as session:
+        occ = _occurrence(session, team_id, _value_id(action))
+        processes.split(session, occurrence=occ, user_id=user_id, now=now)
+        text, blocks = report_reply(describe(session, occ, now=now, created=True))
+    respond(text=text, blocks=blocks, replace_original=True)
+
+
+def undo_report(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    context: BoltContext,
+    db: Database,
+    clock: Clock,
+) -> None:
+    ack()
+    team_id, user_id = team_of(body, context), body["user"]["id"]
+    with db.transaction() as session:
+        occ = session.get(Occurrence, _value_id(action))
+        if occ is None or occ.team_id != team_id:
+            text = "That report was already removed."
+        else:
+            text = processes.undo(session, occurrence=occ, user_id=user_id)
+    respond(text=text, replace_original=True)
+
+
+def _process(session: Any, team_id: str, process_id: int) -> Any:
+    process = queries.process_by_id(session, team_id=team_id, process_id=process_id)
+    if process is None:
+        raise UserError(
+            "That process no longer exists. `/manual-task list` shows the current ones."
+        )
+    return process
+
+
+def _occurrence(session: Any, team_id: str, occurrence_id: int) -> Occurrence:
+    occ = session.get(Occurrence, occurrence_id)
+    if occ is None or occ.team_id != team_id:
+        raise UserError("That report no longer exists (it may have been undone).")
+    return occ
+
+
+def register(app: App) -> None:
+    app.action(Action.TAKE_OWNERSHIP.value)(take_ownership)
+    app.action(Action.MARK_AUTOMATED.value)(mark_automated)
+    app.action(Action.SPLIT_REPORT.value)(split_report)
+    app.action(Action.UNDO_REPORT.value)(undo_report)

@@ -1,0 +1,135 @@
+"""Work that follows a committed change: celebrations, regression notices, modals.
+
+Each returns a callable `after(client, db, team_id, now)` that the listener runs once
+its transaction has committed and Slack has had its acknowledgement.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from bot import announce
+from bot.domain import commands as c
+from bot.errors import UserError
+from bot.messages import modals
+from bot.messages.blocks import Block
+from bot.messages.cards import ProcessCard, ReportResult
+from bot.messages.celebrations import celebration, regression_notice
+from bot.services import processes
+from storage import queries
+from storage.db import Database
+
+After = Callable[[Any, Database, str, datetime], None]
+Answer = tuple[str, list[Block]]
+URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def check_link(link: str | None) -> str:
+    link = (link or "").strip()
+    if not URL.match(link) or len(link) > 1000:
+        raise UserError(
+            "Add a link to the automation (the script, PR or runbook), "
+            "like `https://github.com/acme/ops/pull/42`."
+        )
+    return link
+
+
+def after_report(result: ReportResult) -> After | None:
+    if not result.regression or result.duplicate:
+        return None
+    card = result.card
+    owner = card.owner_id or card.retired_by
+
+    def tell_owner(client: Any, db: Database, team_id: str, now: datetime) -> None:
+        if owner and owner != result.reporter_id:
+            text, blocks = regression_notice(
+                card, reporter_id=result.reporter_id, minutes=result.minutes
+            )
+            announce.dm(client, user_id=owner, text=text, blocks=blocks)
+
+    return tell_owner
+
+
+def celebrate(card: ProcessCard) -> After:
+    def post(client: Any, db: Database, team_id: str, now: datetime) -> None:
+        with db.transaction() as session:
+            total = queries.total_eliminated_minutes(session, team_id=team_id) / 60
+        text, blocks = celebration(card, total_eliminated_hours=total)
+        channel = card.channel_id
+        if channel is None and card.retired_by:
+            found = announce.dm(client, user_id=card.retired_by, text=text, blocks=blocks)
+            if found:
+                announce.remember(
+                    db.transaction,
+                    team_id=team_id,
+                    channel=found[0],
+                    ts=found[1],
+                    kind="celebration",
+                    process_ids=[card.process_id],
+                    now=now,
+                )
+            return
+        if channel:
+            announce.post(
+                client,
+                db.transaction,
+                team_id=team_id,
+                channel=channel,
+                text=text,
+                blocks=blocks,
+                kind="celebration",
+                process_ids=[card.process_id],
+                now=now,
+            )
+
+    return post
+
+
+def retire_command(cmd: c.Retire, req: Any, command: dict[str, Any]) -> tuple[Answer, After | None]:
+    process = req.process(cmd.ref)
+    if process.status == "retired":
+        return (f"{process.ref} · {process.title} is already retired.", []), None
+    if cmd.link is None:
+        if not processes.may_manage(process, user_id=req.user_id, is_admin=req.is_admin()):
+            processes.retire(
+                req.session,
+                process=process,
+                actor_id=req.user_id,
+                is_admin=False,
+                link=None,
+                note=None,
+                now=req.now,
+            )  # raises NotAllowed
+        from bot.services.cards import card_for
+
+        view = modals.retire_modal(card_for(req.session, process, now=req.now))
+
+        def open_form(client: Any, db: Database, team_id: str, now: datetime) -> None:
+            client.views_open(trigger_id=command["trigger_id"], view=view)
+
+        return ("", []), open_form
+    link = check_link(cmd.link)
+    admin = req.user_id not in (process.owner_id, process.reporter_id) and req.is_admin()
+    done = processes.retire(
+        req.session,
+        process=process,
+        actor_id=req.user_id,
+        is_admin=admin,
+        link=link,
+        note=None,
+        now=req.now,
+    )
+    hours = (done.card.eliminated_minutes_per_week or 0) / 60
+    answer = (
+        f"Retired {process.ref} · {process.title}: {hours:.1f} h a week eliminated. "
+        "I've told the channel."
+    )
+    return (answer, []), celebrate(done.card)
+
+
+COMMANDS: dict[type, Callable[[Any, Any, dict[str, Any]], tuple[Answer, After | None]]] = {
+    c.Retire: retire_command,
+}

@@ -1,0 +1,136 @@
+"""Modal submissions: the report form and the retirement form."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot import announce
+from bot.clock import Clock
+from bot.domain.durations import DurationError, parse_report
+from bot.errors import UserError
+from bot.ids import Callback, Field
+from bot.messages.reports import report_reply
+from bot.services import processes
+from bot.services.reports import record_report
+from handlers import followups
+from handlers.common import team_of
+from handlers.subcommands import Request
+from storage import queries
+from storage.db import Database
+
+
+def values(view: dict[str, Any]) -> dict[str, str | None]:
+    """{block_id: the entered or chosen value} of a submitted view."""
+    found: dict[str, str | None] = {}
+    for block_id, inputs in ((view.get("state") or {}).get("values") or {}).items():
+        for element in inputs.values():
+            value = element.get("value")
+            if value is None and element.get("selected_option"):
+                value = element["selected_option"].get("value")
+            if value is None:
+                value = element.get("selected_user")
+            found[block_id] = value
+    return found
+
+
+def meta(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def submit_report(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    clock: Clock,
+) -> None:
+    got, channel = values(view), meta(view).get("channel")
+    what = (got.get(Field.WHAT) or "").strip()
+    minutes = None
+    if got.get(Field.HOW_LONG):
+        try:
+            minutes = parse_report(f"x {got[Field.HOW_LONG]}").minutes
+        except DurationError as err:
+            return ack(response_action="errors", errors={Field.HOW_LONG: str(err)[:150]})
+        if minutes is None:
+            return ack(
+                response_action="errors",
+                errors={Field.HOW_LONG: "Write a duration like 45m, 1h30m or 1.5h."},
+            )
+    note = " · ".join(x for x in (got.get(Field.HOW_OFTEN), got.get(Field.NOTES)) if x)
+    team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
+    try:
+        with db.transaction() as session:
+            result = record_report(
+                session,
+                team_id=team_id,
+                user_id=user_id,
+                channel_id=channel,
+                text=what,
+                source="modal",
+                slack_key=f"view:{view['id']}",
+                now=now,
+                minutes=minutes,
+                note=note or None,
+            )
+    except UserError as err:
+        return ack(response_action="errors", errors={Field.WHAT: str(err)[:150]})
+    ack()
+    text, blocks = report_reply(result)
+    if channel:
+        client.chat_postEphemeral(channel=channel, user=user_id, text=text, blocks=blocks)
+    else:
+        announce.dm(client, user_id=user_id, text=text, blocks=blocks)
+
+
+def submit_retire(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    clock: Clock,
+) -> None:
+    got, info = values(view), meta(view)
+    try:
+        link = followups.check_link(got.get(Field.LINK))
+    except UserError as err:
+        return ack(response_action="errors", errors={Field.LINK: str(err)[:150]})
+    team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
+    with db.transaction() as session:
+        process = queries.process_by_id(session, team_id=team_id, process_id=int(info["process"]))
+        if process is None:
+            return ack(response_action="errors", errors={Field.LINK: "That process is gone."})
+        req = Request(session, client, team_id, user_id, None, now)
+        admin = user_id not in (process.owner_id, process.reporter_id) and req.is_admin()
+        try:
+            done = processes.retire(
+                session,
+                process=process,
+                actor_id=user_id,
+                is_admin=admin,
+                link=link,
+                note=got.get(Field.HOW),
+                now=now,
+            )
+        except UserError as err:
+            return ack(response_action="errors", errors={Field.LINK: str(err)[:150]})
+    ack()
+    if not done.already:
+        followups.celebrate(done.card)(client, db, team_id, now)
+
+
+def register(app: App) -> None:
+    app.view(Callback.REPORT.value)(submit_report)
+    app.view(Callback.RETIRE.value)(submit_retire)

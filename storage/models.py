@@ -1,0 +1,222 @@
+"""SQLAlchemy 2 typed models: workspaces, processes, occurrences and the coaching records.
+
+Times are stored as timezone-aware UTC (`UTCDateTime` makes SQLite hand them back aware).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A DateTime that is always timezone-aware UTC on the way in and out."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Workspace(Base):
+    """One Slack workspace (team) and its coaching settings."""
+
+    __tablename__ = "workspaces"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    hourly_rate: Mapped[float | None] = mapped_column(Float)
+    currency: Mapped[str] = mapped_column(String(8), default="USD")
+    nudge_threshold_minutes: Mapped[int] = mapped_column(Integer, default=15)
+    work_start: Mapped[str] = mapped_column(String(5), default="09:00")
+    work_end: Mapped[str] = mapped_column(String(5), default="17:00")
+    work_days: Mapped[str] = mapped_column(String(20), default="0,1,2,3,4")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    next_process_number: Mapped[int] = mapped_column(Integer, default=1)
+    uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Process(Base):
+    """One recurring piece of manual work, per workspace, with a typeable id like P7."""
+
+    __tablename__ = "processes"
+    __table_args__ = (
+        UniqueConstraint("team_id", "number", name="uq_process_number"),
+        Index("ix_process_team_status", "team_id", "status"),
+        Index("ix_process_team_owner", "team_id", "owner_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    normalized_title: Mapped[str] = mapped_column(String(200))
+    owner_id: Mapped[str | None] = mapped_column(String(32))
+    reporter_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="manual")
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_reason: Mapped[str | None] = mapped_column(String(200))
+    review_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    automation_link: Mapped[str | None] = mapped_column(String(1000))
+    automation_note: Mapped[str | None] = mapped_column(String(500))
+    retired_by: Mapped[str | None] = mapped_column(String(32))
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    eliminated_minutes_per_week: Mapped[float | None] = mapped_column(Float)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("processes.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    occurrences: Mapped[list[Occurrence]] = relationship(back_populates="process")
+
+    @property
+    def ref(self) -> str:
+        return f"P{self.number}"
+
+
+class Occurrence(Base):
+    """One time somebody did a process by hand; `slack_key` makes recording idempotent."""
+
+    __tablename__ = "occurrences"
+    __table_args__ = (
+        UniqueConstraint("team_id", "slack_key", name="uq_occurrence_slack_key"),
+        Index("ix_occurrence_process_time", "process_id", "occurred_at"),
+        Index("ix_occurrence_team_user", "team_id", "user_id", "id"),
+        Index("ix_occurrence_team_time", "team_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    process_id: Mapped[int] = mapped_column(ForeignKey("processes.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(32))
+    minutes: Mapped[int] = mapped_column(Integer)
+    default_duration: Mapped[bool] = mapped_column(Boolean, default=False)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(String(16))
+    slack_key: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str | None] = mapped_column(Text)
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    regression: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    process: Mapped[Process] = relationship(back_populates="occurrences")
+
+
+class Nudge(Base):
+    """One question the bot asked about one process, and the answer it got."""
+
+    __tablename__ = "nudges"
+    __table_args__ = (Index("ix_nudge_process_time", "process_id", "asked_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    process_id: Mapped[int] = mapped_column(ForeignKey("processes.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # nudge | followup | who_owns
+    asked_user_id: Mapped[str | None] = mapped_column(String(32))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    answer: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    answered_by: Mapped[str | None] = mapped_column(String(32))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class BotMessage(Base):
+    """A message the bot posted about processes, so reactions on it can be understood."""
+
+    __tablename__ = "bot_messages"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    ts: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    process_ids: Mapped[list[int]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SlackEvent(Base):
+    """Event ids already handled: de-duplication of Slack retries across replicas."""
+
+    __tablename__ = "slack_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_id: Mapped[str | None] = mapped_column(String(32))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Delivery(Base):
+    """One unit of scheduled work, claimed in the database so exactly one replica sends it."""
+
+    __tablename__ = "deliveries"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))  # claimed | sent | skipped
+    claimed_by: Mapped[str] = mapped_column(String(100))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class DigestSubscription(Base):
+    """A channel's digest: its cadence, weekday, local time and time zone."""
+
+    __tablename__ = "digest_subscriptions"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    cadence: Mapped[str] = mapped_column(String(8))  # daily | weekly
+    weekday: Mapped[int | None] = mapped_column(Integer)
+    local_time: Mapped[str] = mapped_column(String(5))
+    timezone: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_sent_period: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SlackUser(Base):
+    """What we last learned of a Slack user: time zone and admin rights."""
+
+    __tablename__ = "slack_users"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    tz: Mapped[str | None] = mapped_column(String(64))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)

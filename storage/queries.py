@@ -1,0 +1,312 @@
+"""Query functions. Keyword-only arguments; they flush but never commit: the caller owns
+the transaction (one per Slack request or per job)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    BotMessage,
+    Occurrence,
+    Process,
+    SlackEvent,
+    SlackUser,
+    Workspace,
+)
+
+ACTIVE_STATUSES = ("manual", "automating", "accepted")
+
+
+@dataclass(frozen=True)
+class ProcessLoad:
+    """A process with its load over a window: how many times and how many minutes."""
+
+    process: Process
+    count: int
+    minutes: int
+
+
+def get_or_create_workspace(session: Session, *, team_id: str, now: datetime) -> Workspace:
+    ws = session.get(Workspace, team_id)
+    if ws is None:
+        ws = Workspace(team_id=team_id, created_at=now)
+        session.add(ws)
+        session.flush()
+    return ws
+
+
+def lock_workspace(session: Session, *, team_id: str, now: datetime) -> Workspace:
+    """The workspace row, locked for update (serialises process numbering on PostgreSQL)."""
+    get_or_create_workspace(session, team_id=team_id, now=now)
+    return session.execute(
+        select(Workspace).where(Workspace.team_id == team_id).with_for_update()
+    ).scalar_one()
+
+
+def claim_event(session: Session, *, event_id: str, team_id: str | None, now: datetime) -> bool:
+    """Record an event id; False when it was seen before (a Slack retry)."""
+    if session.get(SlackEvent, event_id) is not None:
+        return False
+    session.add(SlackEvent(event_id=event_id, team_id=team_id, received_at=now))
+    session.flush()
+    return True
+
+
+def process_by_ref(session: Session, *, team_id: str, number: int) -> Process | None:
+    return session.scalars(
+        select(Process).where(Process.team_id == team_id, Process.number == number)
+    ).one_or_none()
+
+
+def process_by_id(session: Session, *, team_id: str, process_id: int) -> Process | None:
+    proc = session.get(Process, process_id)
+    return proc if proc is not None and proc.team_id == team_id else None
+
+
+def matchable_titles(session: Session, *, team_id: str) -> list[tuple[int, str]]:
+    """(id, normalized title) of every process a report may attach to."""
+    rows = session.execute(
+        select(Process.id, Process.normalized_title).where(
+            Process.team_id == team_id, Process.merged_into_id.is_(None)
+        )
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+def create_process(
+    session: Session,
+    *,
+    team_id: str,
+    title: str,
+    normalized_title: str,
+    reporter_id: str,
+    channel_id: str | None,
+    now: datetime,
+) -> Process:
+    ws = lock_workspace(session, team_id=team_id, now=now)
+    number = ws.next_process_number
+    ws.next_process_number = number + 1
+    proc = Process(
+        team_id=team_id,
+        number=number,
+        title=title,
+        normalized_title=normalized_title,
+        reporter_id=reporter_id,
+        channel_id=channel_id,
+        status="manual",
+        status_changed_at=now,
+        created_at=now,
+    )
+    session.add(proc)
+    session.flush()
+    return proc
+
+
+def occurrence_by_key(session: Session, *, team_id: str, slack_key: str) -> Occurrence | None:
+    return session.scalars(
+        select(Occurrence).where(Occurrence.team_id == team_id, Occurrence.slack_key == slack_key)
+    ).one_or_none()
+
+
+def add_occurrence(
+    session: Session,
+    *,
+    process: Process,
+    user_id: str,
+    minutes: int,
+    default_duration: bool,
+    occurred_at: datetime,
+    source: str,
+    slack_key: str,
+    text: str | None,
+    channel_id: str | None,
+    regression: bool = False,
+) -> Occurrence:
+    occ = Occurrence(
+        team_id=process.team_id,
+        process_id=process.id,
+        user_id=user_id,
+        minutes=minutes,
+        default_duration=default_duration,
+        occurred_at=occurred_at,
+        source=source,
+        slack_key=slack_key,
+        text=text,
+        channel_id=channel_id,
+        regression=regression,
+    )
+    session.add(occ)
+    session.flush()
+    return occ
+
+
+def load_of(
+    session: Session, *, process_ids: Iterable[int], since: datetime
+) -> dict[int, tuple[int, int]]:
+    """{process id: (count, minutes)} of occurrences at or after `since`."""
+    ids = list(process_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Occurrence.process_id, func.count(), func.coalesce(func.sum(Occurrence.minutes), 0))
+        .where(Occurrence.process_id.in_(ids), Occurrence.occurred_at >= since)
+        .group_by(Occurrence.process_id)
+    )
+    found = {r[0]: (int(r[1]), int(r[2])) for r in rows}
+    return {i: found.get(i, (0, 0)) for i in ids}
+
+
+def top_processes(
+    session: Session,
+    *,
+    team_id: str,
+    since: datetime,
+    limit: int = 10,
+    owner_id: str | None = None,
+    statuses: Sequence[str] = ACTIVE_STATUSES,
+) -> list[ProcessLoad]:
+    """The processes with the most minutes since `since`, most costly first."""
+    load = (
+        select(
+            Occurrence.process_id.label("pid"),
+            func.count().label("n"),
+            func.sum(Occurrence.minutes).label("m"),
+        )
+        .where(Occurrence.team_id == team_id, Occurrence.occurred_at >= since)
+        .group_by(Occurrence.process_id)
+        .subquery()
+    )
+    minutes = func.coalesce(load.c.m, 0)
+    query = (
+        select(Process, func.coalesce(load.c.n, 0), minutes)
+        .outerjoin(load, load.c.pid == Process.id)
+        .where(Process.team_id == team_id, Process.status.in_(statuses))
+        .order_by(minutes.desc(), Process.number)
+        .limit(limit)
+    )
+    if owner_id is not None:
+        query = query.where(Process.owner_id == owner_id)
+    return [ProcessLoad(r[0], int(r[1]), int(r[2])) for r in session.execute(query)]
+
+
+def count_processes(session: Session, *, team_id: str, statuses: Sequence[str]) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Process)
+            .where(Process.team_id == team_id, Process.status.in_(statuses))
+        )
+        or 0
+    )
+
+
+def last_report_by(session: Session, *, team_id: str, user_id: str) -> Occurrence | None:
+    return session.scalars(
+        select(Occurrence)
+        .where(Occurrence.team_id == team_id, Occurrence.user_id == user_id)
+        .order_by(Occurrence.id.desc())
+        .limit(1)
+    ).first()
+
+
+def recent_reports_by(
+    session: Session, *, team_id: str, user_id: str, limit: int = 5
+) -> list[Occurrence]:
+    return list(
+        session.scalars(
+            select(Occurrence)
+            .where(Occurrence.team_id == team_id, Occurrence.user_id == user_id)
+            .order_by(Occurrence.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def delete_occurrence(session: Session, *, occurrence: Occurrence) -> None:
+    """Remove a report; a process left with no reports at all is removed with it."""
+    process_id = occurrence.process_id
+    session.delete(occurrence)
+    session.flush()
+    left = session.scalar(
+        select(func.count()).select_from(Occurrence).where(Occurrence.process_id == process_id)
+    )
+    proc = session.get(Process, process_id)
+    if not left and proc is not None and proc.status == "manual" and proc.owner_id is None:
+        session.delete(proc)
+        session.flush()
+
+
+def move_occurrences(session: Session, *, from_process: Process, to_process: Process) -> int:
+    result = session.execute(
+        update(Occurrence)
+        .where(Occurrence.process_id == from_process.id)
+        .values(process_id=to_process.id)
+    )
+    session.flush()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def total_eliminated_minutes(session: Session, *, team_id: str) -> float:
+    return float(
+        session.scalar(
+            select(func.coalesce(func.sum(Process.eliminated_minutes_per_week), 0.0)).where(
+                Process.team_id == team_id, Process.status == "retired"
+            )
+        )
+        or 0.0
+    )
+
+
+def remember_bot_message(
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    ts: str,
+    kind: str,
+    process_ids: list[int],
+    now: datetime,
+) -> None:
+    session.merge(
+        BotMessage(
+            team_id=team_id,
+            channel_id=channel_id,
+            ts=ts,
+            kind=kind,
+            process_ids=process_ids,
+            created_at=now,
+        )
+    )
+    session.flush()
+
+
+def bot_message(session: Session, *, team_id: str, channel_id: str, ts: str) -> BotMessage | None:
+    return session.get(BotMessage, (team_id, channel_id, ts))
+
+
+def cached_user(session: Session, *, team_id: str, user_id: str) -> SlackUser | None:
+    return session.get(SlackUser, (team_id, user_id))
+
+
+def save_user(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    name: str | None,
+    tz: str | None,
+    is_admin: bool,
+    now: datetime,
+) -> SlackUser:
+    user = session.merge(
+        SlackUser(
+            team_id=team_id, user_id=user_id, name=name, tz=tz, is_admin=is_admin, fetched_at=now
+        )
+    )
+    session.flush()
+    return user
