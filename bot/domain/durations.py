@@ -201,20 +201,23 @@ def _strip_filler_before(prefix: str) -> tuple[str, bool]:
 
 def _strip_ends(title: str) -> str:
     """Strip punctuation at both ends, keeping balanced brackets like "Fix bug (urgent)"."""
-    while True:
+    for _ in range(8):  # each round strips whole runs, so a few rounds always suffice
         before = title
-        title = title.strip(_END_PUNCTUATION)
+        lonely_openers = "".join(
+            o for o, c in _BRACKETS.items() if (title.count(c) < 2 if o == c else c not in title)
+        )
+        lonely_closers = "".join(
+            c for o, c in _BRACKETS.items() if (title.count(o) < 2 if o == c else o not in title)
+        )
+        title = title.lstrip(_END_PUNCTUATION + lonely_openers)
+        title = title.rstrip(_END_PUNCTUATION + lonely_closers)
         if len(title) >= 2 and _BRACKETS.get(title[0]) == title[-1]:
             inner = title[1:-1]
             if title[0] not in inner and title[-1] not in inner:
                 title = inner
-        if title and title[0] in _BRACKETS and _BRACKETS[title[0]] not in title[1:]:
-            title = title[1:]
-        closers = {v: k for k, v in _BRACKETS.items()}
-        if title and title[-1] in closers and closers[title[-1]] not in title[:-1]:
-            title = title[:-1]
         if title == before:
-            return title
+            break
+    return title
 
 
 def clean_title(text: str) -> str:
