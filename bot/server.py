@@ -39,7 +39,11 @@ def wsgi_app(app: App, db: Database) -> WSGIApp:
         if length < 0 or length > MAX_BODY:
             start_response("413 Payload Too Large", [("Content-Type", "text/plain")])
             return [b"request too large\n"]
-        return slack(environ, start_response)
+        try:
+            return slack(environ, start_response)
+        except (ValueError, UnicodeDecodeError):  # a body Bolt cannot even parse
+            start_response("400 Bad Request", [("Content-Type", "text/plain")])
+            return [b"bad request\n"]
 
     return application
 

@@ -831,7 +831,7 @@ class FakeSlack:
                 if v.kind == "modal" and v.open and v.team_id == team_id and v.user == user_id
             ]
 
-    def wait_for(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:
+    def wait_for(self, predicate: Callable[[], T | None], timeout: float = 5.0) -> T:
         """Wait until ``predicate()`` is truthy (checked on every change) and return it.
 
         Example: ``msg = fake.wait_for(lambda: fake.last_message("C1"))``.
@@ -1129,25 +1129,30 @@ class FakeSlack:
         _reply(handler, status, json.dumps(payload).encode(), headers=extra_headers)
 
     def _rate_limited(self, team: Team, body: JSONDict) -> int | None:
-        """Seconds to wait if this chat.postMessage breaks a limit, else None (and count it)."""
+        """Seconds to wait if this chat.postMessage breaks a limit, else None (and count it).
+
+        Posts are always counted, so limits set later see the recent past too.
+        """
         now = time.time()
-        channel_key = (team.id, str(body.get("channel") or ""))
+        by_channel = self._posts_by_channel.setdefault(
+            (team.id, str(body.get("channel") or "")), deque()
+        )
+        by_team = self._posts_by_team.setdefault(team.id, deque())
+        for times in (by_channel, by_team):
+            while times and times[0] <= now - 60:
+                times.popleft()
         checks: list[tuple[deque[float], float, int]] = []
         if self._rate_channel:
             window = max(1.0, 1.0 / self._rate_channel)
-            allowed = max(1, round(self._rate_channel * window))
-            checks.append(
-                (self._posts_by_channel.setdefault(channel_key, deque()), window, allowed)
-            )
+            checks.append((by_channel, window, max(1, round(self._rate_channel * window))))
         if self._rate_team:
-            checks.append((self._posts_by_team.setdefault(team.id, deque()), 60.0, self._rate_team))
+            checks.append((by_team, 60.0, self._rate_team))
         for times, window, allowed in checks:
-            while times and times[0] <= now - window:
-                times.popleft()
-            if len(times) >= allowed:
-                return max(1, math.ceil(times[0] + window - now))
-        for times, _, _ in checks:
-            times.append(now)
+            recent = [t for t in times if t > now - window]
+            if len(recent) >= allowed:
+                return max(1, math.ceil(recent[-allowed] + window - now))
+        by_channel.append(now)
+        by_team.append(now)
         return None
 
     def _serve_response_url(self, handler: _Handler, key: str, raw: bytes) -> None:
@@ -1291,6 +1296,8 @@ class FakeSlack:
             return channel
         if (team.id, ref) in self.users:
             return self.dm_channel(team.id, ref)
+        if ref.startswith("D") and (team.id, ref[1:]) in self.users:
+            return self.dm_channel(team.id, ref[1:])
         name = ref.lstrip("#")
         for (tid, _), candidate in self.channels.items():
             if tid == team.id and not candidate.is_im and candidate.name == name:
