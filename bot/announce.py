@@ -61,7 +61,7 @@ def remember(
     now: datetime,
 ) -> None:
     with session_factory() as session:
-        _remember(
+        remember_in(
             session,
             team_id=team_id,
             channel=channel,
@@ -72,7 +72,8 @@ def remember(
         )
 
 
-def _remember(session: Session, **kw: Any) -> None:
+def remember_in(session: Session, **kw: Any) -> None:
+    """Remember a posted message inside the caller's transaction."""
     queries.remember_bot_message(
         session,
         team_id=kw["team_id"],

@@ -3,7 +3,7 @@
 coach serve [--host H] [--port P] [--workers N] [--no-scheduler]   HTTP mode
 coach socket                                                     Socket Mode
 coach run         Socket Mode when Slack tokens are set, else the console stand-in
-coach console [--script FILE]                                    try it without Slack
+coach console [--fresh] [--script FILE]                          try it without Slack
 coach db upgrade                                                 apply migrations
 """
 
@@ -33,6 +33,16 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="Socket Mode with Slack tokens, else the console stand-in")
     console = sub.add_parser("console", help="the bot against a local stand-in for Slack")
     console.add_argument("--script", help="run the commands in FILE ('-' for standard input)")
+    console.add_argument(
+        "--fresh", action="store_true", help="start from an empty temporary database"
+    )
+    jobs = sub.add_parser("jobs", help="list or run the scheduled jobs")
+    jobsub = jobs.add_subparsers(dest="jobs_cmd", required=True, metavar="ACTION")
+    jobsub.add_parser("list", help="each job and its next run")
+    run = jobsub.add_parser("run", help="run one job now, as if the clock read --now")
+    run.add_argument("name", help="nudges or digests")
+    run.add_argument("--now", help="ISO-8601 time, e.g. 2026-11-30T09:00:00+01:00 (default: now)")
+    sub.add_parser("scheduler", help="run the scheduled jobs alone (no web server)")
     db = sub.add_parser("db", help="database maintenance")
     dbsub = db.add_subparsers(dest="db_cmd", required=True, metavar="ACTION")
     dbsub.add_parser("upgrade", help="apply migrations up to the latest")
@@ -61,6 +71,16 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         Database(settings.database_url).upgrade()
         print("Database is up to date.")
         return 0
+    if args.cmd == "jobs":
+        from bot.runtime import jobs_command
+
+        return jobs_command(
+            settings, args.jobs_cmd, getattr(args, "name", None), getattr(args, "now", None)
+        )
+    if args.cmd == "scheduler":
+        from bot.runtime import scheduler_only
+
+        return scheduler_only(settings)
     if args.cmd == "serve":
         from bot.runtime import serve
 
@@ -83,14 +103,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return socket_mode(settings)
         return _console(settings, None)
     if args.cmd == "console":
-        return _console(settings, args.script)
+        return _console(settings, args.script, fresh=args.fresh)
     raise AssertionError(args.cmd)
 
 
-def _console(settings: Settings, script: str | None) -> int:
+def _console(settings: Settings, script: str | None, *, fresh: bool = False) -> int:
     from bot.console import run_console
 
-    return run_console(settings, script=script)
+    return run_console(settings, script=script, fresh=fresh)
 
 
 if __name__ == "__main__":

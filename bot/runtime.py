@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import signal
+import sys
+import threading
+from datetime import UTC, datetime
 
 from bot.app import create_app
 from bot.config import ConfigError, Settings
@@ -49,4 +54,54 @@ def socket_mode(settings: Settings) -> int:
         start_scheduler(settings, db=db)
     log.info("Connecting to Slack in Socket Mode")
     SocketModeHandler(app, settings.slack_app_token).start()
+    return 0
+
+
+def _parse_now(raw: str | None) -> datetime:
+    if not raw:
+        return datetime.now(UTC)
+    try:
+        when = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(
+            f"--now {raw!r} is not an ISO-8601 time like 2026-11-30T09:00:00Z"
+        ) from None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def jobs_command(settings: Settings, action: str, name: str | None, now_text: str | None) -> int:
+    from bot.jobs import Clients, JobContext, registry
+    from bot.scheduler import next_runs, run_job
+
+    if action == "list":
+        now = datetime.now(UTC)
+        for job, every, when in next_runs(now):
+            print(f"{job:<10} {every:<18} next run {when:%Y-%m-%d %H:%M} UTC")
+        return 0
+    assert name is not None
+    if name not in registry():
+        print(f"coach: there is no job {name!r}; jobs: {', '.join(registry())}", file=sys.stderr)
+        return 2
+    now = _parse_now(now_text)
+    settings.require("slack_bot_token")
+    db = Database(settings.database_url)
+    db.upgrade()
+    figures = run_job(name, JobContext(db=db, settings=settings, clients=Clients(settings)), now)
+    print(json.dumps({"job": name, "now": now.isoformat(), **figures}))
+    return 0
+
+
+def scheduler_only(settings: Settings) -> int:
+    """`coach scheduler`: run the jobs until SIGTERM or Ctrl-C, then stop cleanly."""
+    from bot.scheduler import start_scheduler
+
+    db = Database(settings.database_url)
+    db.upgrade()
+    scheduler = start_scheduler(settings, db=db)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+    scheduler.shutdown(wait=True)
+    log.info("Scheduler stopped")
     return 0

@@ -4,7 +4,7 @@ from slack_bolt import App
 
 
 def register(app: App) -> None:
-    from handlers import actions, commands, events, views
+    from handlers import actions, commands, events, prompts, reactions, views
 
-    for module in (commands, events, actions, views):
+    for module in (commands, events, actions, views, reactions, prompts):
         module.register(app)

@@ -12,7 +12,7 @@ from bot.errors import UserError
 from bot.ids import Action
 from bot.messages import modals
 from bot.messages.reports import report_reply
-from bot.services import processes
+from bot.services import processes, prompts
 from bot.services.cards import card_for
 from bot.services.reports import describe
 from handlers.common import team_of
@@ -48,6 +48,17 @@ def take_ownership(
         text = processes.take_ownership(
             session, process=process, user_id=user_id, is_admin=admin, now=now
         )
+        answered = prompts.answer(
+            session,
+            team_id=team_id,
+            message=prompts.where(body),
+            process_id=process.id,
+            answer="owned",
+            by=user_id,
+            now=now,
+        )
+    if answered:
+        prompts.refresh(client, db, team_id=team_id, message=prompts.where(body), now=now)
     respond(text=text, replace_original=False, response_type="ephemeral")
 
 
@@ -72,8 +83,9 @@ def mark_automated(
                 f"Only {process.ref}'s owner, the person who first reported it or a workspace "
                 "admin can retire it. `own` it first if nobody does."
             )
+        channel, ts = prompts.where(body)
         view = modals.retire_modal(
-            card_for(session, process, now=now), response_url=body.get("response_url")
+            card_for(session, process, now=now), message={"channel": channel or "", "ts": ts or ""}
         )
     client.views_open(trigger_id=body["trigger_id"], view=view)
 

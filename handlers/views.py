@@ -14,7 +14,7 @@ from bot.domain.durations import DurationError, parse_report
 from bot.errors import UserError
 from bot.ids import Callback, Field
 from bot.messages.reports import report_reply
-from bot.services import processes
+from bot.services import processes, prompts
 from bot.services.reports import record_report
 from handlers import followups
 from handlers.common import team_of
@@ -61,12 +61,14 @@ def submit_report(
         try:
             minutes = parse_report(f"x {got[Field.HOW_LONG]}").minutes
         except DurationError as err:
-            return ack(response_action="errors", errors={Field.HOW_LONG: str(err)[:150]})
+            ack(response_action="errors", errors={Field.HOW_LONG: str(err)[:150]})
+            return
         if minutes is None:
-            return ack(
+            ack(
                 response_action="errors",
                 errors={Field.HOW_LONG: "Write a duration like 45m, 1h30m or 1.5h."},
             )
+            return
     note = " · ".join(x for x in (got.get(Field.HOW_OFTEN), got.get(Field.NOTES)) if x)
     team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
     try:
@@ -84,7 +86,8 @@ def submit_report(
                 note=note or None,
             )
     except UserError as err:
-        return ack(response_action="errors", errors={Field.WHAT: str(err)[:150]})
+        ack(response_action="errors", errors={Field.WHAT: str(err)[:150]})
+        return
     ack()
     text, blocks = report_reply(result)
     if channel:
@@ -106,12 +109,14 @@ def submit_retire(
     try:
         link = followups.check_link(got.get(Field.LINK))
     except UserError as err:
-        return ack(response_action="errors", errors={Field.LINK: str(err)[:150]})
+        ack(response_action="errors", errors={Field.LINK: str(err)[:150]})
+        return
     team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
     with db.transaction() as session:
         process = queries.process_by_id(session, team_id=team_id, process_id=int(info["process"]))
         if process is None:
-            return ack(response_action="errors", errors={Field.LINK: "That process is gone."})
+            ack(response_action="errors", errors={Field.LINK: "That process is gone."})
+            return
         req = Request(session, client, team_id, user_id, None, now)
         admin = user_id not in (process.owner_id, process.reporter_id) and req.is_admin()
         try:
@@ -125,10 +130,30 @@ def submit_retire(
                 now=now,
             )
         except UserError as err:
-            return ack(response_action="errors", errors={Field.LINK: str(err)[:150]})
+            ack(response_action="errors", errors={Field.LINK: str(err)[:150]})
+            return
+        message = prompt_message(info)
+        prompts.answer(
+            session,
+            team_id=team_id,
+            message=message,
+            process_id=process.id,
+            answer="automated",
+            by=user_id,
+            now=now,
+        )
     ack()
+    prompts.refresh(client, db, team_id=team_id, message=message, now=now)
     if not done.already:
         followups.celebrate(done.card)(client, db, team_id, now)
+
+
+def prompt_message(info: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(channel, ts) of the prompt a modal was opened from, kept in its metadata."""
+    msg = info.get("message")
+    if not isinstance(msg, dict):
+        return None, None
+    return msg.get("channel") or None, msg.get("ts") or None
 
 
 def register(app: App) -> None:

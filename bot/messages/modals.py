@@ -64,7 +64,7 @@ def report_modal(*, channel_id: str | None) -> Block:
     )
 
 
-def retire_modal(card: ProcessCard, *, response_url: str | None = None) -> Block:
+def retire_modal(card: ProcessCard, *, message: dict[str, str] | None = None) -> Block:
     return modal(
         Callback.RETIRE,
         "It's automated",
@@ -85,7 +85,7 @@ def retire_modal(card: ProcessCard, *, response_url: str | None = None) -> Block
             ),
         ],
         submit="Retire it",
-        private_metadata=metadata(process=card.process_id, response_url=response_url),
+        private_metadata=metadata(process=card.process_id, message=message),
     )
 
 

@@ -1,0 +1,175 @@
+"""The `nudges` job: each owner of costly manual work gets at most one DM a day, in their
+working hours, bundling their due nudges and follow-ups; unowned costly processes are
+raised in their channel once a week."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import datetime
+
+from bot import announce, directory
+from bot.domain import schedule
+from bot.jobs import JobContext
+from bot.messages.nudges import MAX_ITEMS, PromptItem, owner_dm, who_owns
+from bot.services.cards import card
+from storage import claims, coaching
+from storage.models import Process, Workspace
+
+log = logging.getLogger(__name__)
+
+
+def run_nudges(ctx: JobContext, now: datetime) -> dict[str, int]:
+    figures = {"dms": 0, "who_owns": 0, "not_working_hours": 0, "claimed_elsewhere": 0, "failed": 0}
+    with ctx.db.transaction() as session:
+        teams = coaching.active_team_ids(session)
+    for team_id in teams:
+        client = ctx.clients.for_team(team_id)
+        if client is None:
+            continue
+        _team(ctx, client, team_id, now, figures)
+    return figures
+
+
+def _team(
+    ctx: JobContext, client: object, team_id: str, now: datetime, figures: dict[str, int]
+) -> None:
+    by_owner: dict[str, list[PromptItem]] = defaultdict(list)
+    unowned: list[PromptItem] = []
+    with ctx.db.transaction() as session:
+        ws = session.get(Workspace, team_id)
+        assert ws is not None
+        threshold = ws.nudge_threshold_minutes
+        for process, state in coaching.process_states(session, team_id=team_id, now=now):
+            item = _item(process, state, ws)
+            if schedule.nudge_due(state, now, threshold):
+                by_owner[process.owner_id or ""].append(item)
+            elif schedule.followup_due(state, now):
+                by_owner[process.owner_id or ""].append(PromptItem(item.card, "followup"))
+            elif schedule.who_owns_due(state, now, threshold) and process.channel_id:
+                unowned.append(PromptItem(item.card, "who_owns"))
+        hours = (ws.work_start, ws.work_end, schedule.parse_days(ws.work_days))
+        ws_tz = ws.timezone
+    for owner_id, items in by_owner.items():
+        with ctx.db.transaction() as session:
+            tz = directory.lookup(session, client, team_id=team_id, user_id=owner_id, now=now).tz
+        if not schedule.in_working_hours(now, tz, *hours):
+            figures["not_working_hours"] += 1
+            continue
+        items.sort(key=lambda i: (i.kind != "nudge", -i.card.minutes))
+        key = f"dm:{team_id}:{owner_id}:{schedule.local_date(now, tz).isoformat()}"
+        _send_dm(ctx, client, team_id, owner_id, items, key, now, figures)
+    if unowned and schedule.in_working_hours(now, ws_tz, *hours):
+        week = schedule.local_date(now, ws_tz).isocalendar()
+        for item in unowned:
+            key = f"who:{team_id}:{item.card.process_id}:{week.year}-W{week.week}"
+            _send_who_owns(ctx, client, team_id, item, key, now, figures)
+
+
+def _item(process: Process, state: schedule.ProcessState, ws: Workspace) -> PromptItem:
+    # The card's count is unknown here (only minutes matter for the prompt).
+    return PromptItem(
+        card(process, count=0, minutes=state.minutes_in_window, workspace=ws), "nudge"
+    )
+
+
+def _claim(ctx: JobContext, team_id: str, key: str, kind: str, now: datetime) -> bool:
+    with ctx.db.transaction() as session:
+        return claims.claim(
+            session,
+            key=key,
+            team_id=team_id,
+            kind=kind,
+            worker=ctx.worker,
+            now=now,
+            timeout=ctx.claim_timeout,
+        )
+
+
+def _send_dm(
+    ctx: JobContext,
+    client: object,
+    team_id: str,
+    owner_id: str,
+    items: list[PromptItem],
+    key: str,
+    now: datetime,
+    figures: dict[str, int],
+) -> None:
+    if not _claim(ctx, team_id, key, "nudge_dm", now):
+        figures["claimed_elsewhere"] += 1
+        return
+    shown, more = items[:MAX_ITEMS], max(0, len(items) - MAX_ITEMS)
+    text, blocks = owner_dm(shown, more=more)
+    sent = announce.dm(client, user_id=owner_id, text=text, blocks=blocks)
+    with ctx.db.transaction() as session:
+        if sent is None:
+            claims.release(session, key=key, worker=ctx.worker)
+            figures["failed"] += 1
+            return
+        channel, ts = sent
+        coaching.record_prompt(
+            session,
+            team_id=team_id,
+            channel_id=channel,
+            ts=ts,
+            now=now,
+            items=[(i.card.process_id, i.kind, owner_id) for i in shown],
+        )
+        announce.remember_in(
+            session,
+            team_id=team_id,
+            channel=channel,
+            ts=ts,
+            kind="nudge",
+            process_ids=[i.card.process_id for i in shown],
+            now=now,
+        )
+        claims.mark_sent(session, key=key, worker=ctx.worker, now=now, detail=ts)
+    figures["dms"] += 1
+
+
+def _send_who_owns(
+    ctx: JobContext,
+    client: object,
+    team_id: str,
+    item: PromptItem,
+    key: str,
+    now: datetime,
+    figures: dict[str, int],
+) -> None:
+    if not _claim(ctx, team_id, key, "who_owns", now):
+        figures["claimed_elsewhere"] += 1
+        return
+    text, blocks = who_owns(item)
+    channel = item.card.channel_id or ""
+    try:
+        resp = client.chat_postMessage(channel=channel, text=text, blocks=blocks)  # type: ignore[attr-defined]
+    except Exception as err:
+        log.warning("who-owns post to %s failed: %s", channel, err)
+        resp = None
+    with ctx.db.transaction() as session:
+        if resp is None:
+            claims.release(session, key=key, worker=ctx.worker)
+            figures["failed"] += 1
+            return
+        ts = str(resp["ts"])
+        coaching.record_prompt(
+            session,
+            team_id=team_id,
+            channel_id=channel,
+            ts=ts,
+            now=now,
+            items=[(item.card.process_id, "who_owns", None)],
+        )
+        announce.remember_in(
+            session,
+            team_id=team_id,
+            channel=channel,
+            ts=ts,
+            kind="who_owns",
+            process_ids=[item.card.process_id],
+            now=now,
+        )
+        claims.mark_sent(session, key=key, worker=ctx.worker, now=now, detail=ts)
+    figures["who_owns"] += 1

@@ -1,0 +1,87 @@
+"""APScheduler inside the bot: stable job ids, UTC, coalescing, one instance at a time.
+
+Every job also runs once right after start: a run that fell due while the bot was down
+happens once, not once per missed slot (jobs decide from the database what is due).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.jobs import Clients, JobContext, registry
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+# Minutes past each hour at which each job runs (UTC); both are cheap when nothing is due.
+EVERY_MINUTES = {"nudges": 10, "digests": 5}
+
+
+def trigger(name: str) -> CronTrigger:
+    return CronTrigger(minute=f"*/{EVERY_MINUTES.get(name, 10)}", timezone=UTC)
+
+
+def next_runs(now: datetime) -> list[tuple[str, str, datetime]]:
+    """(job, how often, next run) for `coach jobs list`."""
+    return [
+        (
+            name,
+            f"every {EVERY_MINUTES.get(name, 10)} minutes",
+            trigger(name).get_next_fire_time(None, now),
+        )
+        for name in registry()
+    ]
+
+
+def run_job(name: str, ctx: JobContext, now: datetime) -> dict[str, int]:
+    jobs = registry()
+    if name not in jobs:
+        raise KeyError(name)
+    figures = jobs[name](ctx, now)
+    log.info("job %s at %s: %s", name, now.isoformat(), figures)
+    return figures
+
+
+def build_scheduler(
+    ctx: JobContext, *, clock: Clock | None = None, start_now: bool = True
+) -> BackgroundScheduler:
+    clock = clock or SystemClock()
+    scheduler = BackgroundScheduler(
+        timezone=UTC,
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
+    )
+    first = datetime.now(UTC) + timedelta(seconds=5) if start_now else None
+    for name in registry():
+        scheduler.add_job(
+            _safe_run,
+            trigger(name),
+            args=[name, ctx, clock],
+            id=name,
+            name=name,
+            replace_existing=True,
+            next_run_time=first,
+        )
+    return scheduler
+
+
+def _safe_run(name: str, ctx: JobContext, clock: Clock) -> None:
+    try:
+        run_job(name, ctx, clock.now())
+    except Exception:
+        log.exception("job %s failed; it runs again at its next slot", name)
+
+
+def start_scheduler(
+    settings: Settings, *, db: Database, clients: Clients | None = None, clock: Clock | None = None
+) -> Any:
+    ctx = JobContext(db=db, settings=settings, clients=clients or Clients(settings))
+    scheduler = build_scheduler(ctx, clock=clock)
+    scheduler.start()
+    log.info("Scheduler started: %s", ", ".join(j.id for j in scheduler.get_jobs()))
+    return scheduler

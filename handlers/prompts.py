@@ -1,0 +1,271 @@
+"""Answers to the coaching prompts: I'll automate it, not worth it, snooze, not mine,
+still working on it. Each records who answered and redraws the message in place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot import announce
+from bot.clock import Clock
+from bot.errors import UserError
+from bot.ids import Action, Callback, Field
+from bot.messages import modals
+from bot.messages.nudges import handed_over
+from bot.services import processes, prompts
+from bot.services.cards import card_for
+from handlers.common import team_of
+from handlers.subcommands import Request
+from handlers.views import meta, prompt_message, values
+from storage import queries
+from storage.db import Database
+
+
+def _process(session: Any, team_id: str, raw: Any) -> Any:
+    try:
+        process = queries.process_by_id(session, team_id=team_id, process_id=int(raw))
+    except (TypeError, ValueError):
+        process = None
+    if process is None:
+        raise UserError("That process no longer exists. `/manual-task list` shows the others.")
+    return process
+
+
+def _admin(req: Request, process: Any) -> bool:
+    return req.user_id not in (process.owner_id, process.reporter_id) and req.is_admin()
+
+
+def automating(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    clock: Clock,
+) -> None:
+    ack()
+    _status_answer(
+        body, action, client, context, db, clock, status="automating", answer="automating"
+    )
+
+
+def still_working(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    clock: Clock,
+) -> None:
+    ack()
+    _status_answer(
+        body, action, client, context, db, clock, status="automating", answer="still_working"
+    )
+
+
+def _status_answer(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    clock: Clock,
+    *,
+    status: str,
+    answer: str,
+) -> None:
+    team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
+    message = prompts.where(body)
+    with db.transaction() as session:
+        process = _process(session, team_id, action.get("value"))
+        req = Request(session, client, team_id, user_id, None, now)
+        processes.set_status(
+            session,
+            process=process,
+            actor_id=user_id,
+            is_admin=_admin(req, process),
+            status=status,
+            now=now,
+        )
+        prompts.answer(
+            session,
+            team_id=team_id,
+            message=message,
+            process_id=process.id,
+            answer=answer,
+            by=user_id,
+            now=now,
+        )
+    prompts.refresh(client, db, team_id=team_id, message=message, now=now)
+
+
+def snooze(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    clock: Clock,
+) -> None:
+    ack()
+    team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
+    message = prompts.where(body)
+    with db.transaction() as session:
+        process = _process(session, team_id, action.get("value"))
+        req = Request(session, client, team_id, user_id, None, now)
+        processes.snooze(
+            session, process=process, actor_id=user_id, is_admin=_admin(req, process), now=now
+        )
+        prompts.answer(
+            session,
+            team_id=team_id,
+            message=message,
+            process_id=process.id,
+            answer="snoozed",
+            by=user_id,
+            now=now,
+        )
+    prompts.refresh(client, db, team_id=team_id, message=message, now=now)
+
+
+def _open_form(kind: str) -> Any:
+    def open_form(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        db: Database,
+        clock: Clock,
+    ) -> None:
+        ack()
+        team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
+        channel, ts = prompts.where(body)
+        with db.transaction() as session:
+            process = _process(session, team_id, action.get("value"))
+            req = Request(session, client, team_id, user_id, None, now)
+            if not processes.may_manage(process, user_id=user_id, is_admin=req.is_admin()):
+                raise UserError(
+                    f"Only {process.ref}'s owner, the person who first reported it "
+                    "or a workspace admin can answer for it."
+                )
+            card = card_for(session, process, now=now)
+        message = {"channel": channel or "", "ts": ts or ""}
+        build = modals.not_worth_modal if kind == "not_worth" else modals.reassign_modal
+        client.views_open(trigger_id=body["trigger_id"], view=build(card, message=message))
+
+    return open_form
+
+
+def submit_not_worth(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    clock: Clock,
+) -> None:
+    got, info = values(view), meta(view)
+    reason = got.get(Field.REASON)
+    if not reason:
+        ack(response_action="errors", errors={Field.REASON: "Pick a reason."})
+        return
+    note = (got.get(Field.REASON_NOTE) or "").strip()
+    full = f"{reason}: {note}" if note else reason
+    team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
+    message = prompt_message(info)
+    with db.transaction() as session:
+        process = _process(session, team_id, info.get("process"))
+        req = Request(session, client, team_id, user_id, None, now)
+        try:
+            processes.set_status(
+                session,
+                process=process,
+                actor_id=user_id,
+                is_admin=_admin(req, process),
+                status="accepted",
+                now=now,
+                reason=full[:200],
+            )
+        except UserError as err:
+            ack(response_action="errors", errors={Field.REASON: str(err)[:150]})
+            return
+        prompts.answer(
+            session,
+            team_id=team_id,
+            message=message,
+            process_id=process.id,
+            answer="not_worth",
+            by=user_id,
+            now=now,
+            reason=full[:200],
+        )
+    ack()
+    prompts.refresh(client, db, team_id=team_id, message=message, now=now)
+
+
+def submit_reassign(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    clock: Clock,
+) -> None:
+    got, info = values(view), meta(view)
+    new_owner = got.get(Field.NEW_OWNER)
+    team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
+    if not new_owner or new_owner == user_id:
+        ack(
+            response_action="errors",
+            errors={Field.NEW_OWNER: "Pick the person who should own it instead of you."},
+        )
+        return
+    message = prompt_message(info)
+    with db.transaction() as session:
+        process = _process(session, team_id, info.get("process"))
+        req = Request(session, client, team_id, user_id, None, now)
+        try:
+            processes.assign(
+                session,
+                process=process,
+                actor_id=user_id,
+                new_owner_id=new_owner,
+                is_admin=_admin(req, process),
+                now=now,
+            )
+        except UserError as err:
+            ack(response_action="errors", errors={Field.NEW_OWNER: str(err)[:150]})
+            return
+        prompts.answer(
+            session,
+            team_id=team_id,
+            message=message,
+            process_id=process.id,
+            answer="not_mine",
+            by=user_id,
+            now=now,
+            reason=new_owner,
+        )
+        card = card_for(session, process, now=now)
+    ack()
+    prompts.refresh(client, db, team_id=team_id, message=message, now=now)
+    text, blocks = handed_over(card, by=user_id)
+    announce.dm(client, user_id=new_owner, text=text, blocks=blocks)
+
+
+def register(app: App) -> None:
+    app.action(Action.AUTOMATING.value)(automating)
+    app.action(Action.STILL_WORKING.value)(still_working)
+    app.action(Action.SNOOZE.value)(snooze)
+    app.action(Action.NOT_WORTH.value)(_open_form("not_worth"))
+    app.action(Action.NOT_MINE.value)(_open_form("not_mine"))
+    app.view(Callback.NOT_WORTH.value)(submit_not_worth)
+    app.view(Callback.REASSIGN.value)(submit_reassign)

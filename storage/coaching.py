@@ -1,0 +1,144 @@
+"""Queries for the coaching loop: what each process's nudge history is, and answers."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.domain.schedule import ProcessState
+from storage.models import Nudge, Occurrence, Process, Workspace
+
+OPEN_STATUSES = ("manual", "automating", "accepted")
+
+
+def active_team_ids(session: Session) -> list[str]:
+    return list(
+        session.scalars(select(Workspace.team_id).where(Workspace.uninstalled_at.is_(None)))
+    )
+
+
+def process_states(
+    session: Session, *, team_id: str, now: datetime, window_days: int = 28
+) -> list[tuple[Process, ProcessState]]:
+    """Every open process of the workspace with its load and when it was last asked about."""
+    since = now - timedelta(days=window_days)
+    load = (
+        select(Occurrence.process_id.label("pid"), func.sum(Occurrence.minutes).label("m"))
+        .where(Occurrence.team_id == team_id, Occurrence.occurred_at >= since)
+        .group_by(Occurrence.process_id)
+        .subquery()
+    )
+    asked = (
+        select(
+            Nudge.process_id.label("pid"),
+            Nudge.kind.label("kind"),
+            func.max(Nudge.asked_at).label("at"),
+        )
+        .where(Nudge.team_id == team_id)
+        .group_by(Nudge.process_id, Nudge.kind)
+    )
+    last: dict[tuple[int, str], datetime] = {(r.pid, r.kind): r.at for r in session.execute(asked)}
+    rows = session.execute(
+        select(Process, func.coalesce(load.c.m, 0))
+        .outerjoin(load, load.c.pid == Process.id)
+        .where(
+            Process.team_id == team_id,
+            Process.status.in_(OPEN_STATUSES),
+            Process.merged_into_id.is_(None),
+        )
+    )
+    found = []
+    for process, minutes in rows:
+        found.append(
+            (
+                process,
+                ProcessState(
+                    process_id=process.id,
+                    status=process.status,
+                    owner_id=process.owner_id,
+                    minutes_in_window=int(minutes),
+                    snoozed_until=process.snoozed_until,
+                    review_at=process.review_at,
+                    status_changed_at=process.status_changed_at,
+                    last_nudged=_aware(last.get((process.id, "nudge"))),
+                    last_followup=_aware(last.get((process.id, "followup"))),
+                    last_who_owns=_aware(last.get((process.id, "who_owns"))),
+                ),
+            )
+        )
+    return found
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    from datetime import UTC
+
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def record_prompt(
+    session: Session,
+    *,
+    team_id: str,
+    items: list[tuple[int, str, str | None]],
+    channel_id: str,
+    ts: str,
+    now: datetime,
+) -> None:
+    """One Nudge row per (process id, kind, asked user) shown in the message channel/ts."""
+    for process_id, kind, asked in items:
+        session.add(
+            Nudge(
+                team_id=team_id,
+                process_id=process_id,
+                kind=kind,
+                asked_user_id=asked,
+                asked_at=now,
+                channel_id=channel_id,
+                message_ts=ts,
+            )
+        )
+    session.flush()
+
+
+def prompt_nudges(session: Session, *, team_id: str, channel_id: str, ts: str) -> list[Nudge]:
+    return list(
+        session.scalars(
+            select(Nudge)
+            .where(Nudge.team_id == team_id, Nudge.channel_id == channel_id, Nudge.message_ts == ts)
+            .order_by(Nudge.id)
+        )
+    )
+
+
+def record_answer(
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str | None,
+    ts: str | None,
+    process_id: int,
+    answer: str,
+    by: str,
+    now: datetime,
+    reason: str | None = None,
+) -> bool:
+    """Mark the prompt about `process_id` in message channel/ts as answered."""
+    if not channel_id or not ts:
+        return False
+    nudge = session.scalars(
+        select(Nudge).where(
+            Nudge.team_id == team_id,
+            Nudge.channel_id == channel_id,
+            Nudge.message_ts == ts,
+            Nudge.process_id == process_id,
+        )
+    ).first()
+    if nudge is None:
+        return False
+    nudge.answer, nudge.answered_by, nudge.answered_at, nudge.reason = answer, by, now, reason
+    session.flush()
+    return True

@@ -1,0 +1,36 @@
+"""Helpers for end-to-end tests: running jobs at a given time, waiting for effects."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.jobs import Clients, JobContext
+from bot.scheduler import run_job
+from tests.conftest import Coach
+
+
+def job_context(coach: Coach, worker: str = "test-worker") -> JobContext:
+    from bot.app import make_client
+
+    return JobContext(
+        db=coach.db,
+        settings=coach.settings,
+        clients=Clients(coach.settings, client=make_client(coach.settings)),
+        worker=worker,
+    )
+
+
+def run(coach: Coach, name: str, when: datetime | None = None) -> dict[str, int]:
+    """Run a job as the scheduler would, at `when` (default: the test clock)."""
+    if when is not None:
+        coach.clock.set(when)
+    return run_job(name, job_context(coach), coach.clock.now())
+
+
+def hours(coach: Coach, n: float) -> datetime:
+    return coach.clock.advance(timedelta(hours=n))
+
+
+def dms(coach: Coach, user_id: str, **kw: Any) -> list[Any]:
+    return [m for m in coach.fake.dms_to("T0001", user_id) if m.from_bot]

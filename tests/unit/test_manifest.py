@@ -1,0 +1,124 @@
+"""manifest.yml validates against Slack's schema and matches what the app registers."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+import handlers
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
+
+# Web API method (as slack_sdk spells it) -> the bot scope it needs.
+SCOPE_OF_METHOD = {
+    "chat_postMessage": "chat:write",
+    "chat_postEphemeral": "chat:write",
+    "chat_update": "chat:write",
+    "conversations_open": "im:write",
+    "users_info": "users:read",
+    "files_upload_v2": "files:write",
+    "views_open": None,
+    "views_update": None,
+    "views_publish": None,
+    "views_push": None,
+    "auth_test": None,
+}
+SCOPE_OF_EVENT = {
+    "app_mention": "app_mentions:read",
+    "reaction_added": "reactions:read",
+    "app_home_opened": None,
+    "app_uninstalled": None,
+    "tokens_revoked": None,
+}
+
+
+class RecordingApp:
+    """Stands in for a Bolt App: records what `handlers.register` asks for."""
+
+    def __init__(self) -> None:
+        self.commands: set[str] = set()
+        self.events: set[str] = set()
+        self.actions: set[str] = set()
+        self.views: set[str] = set()
+
+    def _rec(self, bucket: set[str], name: Any) -> Any:
+        bucket.add(name if isinstance(name, str) else getattr(name, "pattern", str(name)))
+        return lambda fn: fn
+
+    def command(self, name: Any) -> Any:
+        return self._rec(self.commands, name)
+
+    def event(self, name: Any) -> Any:
+        return self._rec(self.events, name)
+
+    def action(self, name: Any) -> Any:
+        return self._rec(self.actions, name)
+
+    def view(self, name: Any) -> Any:
+        return self._rec(self.views, name)
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *a, **k: lambda fn: fn
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "manifest.yml").read_text())
+
+
+@pytest.fixture(scope="module")
+def registered() -> RecordingApp:
+    app = RecordingApp()
+    handlers.register(app)  # type: ignore[arg-type]
+    return app
+
+
+def test_manifest_validates_against_slacks_schema(manifest: dict[str, Any]) -> None:
+    schema = json.loads(SCHEMA.read_text())
+    errors = [e.message for e in jsonschema.Draft7Validator(schema).iter_errors(manifest)]
+    assert errors == []
+
+
+def test_commands_match(manifest: dict[str, Any], registered: RecordingApp) -> None:
+    declared = {c["command"] for c in manifest["features"]["slash_commands"]}
+    assert declared == registered.commands == {"/manual-task"}
+
+
+def test_events_match(manifest: dict[str, Any], registered: RecordingApp) -> None:
+    declared = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    assert declared == registered.events
+    assert {"app_mention", "reaction_added", "app_home_opened"} <= declared
+
+
+def test_interactivity_and_socket_mode(manifest: dict[str, Any], registered: RecordingApp) -> None:
+    settings = manifest["settings"]
+    assert settings["interactivity"]["is_enabled"] is True
+    assert settings["socket_mode_enabled"] is True
+    assert registered.actions and registered.views  # buttons and modals need interactivity
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+
+
+def _methods_called() -> set[str]:
+    found: set[str] = set()
+    for path in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("handlers/**/*.py")]:
+        if "standin" in path.parts:
+            continue
+        found |= set(re.findall(r"\bclient\.([a-z]+_[A-Za-z0-9_]+)\(", path.read_text()))
+    return found
+
+
+def test_exactly_the_scopes_needed(manifest: dict[str, Any], registered: RecordingApp) -> None:
+    methods = _methods_called()
+    unknown = methods - SCOPE_OF_METHOD.keys()
+    assert not unknown, f"add these Web API methods to SCOPE_OF_METHOD: {unknown}"
+    needed = {SCOPE_OF_METHOD[m] for m in methods} | {SCOPE_OF_EVENT[e] for e in registered.events}
+    needed |= {"commands"} if registered.commands else set()
+    needed.discard(None)
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == needed
