@@ -9,15 +9,18 @@ from slack_sdk import WebClient
 
 from bot.clock import Clock
 from bot.domain import commands as c
+from bot.errors import UserError
 from bot.messages import modals
-from bot.messages.reports import report_reply
+from bot.messages.reports import notice, report_reply
 from bot.services.reports import record_report
-from handlers import followups
+from handlers import digests, followups
 from handlers.common import answering_errors, team_of
 from handlers.subcommands import SUBCOMMANDS, Request
 from storage.db import Database
 
 COMMAND = "/manual-task"
+# Subcommands that may have work to do after the acknowledgement.
+ROUTES = {**followups.COMMANDS, **digests.COMMANDS}
 
 
 def manual_task(
@@ -56,12 +59,17 @@ def manual_task(
                 )
                 text, blocks = report_reply(result)
                 after = followups.after_report(result)
-            elif type(cmd) in followups.COMMANDS:
-                (text, blocks), after = followups.COMMANDS[type(cmd)](cmd, req, command)
-            else:
+            elif type(cmd) in ROUTES:
+                (text, blocks), after = ROUTES[type(cmd)](cmd, req, command)
+            elif type(cmd) in SUBCOMMANDS:
                 text, blocks = SUBCOMMANDS[type(cmd)](cmd, req)
+            else:
+                word = (command.get("text") or "").split()[0].lower()
+                raise UserError(
+                    f"`{word[:30]}` isn't available yet. `/manual-task help` shows what I can do."
+                )
         if text:
-            ack(text=text, blocks=blocks or None)
+            ack(text=text, blocks=blocks or notice(text)[1])
         else:
             ack()
         if after is not None:

@@ -6,6 +6,8 @@ that commits on success and rolls back on any exception. Query functions never c
 
 from __future__ import annotations
 
+import contextlib
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,10 +95,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
-    try:
+    with contextlib.suppress(Exception):  # in-memory databases have no WAL
         cur.execute("PRAGMA journal_mode=WAL")
-    except Exception:  # in-memory databases have no WAL
-        pass
     cur.close()
 
 

@@ -1,0 +1,106 @@
+"""The `digests` job: each subscribed channel gets its digest once per period, at its
+local time; a period missed while the bot was down is sent once, when it comes back."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from bot import announce
+from bot.charts import manual_vs_eliminated
+from bot.domain import schedule
+from bot.jobs import JobContext
+from bot.messages.digest import digest
+from bot.services import digests as service
+from storage import claims, coaching
+from storage import digests as q
+
+log = logging.getLogger(__name__)
+
+
+def title_for(cadence: str, start: datetime, tz: str) -> str:
+    local = start.astimezone(schedule.zone(tz))
+    if cadence == "daily":
+        return f"Manual work digest · {local:%a %d %b}"
+    return f"Manual work digest · week to {local:%a %d %b}"
+
+
+def run_digests(ctx: JobContext, now: datetime) -> dict[str, int]:
+    figures = {"digests": 0, "charts": 0, "claimed_elsewhere": 0, "failed": 0}
+    with ctx.db.transaction() as session:
+        teams = coaching.active_team_ids(session)
+        due = []
+        for sub in q.all_subscriptions(session, team_ids=teams):
+            slot = schedule.period_start(
+                now, cadence=sub.cadence, weekday=sub.weekday, at=sub.local_time, tz=sub.timezone
+            )
+            if slot > sub.created_at and (
+                sub.last_sent_period is None or sub.last_sent_period < slot
+            ):
+                due.append((sub.team_id, sub.channel_id, sub.cadence, sub.timezone, slot))
+    for team_id, channel, cadence, tz, slot in due:
+        client = ctx.clients.for_team(team_id)
+        if client is not None:
+            _send(ctx, client, team_id, channel, cadence, tz, slot, now, figures)
+    return figures
+
+
+def _send(
+    ctx: JobContext,
+    client: Any,
+    team_id: str,
+    channel: str,
+    cadence: str,
+    tz: str,
+    slot: datetime,
+    now: datetime,
+    figures: dict[str, int],
+) -> None:
+    key = f"digest:{team_id}:{channel}:{slot.isoformat()}"
+    with ctx.db.transaction() as session:
+        if not claims.claim(
+            session,
+            key=key,
+            team_id=team_id,
+            kind="digest",
+            worker=ctx.worker,
+            now=now,
+            timeout=ctx.claim_timeout,
+        ):
+            figures["claimed_elsewhere"] += 1
+            return
+    start = slot - schedule.period_length(cadence)
+    with ctx.db.transaction() as session:
+        data = service.gather(
+            session, team_id=team_id, start=start, end=slot, title=title_for(cadence, slot, tz)
+        )
+        points = service.series(session, team_id=team_id, end=slot)
+    text, blocks = digest(data)
+    try:
+        resp = client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+    except Exception as err:
+        log.warning("digest to %s failed: %s", channel, err)
+        with ctx.db.transaction() as session:
+            claims.release(session, key=key, worker=ctx.worker)
+        figures["failed"] += 1
+        return
+    ts = str(resp["ts"])
+    with ctx.db.transaction() as session:
+        claims.mark_sent(session, key=key, worker=ctx.worker, now=now, detail=ts)
+        q.mark_period_sent(session, team_id=team_id, channel_id=channel, period=slot)
+        announce.remember_in(
+            session, team_id=team_id, channel=channel, ts=ts, kind="digest", process_ids=[], now=now
+        )
+    figures["digests"] += 1
+    try:
+        client.files_upload_v2(
+            channel=channel,
+            thread_ts=ts,
+            filename="manual-vs-eliminated.png",
+            title="Manual hours vs hours eliminated, last 12 weeks",
+            content=manual_vs_eliminated(points),
+        )
+        figures["charts"] += 1
+    except Exception as err:  # the digest itself is out; the chart is a bonus
+        log.warning("digest chart upload to %s failed: %s", channel, err)

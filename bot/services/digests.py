@@ -1,0 +1,72 @@
+"""Gathering a digest's figures for one workspace and period."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.domain.costs import WINDOW_DAYS
+from bot.messages.digest import DigestData, Retired, question_for
+from bot.services.cards import card, cards_for
+from storage import digests as q
+from storage.models import Workspace
+
+TOP = 5
+LIST = 10
+
+
+def gather(
+    session: Session, *, team_id: str, start: datetime, end: datetime, title: str
+) -> DigestData:
+    """The digest for the period [start, end)."""
+    ws = session.get(Workspace, team_id)
+    since = end - timedelta(days=WINDOW_DAYS)
+    top_lines = q.top_costs(session, team_id=team_id, since=since, limit=TOP)
+    top = [card(line.process, count=0, minutes=line.minutes, workspace=ws) for line in top_lines]
+    new, new_total = q.created_between(session, team_id=team_id, start=start, end=end, limit=LIST)
+    retired, retired_total = q.retired_between(
+        session, team_id=team_id, start=start, end=end, limit=LIST
+    )
+    length = end - start
+    return DigestData(
+        title=title,
+        period_start=start,
+        top=top,
+        top_total=q.count_open(session, team_id=team_id, since=since),
+        new=[(p.ref, p.title, p.reporter_id) for p in new],
+        new_total=new_total,
+        retired=[
+            Retired(
+                p.ref, p.title, p.retired_by, p.eliminated_minutes_per_week or 0, p.automation_link
+            )
+            for p in retired
+        ],
+        retired_total=retired_total,
+        eliminated_minutes_per_week=q.eliminated_minutes_before(session, team_id=team_id, end=end),
+        reasons=[
+            (p.ref, p.title, r, who)
+            for p, r, who in q.reasons_between(
+                session, team_id=team_id, start=start, end=end, limit=LIST
+            )
+        ],
+        regressions=[
+            (line.process.ref, line.process.title, line.minutes)
+            for line in q.regressions_between(
+                session, team_id=team_id, start=start, end=end, limit=LIST
+            )
+        ],
+        manual_hours_this=q.minutes_between(session, team_id=team_id, start=start, end=end) / 60,
+        manual_hours_before=q.minutes_between(
+            session, team_id=team_id, start=start - length, end=start
+        )
+        / 60,
+        question=question_for(start),
+    )
+
+
+def series(session: Session, *, team_id: str, end: datetime) -> list[tuple[datetime, float, float]]:
+    return q.weekly_series(session, team_id=team_id, end=end, weeks=12)
+
+
+__all__ = ["gather", "series", "cards_for"]

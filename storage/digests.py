@@ -1,0 +1,225 @@
+"""Digest subscriptions and the figures a digest reports over a period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, delete, func, select
+from sqlalchemy.orm import Session
+
+from storage.models import DigestSubscription, Nudge, Occurrence, Process
+
+
+def subscribe(
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    cadence: str,
+    weekday: int | None,
+    local_time: str,
+    timezone: str,
+    user_id: str,
+    now: datetime,
+) -> tuple[DigestSubscription, bool]:
+    """Create or replace the channel's one subscription; True when it replaced one."""
+    existing = session.get(DigestSubscription, (team_id, channel_id))
+    if existing is not None:
+        existing.cadence, existing.weekday = cadence, weekday
+        existing.local_time, existing.timezone = local_time, timezone
+        existing.created_by, existing.created_at = user_id, now
+        session.flush()
+        return existing, True
+    sub = DigestSubscription(
+        team_id=team_id,
+        channel_id=channel_id,
+        cadence=cadence,
+        weekday=weekday,
+        local_time=local_time,
+        timezone=timezone,
+        created_by=user_id,
+        created_at=now,
+    )
+    session.add(sub)
+    session.flush()
+    return sub, False
+
+
+def unsubscribe(session: Session, *, team_id: str, channel_id: str) -> bool:
+    result = session.execute(
+        delete(DigestSubscription).where(
+            DigestSubscription.team_id == team_id, DigestSubscription.channel_id == channel_id
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def subscription(session: Session, *, team_id: str, channel_id: str) -> DigestSubscription | None:
+    return session.get(DigestSubscription, (team_id, channel_id))
+
+
+def all_subscriptions(session: Session, *, team_ids: list[str]) -> list[DigestSubscription]:
+    if not team_ids:
+        return []
+    return list(
+        session.scalars(select(DigestSubscription).where(DigestSubscription.team_id.in_(team_ids)))
+    )
+
+
+def mark_period_sent(session: Session, *, team_id: str, channel_id: str, period: datetime) -> None:
+    sub = session.get(DigestSubscription, (team_id, channel_id))
+    if sub is not None and (sub.last_sent_period is None or sub.last_sent_period < period):
+        sub.last_sent_period = period
+        session.flush()
+
+
+@dataclass(frozen=True)
+class Line:
+    """One process in a digest list."""
+
+    process: Process
+    minutes: int  # in the trailing 28 days (for cost) or the period (regressions)
+
+
+def top_costs(session: Session, *, team_id: str, since: datetime, limit: int) -> list[Line]:
+    load = (
+        select(Occurrence.process_id.label("pid"), func.sum(Occurrence.minutes).label("m"))
+        .where(Occurrence.team_id == team_id, Occurrence.occurred_at >= since)
+        .group_by(Occurrence.process_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Process, load.c.m)
+        .join(load, load.c.pid == Process.id)
+        .where(Process.status.in_(("manual", "automating", "accepted")))
+        .order_by(load.c.m.desc(), Process.number)
+        .limit(limit)
+    )
+    return [Line(p, int(m)) for p, m in rows]
+
+
+def count_open(session: Session, *, team_id: str, since: datetime) -> int:
+    return int(
+        session.scalar(
+            select(func.count(func.distinct(Occurrence.process_id)))
+            .join(Process)
+            .where(
+                Occurrence.team_id == team_id,
+                Occurrence.occurred_at >= since,
+                Process.status.in_(("manual", "automating", "accepted")),
+            )
+        )
+        or 0
+    )
+
+
+def created_between(
+    session: Session, *, team_id: str, start: datetime, end: datetime, limit: int
+) -> tuple[list[Process], int]:
+    where = and_(
+        Process.team_id == team_id,
+        Process.created_at >= start,
+        Process.created_at < end,
+        Process.merged_into_id.is_(None),
+    )
+    total = int(session.scalar(select(func.count()).select_from(Process).where(where)) or 0)
+    rows = list(session.scalars(select(Process).where(where).order_by(Process.number).limit(limit)))
+    return rows, total
+
+
+def retired_between(
+    session: Session, *, team_id: str, start: datetime, end: datetime, limit: int
+) -> tuple[list[Process], int]:
+    where = and_(
+        Process.team_id == team_id,
+        Process.status == "retired",
+        Process.retired_at >= start,
+        Process.retired_at < end,
+    )
+    total = int(session.scalar(select(func.count()).select_from(Process).where(where)) or 0)
+    rows = list(
+        session.scalars(
+            select(Process)
+            .where(where)
+            .order_by(Process.eliminated_minutes_per_week.desc())
+            .limit(limit)
+        )
+    )
+    return rows, total
+
+
+def eliminated_minutes_before(session: Session, *, team_id: str, end: datetime) -> float:
+    return float(
+        session.scalar(
+            select(func.coalesce(func.sum(Process.eliminated_minutes_per_week), 0.0)).where(
+                Process.team_id == team_id, Process.status == "retired", Process.retired_at < end
+            )
+        )
+        or 0.0
+    )
+
+
+def reasons_between(
+    session: Session, *, team_id: str, start: datetime, end: datetime, limit: int
+) -> list[tuple[Process, str, str | None]]:
+    """(process, reason, who) for each 'not worth it' answer given in the period."""
+    rows = session.execute(
+        select(Process, Nudge.reason, Nudge.answered_by)
+        .join(Nudge, Nudge.process_id == Process.id)
+        .where(
+            Nudge.team_id == team_id,
+            Nudge.answer == "not_worth",
+            Nudge.answered_at >= start,
+            Nudge.answered_at < end,
+        )
+        .order_by(Nudge.answered_at)
+        .limit(limit)
+    )
+    return [(p, r or "no reason", who) for p, r, who in rows]
+
+
+def regressions_between(
+    session: Session, *, team_id: str, start: datetime, end: datetime, limit: int
+) -> list[Line]:
+    rows = session.execute(
+        select(Process, func.sum(Occurrence.minutes))
+        .join(Occurrence)
+        .where(
+            Occurrence.team_id == team_id,
+            Occurrence.regression.is_(True),
+            Occurrence.occurred_at >= start,
+            Occurrence.occurred_at < end,
+        )
+        .group_by(Process.id)
+        .order_by(func.sum(Occurrence.minutes).desc())
+        .limit(limit)
+    )
+    return [Line(p, int(m)) for p, m in rows]
+
+
+def minutes_between(session: Session, *, team_id: str, start: datetime, end: datetime) -> int:
+    return int(
+        session.scalar(
+            select(func.coalesce(func.sum(Occurrence.minutes), 0)).where(
+                Occurrence.team_id == team_id,
+                Occurrence.occurred_at >= start,
+                Occurrence.occurred_at < end,
+            )
+        )
+        or 0
+    )
+
+
+def weekly_series(
+    session: Session, *, team_id: str, end: datetime, weeks: int = 12
+) -> list[tuple[datetime, float, float]]:
+    """(week start, manual hours that week, hours/week eliminated by the week's end)."""
+    series = []
+    for i in range(weeks, 0, -1):
+        start = end - timedelta(weeks=i)
+        stop = start + timedelta(weeks=1)
+        manual = minutes_between(session, team_id=team_id, start=start, end=stop) / 60
+        gone = eliminated_minutes_before(session, team_id=team_id, end=stop) / 60
+        series.append((start, manual, gone))
+    return series
