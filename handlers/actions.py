@@ -15,7 +15,7 @@ from bot.messages.reports import report_reply
 from bot.services import processes, prompts
 from bot.services.cards import card_for
 from bot.services.reports import describe
-from handlers.common import team_of
+from handlers.common import privately_answered, team_of
 from handlers.subcommands import Request
 from storage import queries
 from storage.db import Database
@@ -66,6 +66,7 @@ def mark_automated(
     ack: Ack,
     body: dict[str, Any],
     action: dict[str, Any],
+    respond: Respond,
     client: WebClient,
     context: BoltContext,
     db: Database,
@@ -145,7 +146,7 @@ def _occurrence(session: Any, team_id: str, occurrence_id: int) -> Occurrence:
 
 
 def register(app: App) -> None:
-    app.action(Action.TAKE_OWNERSHIP.value)(take_ownership)
-    app.action(Action.MARK_AUTOMATED.value)(mark_automated)
-    app.action(Action.SPLIT_REPORT.value)(split_report)
-    app.action(Action.UNDO_REPORT.value)(undo_report)
+    app.action(Action.TAKE_OWNERSHIP.value)(privately_answered(take_ownership))
+    app.action(Action.MARK_AUTOMATED.value)(privately_answered(mark_automated))
+    app.action(Action.SPLIT_REPORT.value)(privately_answered(split_report))
+    app.action(Action.UNDO_REPORT.value)(privately_answered(undo_report))

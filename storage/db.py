@@ -7,7 +7,6 @@ that commits on success and rolls back on any exception. Query functions never c
 from __future__ import annotations
 
 import contextlib
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
