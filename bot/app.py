@@ -8,15 +8,18 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltResponse, Respond
+from slack_bolt.context.respond.internals import _build_message
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 import handlers
 from bot.clock import Clock, SystemClock
@@ -25,6 +28,9 @@ from handlers.common import SORRY, USER_ERRORS
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+# Listeners run on this many threads. Bolt's default is 5: five events whose replies sit in
+# 429 retries would hold them all, and slash commands would miss their 3-second ack.
+LISTENER_THREADS = 64
 
 
 def retry_handlers() -> list[Any]:
@@ -64,9 +70,11 @@ def create_app(
     app = App(
         signing_secret=settings.slack_signing_secret or "",
         request_verification_enabled=not socket_mode,
-        token=settings.slack_bot_token,
         client=client or make_client(settings),
         process_before_response=process_before_response,
+        listener_executor=ThreadPoolExecutor(
+            max_workers=LISTENER_THREADS, thread_name_prefix="coach-listener"
+        ),
         token_verification_enabled=False,
         ignoring_self_events_enabled=True,
         raise_error_for_unhandled_request=False,
@@ -78,12 +86,32 @@ def create_app(
         context["db"] = db
         context["clock"] = clock
         context["settings"] = settings
+        if context.get("response_url"):
+            context["respond"] = RetryingRespond(response_url=context["response_url"])
         return next()
 
     handlers.register(app)
     app.event(re.compile(".*"))(_ignore)  # acknowledge the rest, or Slack retries them
     app.error(_on_error)
     return app
+
+
+class RetryingRespond(Respond):
+    """Bolt's `respond()`, but through slack_sdk's retry handlers: Bolt's own WebhookClient
+    only retries dropped connections and returns a 429/5xx answer silently."""
+
+    def __call__(self, text: str | dict[str, Any] = "", **kwargs: Any) -> WebhookResponse:
+        if self.response_url is None:
+            return super().__call__(text, **kwargs)
+        message = (
+            _build_message(**text)
+            if isinstance(text, dict)
+            else _build_message(text=text, **kwargs)
+        )
+        client = WebhookClient(
+            url=self.response_url, proxy=self.proxy, ssl=self.ssl, retry_handlers=retry_handlers()
+        )
+        return client.send_dict(message)
 
 
 def _ignore() -> None:

@@ -5,6 +5,7 @@ coach socket                                                     Socket Mode
 coach run         Socket Mode when Slack tokens are set, else the console stand-in
 coach console [--fresh] [--script FILE]                          try it without Slack
 coach db upgrade                                                 apply migrations
+coach export [--format csv|json] [--workspace T...] [--output FILE]  the data, as CSV or JSON
 """
 
 from __future__ import annotations
@@ -46,6 +47,18 @@ def _parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     dbsub = db.add_subparsers(dest="db_cmd", required=True, metavar="ACTION")
     dbsub.add_parser("upgrade", help="apply migrations up to the latest")
+    export = sub.add_parser("export", help="processes and reports as CSV or JSON")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument(
+        "--workspace", action="append", metavar="T...", help="a team id (repeatable; default all)"
+    )
+    export.add_argument(
+        "--table",
+        choices=("all", "processes", "occurrences"),
+        default="all",
+        help="CSV only: both tables (a blank line between them) or one",
+    )
+    export.add_argument("--output", metavar="FILE", help="write here instead of standard output")
     return p
 
 
@@ -71,6 +84,16 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         Database(settings.database_url).upgrade()
         print("Database is up to date.")
         return 0
+    if args.cmd == "export":
+        from bot.services.export import export_command
+
+        return export_command(
+            Database(settings.database_url),
+            fmt=args.format,
+            workspaces=args.workspace,
+            table=args.table,
+            output=args.output,
+        )
     if args.cmd == "jobs":
         from bot.runtime import jobs_command
 

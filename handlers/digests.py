@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from bot import directory
 from bot.domain import commands as c
 from bot.domain import schedule
 from bot.errors import UserError
@@ -31,7 +32,7 @@ def _channel(cmd_channel: str | None, req: Any) -> str:
 def digest_on(cmd: c.DigestOn, req: Any, command: dict[str, Any]) -> tuple[Answer, None]:
     channel = _channel(cmd.channel_id, req)
     ws = queries.get_or_create_workspace(req.session, team_id=req.team_id, now=req.now)
-    tz = cmd.tz or ws.timezone or "UTC"
+    tz = cmd.tz or (ws.timezone if ws.timezone != "UTC" else None) or _person_tz(req) or "UTC"
     sub, replaced = q.subscribe(
         req.session,
         team_id=req.team_id,
@@ -54,6 +55,13 @@ def digest_on(cmd: c.DigestOn, req: Any, command: dict[str, Any]) -> tuple[Answe
         f"<#{channel}> {verb} a manual-work digest {when} ({tz}). "
         f"The first one: {first:%a %d %b %H:%M}. `digest preview` shows it now."
     ), None
+
+
+def _person_tz(req: Any) -> str | None:
+    """The requester's own time zone, from their Slack profile."""
+    return directory.lookup(
+        req.session, req.client, team_id=req.team_id, user_id=req.user_id, now=req.now
+    ).tz
 
 
 def _next_slot(cadence: str, weekday: int | None, at: str, tz: str, now: Any) -> Any:

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot import announce
 from bot.domain import commands as c
+from bot.domain.durations import format_minutes
 from bot.errors import UserError
 from bot.messages import modals
 from bot.messages.blocks import Block
@@ -24,7 +25,7 @@ from storage.db import Database
 
 After = Callable[[Any, Database, str, datetime], None]
 Answer = tuple[str, list[Block]]
-URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f/$.?#][^\s\x00-\x1f\x7f]*$", re.IGNORECASE)
 
 
 def check_link(link: str | None) -> str:
@@ -122,9 +123,9 @@ def retire_command(cmd: c.Retire, req: Any, command: dict[str, Any]) -> tuple[An
         note=None,
         now=req.now,
     )
-    hours = (done.card.eliminated_minutes_per_week or 0) / 60
+    minutes = format_minutes(done.card.eliminated_minutes_per_week or 0)
     answer = (
-        f"Retired {process.ref} · {process.title}: {hours:.1f} h a week eliminated. "
+        f"Retired {process.ref} · {process.title}: {minutes} a week eliminated. "
         "I've told the channel."
     )
     return (answer, []), celebrate(done.card)

@@ -46,12 +46,13 @@ def help_(cmd: c.Help, req: Request) -> Answer:
 
 
 def list_top(cmd: c.ListTop, req: Request) -> Answer:
-    return _ranked(
-        req,
-        owner_id=None,
-        title="Most costly manual processes",
-        empty="Nothing reported yet. Try `/manual-task Reconcile Stripe payouts 45m`.",
+    retired = queries.count_processes(req.session, team_id=req.team_id, statuses=("retired",))
+    empty = (
+        f"No manual work left open: all {retired} reported processes are retired. :tada:"
+        if retired
+        else "Nothing reported yet. Try `/manual-task Reconcile Stripe payouts 45m`."
     )
+    return _ranked(req, owner_id=None, title="Most costly manual processes", empty=empty)
 
 
 def mine(cmd: c.Mine, req: Request) -> Answer:

@@ -10,22 +10,23 @@ from bot.messages.cards import ProcessCard
 
 def celebration(card: ProcessCard, *, total_eliminated_hours: float) -> tuple[str, list[Block]]:
     """Posted in the process's channel when it is retired."""
-    per_week = (card.eliminated_minutes_per_week or 0) / 60
+    minutes = card.eliminated_minutes_per_week or 0
+    per_week = minutes / 60
     text = (
         f"🎉 {card.ref} · {card.title} is retired: automated by "
-        f"<@{card.retired_by}>. {format_hours(per_week)} a week eliminated."
+        f"<@{card.retired_by}>. {format_minutes(minutes)} a week eliminated."
     )
     how = f"\nHow: {card.automation_link}" if card.automation_link else ""
     body = (
         f":tada: *{card.ref} · {escape(card.title)}* is retired, automated by "
         f"{user(card.retired_by)}.{how}\n"
-        f"That's *{format_hours(per_week)} a week* ({format_hours(hours_per_year(per_week))} "
+        f"That's *{format_minutes(minutes)} a week* ({format_hours(hours_per_year(per_week))} "
         "a year) of manual work permanently eliminated."
     )
     return text, [
         section(body),
         context(
-            f"Team total eliminated: *{format_hours(total_eliminated_hours)} a week*. "
+            f"Team total eliminated: *{format_minutes(total_eliminated_hours * 60)} a week*. "
             "The goal of business operations is to not exist."
         ),
     ]

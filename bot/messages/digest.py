@@ -87,11 +87,15 @@ def _bounded(lines: list[str], total: int, noun: str) -> str:
 def digest(data: DigestData) -> tuple[str, list[Block]]:
     blocks: list[Block] = [header(data.title)]
     eliminated_h = data.eliminated_minutes_per_week / 60
+    if data.manual_hours_before:
+        change = f"{trend(data.manual_hours_before, data.manual_hours_this)} on the period before"
+    else:
+        change = "none reported the period before"
     blocks.append(
         section(
             f":chart_with_downwards_trend: Manual work: *{format_hours(data.manual_hours_this)}* "
-            f"this period ({trend(data.manual_hours_before, data.manual_hours_this)} on the one "
-            f"before).\n:trophy: Eliminated so far: *{format_hours(eliminated_h)} a week* "
+            f"this period ({change}).\n:trophy: Eliminated so far: "
+            f"*{format_minutes(data.eliminated_minutes_per_week)} a week* "
             f"({format_hours(hours_per_year(eliminated_h))} a year)."
         )
     )
@@ -145,6 +149,6 @@ def digest(data: DigestData) -> tuple[str, list[Block]]:
     blocks = blocks[:MAX_BLOCKS]
     text = (
         f"{data.title}: {format_hours(data.manual_hours_this)} of manual work, "
-        f"{format_hours(eliminated_h)} a week eliminated so far."
+        f"{format_minutes(data.eliminated_minutes_per_week)} a week eliminated so far."
     )
     return text, blocks

@@ -101,7 +101,7 @@ def test_each_answer_does_what_it_says(coach: Coach) -> None:
     assert "worth up to" in _text(dm)
     # Not mine -> pick Ben -> Ben is told, the message shows the answer in place.
     coach.sim.click("U_ANA", dm, action_id="nudge_not_mine")
-    form = coach.fake.wait_for(lambda: coach.fake.open_modals(TEAM, "U_ANA")[-1])
+    form = coach.fake.wait_for(lambda: (coach.fake.open_modals(TEAM, "U_ANA") or [None])[-1])
     assert coach.sim.submit("U_ANA", form, {"new_owner": "U_BEN"}).ok
     coach.fake.wait_for(lambda: dm.updated > 0)
     assert "passed it to" in _text(dm)
@@ -116,7 +116,7 @@ def test_not_worth_it_comes_back_in_90_days(coach: Coach) -> None:
     run(coach, "nudges", datetime(2026, 11, 24, 15, 0, tzinfo=UTC))
     (dm,) = dms(coach, "U_ANA")
     coach.sim.click("U_ANA", dm, action_id="nudge_not_worth")
-    form = coach.fake.wait_for(lambda: coach.fake.open_modals(TEAM, "U_ANA")[-1])
+    form = coach.fake.wait_for(lambda: (coach.fake.open_modals(TEAM, "U_ANA") or [None])[-1])
     assert coach.sim.submit("U_ANA", form, {"reason": "below break-even"}).ok
     coach.fake.wait_for(lambda: dm.updated > 0)
     p1 = _process(coach, 1)
@@ -169,7 +169,7 @@ def test_already_automated_retires_and_celebrates(coach: Coach) -> None:
     run(coach, "nudges", datetime(2026, 11, 24, 15, 0, tzinfo=UTC))
     (dm,) = dms(coach, "U_ANA")
     coach.sim.click("U_ANA", dm, action_id="process_mark_automated")
-    form = coach.fake.wait_for(lambda: coach.fake.open_modals(TEAM, "U_ANA")[-1])
+    form = coach.fake.wait_for(lambda: (coach.fake.open_modals(TEAM, "U_ANA") or [None])[-1])
     bad = coach.sim.submit("U_ANA", form, {"link": "not a link"})
     assert bad.json and bad.json["response_action"] == "errors"
     assert _process(coach, 1).status == "manual"
@@ -177,7 +177,7 @@ def test_already_automated_retires_and_celebrates(coach: Coach) -> None:
     party = coach.fake.wait_for(
         lambda: [m for m in coach.fake.messages_in("C_FIN") if m.from_bot and "retired" in m.text]
     )
-    assert "<@U_ANA>" in party[0].text and "h a week" in party[0].text
+    assert "<@U_ANA>" in party[0].text and "34m a week eliminated" in party[0].text
     assert "github.com/acme/ops/pull/7" in _text(party[0])
     p1 = _process(coach, 1)
     assert p1.status == "retired" and p1.eliminated_minutes_per_week == 135 / 4

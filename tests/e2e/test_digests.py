@@ -45,7 +45,7 @@ def test_weekly_digest_once_per_period_in_its_time_zone(coach: Coach) -> None:
     assert "Biggest manual processes" in text and "P2 · Chase unpaid invoices" in text
     assert "Retired" in text and "P1 · Reconcile Stripe payouts" in text
     assert "34m a week eliminated" in text  # 135 minutes in 28 days / 4
-    assert "Eliminated so far: 0.6 h a week" in text
+    assert "Eliminated so far: 34m a week" in text
     assert "New this period" in text
     assert any(q in text for q in ("institutionalizing", "automated? Why", "hiring", "growing"))
     (chart,) = coach.fake.files

@@ -1,0 +1,194 @@
+"""`coach console`: the real app against a local stand-in for Slack, in the terminal.
+
+Type what a person would do in Slack (``/manual-task ...``, ``@coach ...``, ``click 2``,
+``react :zzz:``), switch who and where you are (``as @maria``, ``in #finance``) and move
+the clock (``clock +7d``) to see nudges and digests. ``--script FILE`` runs the same
+commands without a terminal and prints the transcript.
+
+Example::
+
+    run_console(load_settings(), script="examples/demo.txt", fresh=True)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from bot.config import Settings
+from bot.console import commands as c
+from bot.console.actions import describe_time, execute
+from bot.console.commands import ConsoleInputError
+from bot.console.session import Session
+from bot.console.view import Printer, wants_colour
+
+HELP = """\
+What you can type (as the current person, in the current channel):
+  /manual-task Reconcile payouts 45m   report manual work (/manual-task help for more)
+  @coach spent 20 minutes on invoices  mention the bot; it answers in the thread
+  as @maria                            be someone else (new names join the workspace)
+  in #finance                          go to a channel (new names are created); in dm
+  click 2            click 2 on 5      press a button on the last message with buttons
+  click 3 "no time"                    pick an option in a menu
+  submit What="Reconcile" "How long"=45m   answer the open modal (labels or ids);
+  submit                               …or, in a terminal, be asked field by field
+  cancel                               close the open modal
+  react :white_check_mark:  (on 5)     react to the last bot message (✅ 🤖 :robot_face:
+                                       💤 :zzz: ➕ :heavy_plus_sign:)
+  clock              clock +3d  +2h    show the time, or move it, running the scheduled
+  clock next mon 09:00                 jobs every hour on the way (nudges, digests)
+  clock 2026-12-07 09:00               (times are in the current person's time zone)
+  home                                 open your App Home tab
+  show 5             people            print message 5 again; who and where is who
+  help               quit              this text; leave (Ctrl-D works too)"""
+
+WELCOME = """\
+Automation Coach console: the real bot, with a pretend Slack workspace on this machine.
+People: @you, @maria, @sam and @alex (an admin). Channels: #general, #finance, #ops.
+Try:  /manual-task Reconcile Stripe payouts 45m   then  click 1   then  clock +7d
+Type help for everything, quit to leave. Data is kept in {database}."""
+
+
+def run_console(
+    settings: Settings,
+    *,
+    script: str | None = None,
+    fresh: bool = False,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    start: datetime | None = None,
+) -> int:
+    """Run the console; returns the exit status (1 when a script line was invalid)."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    interactive = script is None and stdin.isatty()
+    lines: Iterable[str] | None = None
+    if script not in (None, "-"):
+        try:
+            lines = Path(str(script)).read_text(encoding="utf-8").splitlines()
+        except OSError as err:
+            print(f"coach console: cannot read {script}: {err.strerror}", file=sys.stderr)
+            return 2
+    elif not interactive:
+        lines = stdin
+    printer = Printer(stdout, colour=interactive and wants_colour(stdout))
+    with tempfile.TemporaryDirectory(prefix="coach-console-") as tmp:
+        if fresh:
+            settings = replace(settings, database_url=f"sqlite:///{tmp}/coach.db")
+        session = Session(settings, printer, start=start)
+        try:
+            session.start()
+        except Exception as err:
+            print(f"coach console: could not start: {err}", file=sys.stderr)
+            session.close()
+            return 2
+        try:
+            if lines is not None:
+                return run_script(session, lines)
+            return run_interactive(session, stdin)
+        finally:
+            session.close()
+
+
+def run_line(session: Session, line: str, ask: c.Callable[[str], str] | None = None) -> bool:
+    """Run one line; False when it asked to quit. Raises ConsoleInputError for bad input."""
+    command = c.parse(line)
+    if command is None:
+        return True
+    if isinstance(command, c.Quit):
+        return False
+    if isinstance(command, c.Help):
+        session.printer.write(HELP)
+        return True
+    try:
+        execute(session, command, ask)
+    except ConsoleInputError:
+        raise
+    except Exception as err:  # a console bug must not end the session with a traceback
+        session.flush()
+        raise ConsoleInputError(f"That did not work: {type(err).__name__}: {err}") from None
+    return True
+
+
+def run_script(session: Session, lines: Iterable[str]) -> int:
+    """Run commands without a terminal, echoing each; 1 if any line was invalid."""
+    status = 0
+    printer = session.printer
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            printer.write()
+            continue
+        if line.startswith("#"):
+            printer.comment(line)
+            continue
+        printer.echo(line)
+        try:
+            if not run_line(session, line):
+                break
+        except ConsoleInputError as err:
+            printer.error(str(err))
+            status = 1
+    session.flush()
+    return status
+
+
+def run_interactive(session: Session, stdin: TextIO) -> int:
+    """The terminal loop: readline history and editing, a prompt saying who and where."""
+    history = _readline_history()
+    printer = session.printer
+    database = session.settings.database_url
+    if "coach-console-" in database:
+        database = "a temporary database, gone when you quit (--fresh)"
+    printer.write(printer.paint(WELCOME.format(database=database), "bold"))
+    printer.note("it is " + describe_time(session, session.clock.now()))
+    try:
+        while True:
+            prompt = printer.paint(
+                f"{session.user.name} in {session.prompt_place()} › ", "cyan", "bold", prompt=True
+            )
+            try:
+                line = input(prompt)
+            except EOFError:
+                printer.write()
+                break
+            except KeyboardInterrupt:
+                printer.write()
+                continue
+            try:
+                if not run_line(session, line, ask=input):
+                    break
+            except ConsoleInputError as err:
+                printer.error(str(err))
+            except KeyboardInterrupt:
+                printer.write()
+                printer.note("interrupted")
+    finally:
+        if history is not None:
+            history()
+    return 0
+
+
+def _readline_history() -> c.Callable[[], None] | None:
+    """Turn on line editing and history; returns a function that saves the history."""
+    try:
+        import readline
+    except ImportError:
+        return None
+    path = Path(os.environ.get("COACH_HISTORY", Path.home() / ".coach_console_history"))
+    with contextlib.suppress(OSError):
+        readline.read_history_file(path)
+    readline.set_history_length(1000)
+
+    def save() -> None:
+        with contextlib.suppress(OSError):
+            readline.write_history_file(path)
+
+    return save

@@ -1,0 +1,325 @@
+"""What each console command does, as the current person in the current channel.
+
+Every function sends what Slack would send (through the simulator, signed), waits until
+the app is quiet and prints what it did. Bad input raises ConsoleInputError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.console import commands as c
+from bot.console.commands import ConsoleInputError
+from bot.console.session import TEAM, Session
+from bot.jobs import registry
+from bot.scheduler import run_job
+from bot.standin.fakeslack import Message, View
+from bot.standin.render import interactive_elements
+
+Ask = Callable[[str], str]
+STEP = timedelta(hours=1)
+
+
+def execute(session: Session, command: c.Command, ask: Ask | None = None) -> None:
+    """Run one command. ``ask`` prompts for a modal's fields when ``submit`` has none."""
+    handler = _HANDLERS.get(type(command))
+    if handler is None:
+        raise ConsoleInputError(f"{type(command).__name__} cannot be run here")
+    handler(session, command, ask)
+
+
+def _slash(session: Session, cmd: c.Slash, ask: Ask | None) -> None:
+    reply = session.sim.slash(session.user.id, session.channel, cmd.text, command=cmd.command)
+    _check(session, reply.status, cmd.command)
+
+
+def _mention(session: Session, cmd: c.Mention, ask: Ask | None) -> None:
+    reply = session.sim.mention(session.user.id, session.channel, cmd.text)
+    _check(session, reply.status, "the mention")
+
+
+def _check(session: Session, status: int, what: str) -> None:
+    """Wait for the app to finish, then say what Slack would show for a failed answer."""
+    session.settle()
+    if status == 200:
+        return
+    if what == "/manual-task":
+        session.printer.warn(
+            f'Slack would show @{session.user.name}: "/manual-task failed with the error '
+            f'dispatch_failed" (the app answered HTTP {status})'
+        )
+    else:
+        session.printer.warn(f"the app answered HTTP {status} to {what}; Slack would retry it")
+
+
+def _as(session: Session, cmd: c.As, ask: Ask | None) -> None:
+    if cmd.name == "coach":
+        raise ConsoleInputError("You cannot be the bot: pick a person, like as @maria")
+    user, created = session.person(cmd.name)
+    session.user = user
+    if session.channel.startswith("D"):
+        session.channel = session.fake.dm_channel(TEAM, user.id).id
+    joined = "joined the workspace; " if created else ""
+    admin = ", a workspace admin" if user.is_admin else ""
+    session.printer.note(f"@{user.name} {joined}you are now @{user.name} ({user.tz}{admin})")
+
+
+def _in(session: Session, cmd: c.In, ask: Ask | None) -> None:
+    if cmd.channel in ("dm", "coach"):
+        session.channel = session.fake.dm_channel(TEAM, session.user.id).id
+        session.printer.note("you are now in your DM with @coach")
+        return
+    session.channel, created = session.channel_named(cmd.channel)
+    made = "created; " if created else ""
+    session.printer.note(f"#{cmd.channel} {made}you are now in #{cmd.channel}")
+
+
+def _target_message(session: Session, number: int | None, *, buttons: bool) -> Message:
+    if number is not None:
+        message = session.message(number)
+        if message is None:
+            raise ConsoleInputError(f"There is no message [{number}] yet")
+        if message.deleted:
+            raise ConsoleInputError(f"Message [{number}] was deleted")
+        if not session.can_see(message):
+            owner = session.header(number, message).split("→ ", 1)[1]
+            raise ConsoleInputError(
+                f"You (@{session.user.name}) cannot see message [{number}] ({owner}): "
+                "switch with as @name"
+            )
+        return message
+    found = session.last_with_buttons() if buttons else session.last_reactable()
+    if found is None:
+        what = "with buttons" if buttons else "you can react to"
+        raise ConsoleInputError(f"No message {what} is visible to @{session.user.name} yet")
+    return found
+
+
+def _click(session: Session, cmd: c.Click, ask: Ask | None) -> None:
+    modal = session.top_modal()
+    target: Message | View
+    if cmd.message is None and modal is not None and interactive_elements(modal.blocks):
+        target = modal
+        where = "the open modal"
+    else:
+        target = _target_message(session, cmd.message, buttons=True)
+        where = f"message [{session.number(target)}]"
+    items = interactive_elements(target.blocks)
+    if not 1 <= cmd.index <= len(items):
+        raise ConsoleInputError(f"{where} has buttons 1 to {len(items)}, not {cmd.index}")
+    element = items[cmd.index - 1]["element"]
+    selected: Any = None
+    if element.get("type") != "button":
+        options = [
+            str((o.get("text") or {}).get("text") or o.get("value"))
+            for o in element.get("options") or []
+        ]
+        if cmd.selected is None:
+            listed = f": {', '.join(options)}" if options else ""
+            raise ConsoleInputError(f"[{cmd.index}] is a menu: say what to pick{listed}")
+        selected = cmd.selected
+    label = element.get("text", {}).get("text") if isinstance(element.get("text"), dict) else None
+    session.printer.note(f"@{session.user.name} clicks [{cmd.index}] {label or ''} on {where}")
+    try:
+        reply = session.sim.click(session.user.id, target, index=cmd.index, selected=selected)
+    except (LookupError, ValueError) as err:
+        raise ConsoleInputError(str(err)) from None
+    _check(session, reply.status, "the click")
+
+
+def _inputs(view: View) -> list[dict[str, Any]]:
+    return [
+        b for b in view.blocks if b.get("type") == "input" and isinstance(b.get("element"), dict)
+    ]
+
+
+def _label(block: dict[str, Any]) -> str:
+    label = block.get("label")
+    return str(label.get("text") if isinstance(label, dict) else label or block.get("block_id"))
+
+
+def _field_key(view: View, key: str) -> str:
+    """The block id of the input that ``key`` names: a label or block/action id, any case,
+    or the start of exactly one label."""
+    wanted = key.strip().lower()
+    blocks = _inputs(view)
+    for block in blocks:
+        names = {str(block.get("block_id")), str(block["element"].get("action_id")), _label(block)}
+        if wanted in {n.lower() for n in names}:
+            return str(block.get("block_id"))
+    starts = [b for b in blocks if _label(b).lower().startswith(wanted)]
+    if len(starts) == 1:
+        return str(starts[0].get("block_id"))
+    fields = ", ".join(repr(_label(b)) for b in blocks) or "none"
+    raise ConsoleInputError(f"The modal has no field {key!r}; its fields: {fields}")
+
+
+def _submit(session: Session, cmd: c.Submit, ask: Ask | None) -> None:
+    modal = session.top_modal()
+    if modal is None:
+        raise ConsoleInputError(f"@{session.user.name} has no modal open")
+    values = {_field_key(modal, k): v for k, v in cmd.values.items()}
+    if not cmd.values and ask is not None:
+        for block in _inputs(modal):
+            optional = " (optional)" if block.get("optional") else ""
+            answer = ask(f"  {_label(block)}{optional}: ").strip()
+            if answer:
+                values[str(block.get("block_id"))] = answer
+    try:
+        reply = session.sim.submit(session.user.id, modal, values)
+    except (KeyError, ValueError) as err:
+        raise ConsoleInputError(str(err).strip("\"'")) from None
+    _check(session, reply.status, "the submission")
+
+
+def _cancel(session: Session, cmd: c.Cancel, ask: Ask | None) -> None:
+    modal = session.top_modal()
+    if modal is None:
+        raise ConsoleInputError(f"@{session.user.name} has no modal open")
+    session.sim.close(session.user.id, modal)
+    session.settle()
+
+
+def _react(session: Session, cmd: c.React, ask: Ask | None) -> None:
+    message = _target_message(session, cmd.message, buttons=False)
+    if message.ephemeral:
+        raise ConsoleInputError("Slack has no reactions on messages only you can see")
+    session.printer.note(
+        f"@{session.user.name} reacts :{cmd.emoji}: to [{session.number(message)}]"
+    )
+    reply = session.sim.react(session.user.id, message, cmd.emoji)
+    _check(session, reply.status, "the reaction")
+
+
+def _home(session: Session, cmd: c.Home, ask: Ask | None) -> None:
+    before = session.fake.home_of(TEAM, session.user.id)
+    stamp = (before.hash, str(before.view)) if before else None
+    reply = session.sim.open_home(session.user.id)
+    _check(session, reply.status, "opening the Home tab")
+    home = session.fake.home_of(TEAM, session.user.id)
+    if home is None:
+        session.printer.note(
+            f"@coach has published nothing on @{session.user.name}'s App Home yet "
+            "(the Home tab is empty)"
+        )
+        return
+    fresh = "" if stamp != (home.hash, str(home.view)) else " (unchanged since last time)"
+    session.printer.card(f"⌂ @{session.user.name}'s App Home{fresh}", session.view_lines(home))
+
+
+def _show(session: Session, cmd: c.Show, ask: Ask | None) -> None:
+    if cmd.message is None:
+        modal = session.top_modal()
+        if modal is not None:
+            session.printer.card("▣ your open modal", session.view_lines(modal), style="magenta")
+            return
+        if not session.messages:
+            raise ConsoleInputError("No messages yet: try /manual-task help")
+        number = len(session.messages)
+    else:
+        number = cmd.message
+    message = _target_message(session, number, buttons=False)
+    session.print_message(number, message)
+
+
+def _people(session: Session, cmd: c.People, ask: Ask | None) -> None:
+    for (team_id, _), user in sorted(session.fake.users.items()):
+        if team_id != TEAM or user.is_bot:
+            continue
+        admin = ", admin" if user.is_admin else ""
+        you = "  ← you" if user.id == session.user.id else ""
+        session.printer.note(f"@{user.name} ({user.tz}{admin}){you}")
+    channels = sorted(
+        f"#{ch.name}" for (t, _), ch in session.fake.channels.items() if t == TEAM and not ch.is_im
+    )
+    session.printer.note("channels: " + " ".join(channels))
+
+
+# --------------------------------------------------------------------------- the clock
+
+
+def describe_time(session: Session, when: datetime) -> str:
+    """``Mon 30 Nov 2026 14:00 UTC · 09:00 for @you (America/New_York)``."""
+    utc = when.astimezone(UTC)
+    local = when.astimezone(session.tz())
+    return (
+        f"{utc:%a %d %b %Y %H:%M} UTC · {local:%a %H:%M} for @{session.user.name} "
+        f"({session.user.tz})"
+    )
+
+
+def _clock_show(session: Session, cmd: c.ClockShow, ask: Ask | None) -> None:
+    session.printer.note("it is " + describe_time(session, session.clock.now()))
+
+
+def _clock_by(session: Session, cmd: c.ClockBy, ask: Ask | None) -> None:
+    advance(session, session.clock.now() + cmd.delta)
+
+
+def _clock_to(session: Session, cmd: c.ClockTo, ask: Ask | None) -> None:
+    now = session.clock.now()
+    target = cmd.resolve(now, session.tz())
+    if target <= now:
+        raise ConsoleInputError(
+            "The clock only moves forward; it is " + describe_time(session, now)
+        )
+    if target - now > timedelta(days=400):
+        raise ConsoleInputError("That is more than a year ahead: move in smaller steps")
+    advance(session, target)
+
+
+def steps(start: datetime, end: datetime) -> list[datetime]:
+    """Every whole hour after ``start`` up to ``end``, then ``end`` itself."""
+    out: list[datetime] = []
+    at = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0) + STEP
+    while at < end:
+        out.append(at)
+        at += STEP
+    out.append(end.astimezone(UTC))
+    return out
+
+
+def advance(session: Session, target: datetime) -> None:
+    """Move the clock to ``target``, running every job at each step on the way and showing
+    what they send, under the time they sent it."""
+    jobs = sorted(registry())
+    session.printer.note(
+        f"moving the clock to {describe_time(session, target)}; running {', '.join(jobs)} "
+        "every hour on the way"
+    )
+    for at in steps(session.clock.now(), target):
+        session.clock.set(at)
+        before = len(session.fake.calls)
+        for name in jobs:
+            try:
+                run_job(name, session.jobs, at)
+            except Exception as err:  # a broken job must not end the session
+                session.printer.error(f"the {name} job failed at {at:%H:%M} UTC: {err}")
+        if len(session.fake.calls) != before or session.pending():
+            # Jobs call Slack synchronously; only the fake's own events may trail behind.
+            session.settle(quiet=0.03, show=False)
+        if session.pending():
+            session.printer.when(describe_time(session, at))
+            session.flush()
+    session.clock.set(target)
+    session.printer.note("it is now " + describe_time(session, target))
+
+
+_HANDLERS: dict[type, Callable[[Session, Any, Ask | None], None]] = {
+    c.Slash: _slash,
+    c.Mention: _mention,
+    c.As: _as,
+    c.In: _in,
+    c.Click: _click,
+    c.Submit: _submit,
+    c.Cancel: _cancel,
+    c.React: _react,
+    c.Home: _home,
+    c.Show: _show,
+    c.People: _people,
+    c.ClockShow: _clock_show,
+    c.ClockBy: _clock_by,
+    c.ClockTo: _clock_to,
+}

@@ -1,0 +1,328 @@
+"""Parsing console lines into commands (pure: no Slack, no database).
+
+>>> parse("as @maria")
+As(name='maria')
+>>> parse("click 2 on 5")
+Click(index=2, message=5, selected=None)
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class ConsoleInputError(ValueError):
+    """A console line that cannot be understood; the message is one friendly line."""
+
+
+@dataclass(frozen=True)
+class Slash:
+    command: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    text: str
+
+
+@dataclass(frozen=True)
+class As:
+    name: str
+
+
+@dataclass(frozen=True)
+class In:
+    channel: str
+
+
+@dataclass(frozen=True)
+class Click:
+    index: int
+    message: int | None = None
+    selected: str | None = None
+
+
+@dataclass(frozen=True)
+class Submit:
+    values: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Cancel:
+    pass
+
+
+@dataclass(frozen=True)
+class React:
+    emoji: str
+    message: int | None = None
+
+
+@dataclass(frozen=True)
+class ClockShow:
+    pass
+
+
+@dataclass(frozen=True)
+class ClockBy:
+    delta: timedelta
+
+
+@dataclass(frozen=True)
+class ClockTo:
+    """Move to a wall-clock time in the current person's time zone.
+
+    Either an absolute ``day`` and ``at``, or (``weekday`` set) the next such weekday, or
+    (neither) the next time the local clock shows ``at``."""
+
+    at: time
+    day: date | None = None
+    weekday: int | None = None
+
+    def resolve(self, now: datetime, tz: tzinfo) -> datetime:
+        """The instant meant, as seen from ``now`` by someone in ``tz``."""
+        local = now.astimezone(tz)
+        if self.day is not None:
+            return datetime.combine(self.day, self.at, tzinfo=tz)
+        candidate = datetime.combine(local.date(), self.at, tzinfo=tz)
+        if self.weekday is not None:
+            candidate += timedelta(days=(self.weekday - local.weekday()) % 7)
+            if candidate <= local:
+                candidate += timedelta(days=7)
+        elif candidate <= local:
+            candidate += timedelta(days=1)
+        return datetime.combine(candidate.date(), self.at, tzinfo=tz)
+
+
+@dataclass(frozen=True)
+class Home:
+    pass
+
+
+@dataclass(frozen=True)
+class Show:
+    message: int | None = None
+
+
+@dataclass(frozen=True)
+class People:
+    pass
+
+
+@dataclass(frozen=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True)
+class Quit:
+    pass
+
+
+Command = (
+    Slash
+    | Mention
+    | As
+    | In
+    | Click
+    | Submit
+    | Cancel
+    | React
+    | ClockShow
+    | ClockBy
+    | ClockTo
+    | Home
+    | Show
+    | People
+    | Help
+    | Quit
+)
+
+_DELTA = re.compile(r"(\d+(?:\.\d+)?)\s*(w|d|h|m|min|mins)", re.IGNORECASE)
+_SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "min": 60, "mins": 60}
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
+_EMOJI = re.compile(r"^:?([a-z0-9_+\-]+):?$")
+
+
+def parse(line: str) -> Command | None:
+    """One console line as a command; None for blank lines and comments.
+
+    Raises ConsoleInputError with a one-line explanation when the line makes no sense.
+    """
+    line = line.strip()
+    if not line or line.startswith("#"):
+        return None
+    if line.startswith("/"):
+        command, _, text = line.partition(" ")
+        if command != "/manual-task":
+            raise ConsoleInputError(
+                f"{command} is not a command here: the app has /manual-task (try /manual-task help)"
+            )
+        return Slash(command, text.strip())
+    if line.startswith("@"):
+        who, _, text = line.partition(" ")
+        if who.lower() not in ("@coach", "@automation-coach"):
+            raise ConsoleInputError(f"Mention the bot as @coach, not {who}")
+        return Mention(text.strip())
+    word, _, rest = line.partition(" ")
+    word, rest = word.lower(), rest.strip()
+    parser = _PARSERS.get(word)
+    if parser is None:
+        raise ConsoleInputError(f"Unknown command {word!r}: type help to see what you can do")
+    return parser(rest)
+
+
+def _no_args(command: Command) -> Callable[[str], Command]:
+    def parse_it(rest: str) -> Command:
+        if rest:
+            raise ConsoleInputError(f"{type(command).__name__.lower()} takes no arguments")
+        return command
+
+    return parse_it
+
+
+def _as(rest: str) -> Command:
+    name = rest.lstrip("@").strip().lower()
+    if not _NAME.match(name):
+        raise ConsoleInputError("Say who you want to be, like: as @maria")
+    return As(name)
+
+
+def _in(rest: str) -> Command:
+    name = rest.lstrip("#").strip().lower()
+    if not _NAME.match(name):
+        raise ConsoleInputError("Say which channel, like: in #finance")
+    return In(name)
+
+
+def _number(text: str, what: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise ConsoleInputError(f"{what} must be a number like 1 or 2, not {text!r}")
+    return int(text)
+
+
+def _on_message(words: list[str]) -> tuple[list[str], int | None]:
+    """Split off a trailing ``on M`` (M may be written 5 or #5)."""
+    if len(words) >= 2 and words[-2].lower() == "on":
+        return words[:-2], _number(words[-1].lstrip("#"), "The message number")
+    return words, None
+
+
+def _click(rest: str) -> Command:
+    words = _split(rest)
+    if not words:
+        raise ConsoleInputError("Say which button, like: click 2 (or click 2 on 5)")
+    index = _number(words[0].strip("[]"), "The button number")
+    words, message = _on_message(words[1:])
+    selected = " ".join(words) or None
+    return Click(index, message, selected)
+
+
+def _react(rest: str) -> Command:
+    words, message = _on_message(rest.split())
+    if len(words) != 1 or not _EMOJI.match(words[0]):
+        raise ConsoleInputError(
+            "Say which emoji, like: react :white_check_mark: (or react :zzz: on 5)"
+        )
+    match = _EMOJI.match(words[0])
+    assert match is not None
+    return React(match.group(1), message)
+
+
+def _submit(rest: str) -> Command:
+    values: dict[str, str] = {}
+    for token in _split(rest):
+        key, sep, value = token.partition("=")
+        if not sep or not key.strip():
+            raise ConsoleInputError(
+                f'Give each field as name=value, like: submit What="Reconcile payouts" '
+                f"(not {token!r})"
+            )
+        values[key.strip()] = value
+    return Submit(values)
+
+
+def _show(rest: str) -> Command:
+    return Show(_number(rest.lstrip("#"), "The message number") if rest else None)
+
+
+def _clock(rest: str) -> Command:
+    if not rest:
+        return ClockShow()
+    if rest.startswith("+"):
+        return ClockBy(parse_delta(rest[1:]))
+    words = rest.lower().split()
+    if words[0] == "next" and len(words) in (2, 3):
+        weekday = words[1][:3]
+        if weekday not in WEEKDAYS:
+            raise ConsoleInputError(f"{words[1]!r} is not a weekday: try clock next mon 09:00")
+        at = _hhmm(words[2]) if len(words) == 3 else time(9, 0)
+        return ClockTo(at, weekday=WEEKDAYS.index(weekday))
+    if len(words) == 1 and ":" in words[0]:
+        return ClockTo(_hhmm(words[0]))
+    if len(words) in (1, 2):
+        try:
+            day: date | None = date.fromisoformat(words[0])
+        except ValueError:
+            day = None
+        if day is not None:
+            return ClockTo(_hhmm(words[1]) if len(words) == 2 else time(9, 0), day=day)
+    raise ConsoleInputError(
+        "Move the clock like: clock +3d, clock +2h, clock next mon 09:00 or clock 2026-12-07 09:00"
+    )
+
+
+def parse_delta(text: str) -> timedelta:
+    """``7d``, ``2h``, ``1d2h30m``, ``1w`` as a timedelta."""
+    compact = text.replace(" ", "")
+    matches = list(_DELTA.finditer(compact))
+    if not matches or "".join(m.group(0) for m in matches) != compact:
+        raise ConsoleInputError(f"{text!r} is not a duration: try +3d, +2h or +1d2h")
+    seconds = sum(float(m.group(1)) * _SECONDS[m.group(2).lower()] for m in matches)
+    if seconds <= 0:
+        raise ConsoleInputError("The clock only moves forward: give a duration like +1h")
+    if seconds > 400 * 86400:
+        raise ConsoleInputError("That is more than a year: move the clock in smaller steps")
+    return timedelta(seconds=seconds)
+
+
+def _hhmm(text: str) -> time:
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise ConsoleInputError(f"{text!r} is not a time of day: use HH:MM, like 09:00")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _split(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError:
+        raise ConsoleInputError('A quote is not closed: use "..." around values') from None
+
+
+_PARSERS: dict[str, Callable[[str], Command]] = {
+    "as": _as,
+    "in": _in,
+    "click": _click,
+    "press": _click,
+    "submit": _submit,
+    "cancel": _no_args(Cancel()),
+    "react": _react,
+    "clock": _clock,
+    "time": _clock,
+    "home": _no_args(Home()),
+    "show": _show,
+    "people": _no_args(People()),
+    "who": _no_args(People()),
+    "help": lambda rest: Help(),
+    "?": lambda rest: Help(),
+    "quit": _no_args(Quit()),
+    "exit": _no_args(Quit()),
+}

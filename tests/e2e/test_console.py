@@ -1,0 +1,269 @@
+"""The console stand-in: the demo script end to end, the same answers as the HTTP app, and
+friendly one-line messages for bad console input."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.config import Settings
+from bot.console import run_console, run_script
+from bot.console.commands import ClockBy, ClockTo, ConsoleInputError, parse
+from bot.console.session import Session
+from bot.console.view import Printer
+from bot.standin.render import render_blocks
+from tests.conftest import START, Coach
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "examples" / "demo.txt"
+
+
+def _section(transcript: str, command: str) -> str:
+    """What the console printed after ``> command`` up to the next command."""
+    start = transcript.index(f"> {command}\n")
+    rest = transcript[start + len(command) + 3 :]
+    end = rest.find("\n> ")
+    return rest if end < 0 else rest[:end]
+
+
+@pytest.fixture(scope="module")
+def demo() -> tuple[int, str]:
+    out = io.StringIO()
+    status = run_console(Settings(), script=str(DEMO), fresh=True, stdout=out, start=START)
+    return status, out.getvalue()
+
+
+def test_demo_runs_cleanly(demo: tuple[int, str]) -> None:
+    status, transcript = demo
+    assert status == 0, transcript
+    assert "Traceback" not in transcript
+    assert "  ! " not in transcript, transcript  # no console errors, no app warnings
+    assert "Something went wrong" not in transcript
+
+
+def test_demo_reports_reach_the_right_people(demo: tuple[int, str]) -> None:
+    _, transcript = demo
+    first = _section(transcript, "/manual-task Reconcile Stripe payouts 45m")
+    assert "[1] @coach → #finance, only you (@you) can see it" in first
+    assert "Logged 45m as a new process, P1 · Reconcile Stripe payouts." in first
+    assert "[1] Take ownership  [2] It's automated now  [3] Undo" in first
+    second = _section(transcript, "/manual-task reconcile stripe payouts 40m")
+    assert "only you (@maria) can see it" in second
+    assert "Logged 40m on P1" in second
+    assert "2 times, 1h 25m in the last 28 days → 21m a week" in second
+    mention = _section(transcript, "@coach spent 50 minutes reconciling Stripe payouts again")
+    assert "[3] @coach → #finance, in the thread of @sam's message" in mention
+    assert "3 times, 2h 15m in the last 28 days → 34m a week" in mention
+    plus = _section(transcript, "react :heavy_plus_sign: on 3")
+    assert "only you (@alex) can see it" in plus
+    assert "It now costs 45m a week" in plus
+    owned = _section(transcript, "click 1 on 2")
+    assert "You now own P1 · Reconcile Stripe payouts" in owned
+
+
+def test_demo_nudges_the_owner_in_her_working_hours(demo: tuple[int, str]) -> None:
+    _, transcript = demo
+    week = _section(transcript, "clock +7d")
+    # Monday 15:00 UTC is 16:00 in Madrid: the first hour after she took ownership.
+    assert "⏰ Mon 23 Nov 2026 15:00 UTC · Mon 16:00 for @maria (Europe/Madrid)" in week
+    assert "@coach → DM with @maria" in week
+    assert "Could this be automated? Why haven't we?" in week
+    assert "45m a week · worth up to 195 h of automation" in week
+    assert (
+        "[1] I'll automate it  [2] It's already automated  [3] Not worth it  "
+        "[4] Snooze 2 weeks  [5] Not mine"
+    ) in week
+    assert week.count("@coach → DM") == 1  # one nudge in the week, not one an hour
+    answer = _section(transcript, "click 1")
+    assert "@coach updated → DM with @maria" in answer
+    assert "🤖 @maria will automate it" in answer
+    assert "[1]" not in answer.split("updated", 1)[1]  # the buttons gave way to the answer
+
+
+def test_demo_celebrates_the_retirement(demo: tuple[int, str]) -> None:
+    _, transcript = demo
+    retire = _section(
+        transcript, "/manual-task retire P1 https://github.com/acme/finance-bots/pull/42"
+    )
+    channel, private = retire.split("[8]", 1)
+    assert "[7] @coach → #finance\n" in channel
+    assert "🎉 P1 · Reconcile Stripe payouts is retired, automated by @maria." in channel
+    assert "How: https://github.com/acme/finance-bots/pull/42" in channel
+    assert "permanently eliminated" in channel
+    assert "only you (@maria) can see it" in private
+    shown = _section(transcript, "/manual-task show P1")
+    assert "retired ✅" in shown
+    assert "Eliminated 45m a week" in shown
+    assert "First reported by @you in #finance" in shown
+
+
+# --------------------------------------------------------------------------- same answers
+
+
+@pytest.fixture
+def console() -> Iterator[tuple[Session, io.StringIO]]:
+    out = io.StringIO()
+    path = Path(os.environ.get("TMPDIR", "/tmp")) / f"coach-console-{os.getpid()}-{id(out)}.db"
+    session = Session(Settings(database_url=f"sqlite:///{path}"), Printer(out), start=START)
+    session.start()
+    try:
+        yield session, out
+    finally:
+        session.close()
+        path.unlink(missing_ok=True)
+
+
+def _console_lines(session: Session, line: str) -> list[str]:
+    before = len(session.messages)
+    run_script(session, [line])
+    assert len(session.messages) == before + 1, f"{line!r} gave no single answer"
+    message = session.messages[-1]
+    return render_blocks(message.blocks, fallback_text=message.text)
+
+
+def test_console_and_http_app_give_the_same_answers(
+    coach: Coach, console: tuple[Session, io.StringIO]
+) -> None:
+    session, _ = console
+    run_script(session, ["in #finance"])
+    for who_console, who_http, text in [
+        ("you", "U_ANA", "Reconcile Stripe payouts 45m"),
+        ("maria", "U_BEN", "reconcile stripe payouts 40m"),
+        ("maria", "U_BEN", "list"),
+        ("you", "U_ANA", "help"),
+        ("you", "U_ANA", "show P1"),
+    ]:
+        run_script(session, [f"as @{who_console}"])
+        seen = _console_lines(session, f"/manual-task {text}")
+        reply = coach.sim.slash(who_http, "C_FIN", text)
+        assert reply.message is not None, text
+        http = render_blocks(reply.message.blocks, fallback_text=reply.message.text)
+        # User and channel ids differ between the two workspaces; the words may not.
+        normalise = re.compile(r"@U\w+|@\w+|#C\w+|#\w+")
+        assert [normalise.sub("·", x) for x in seen] == [normalise.sub("·", x) for x in http]
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "bogus",
+        "/deploy now",
+        "@maria hello",
+        "as",
+        "in #",
+        "click",
+        "click two",
+        "click 3",
+        "click 1 on 99",
+        "submit What=x",
+        "submit novalue",
+        'submit What="unclosed',
+        "cancel",
+        "react",
+        "react :zzz: on 42",
+        "clock -1d",
+        "clock +0h",
+        "clock yesterday",
+        "clock 2020-01-01 09:00",
+        "clock next funday",
+        "home now",
+        "show 12",
+    ],
+)
+def test_bad_input_gets_one_line(console: tuple[Session, io.StringIO], line: str) -> None:
+    session, out = console
+    status = run_script(session, [line])
+    printed = out.getvalue().splitlines()
+    assert status == 1, printed
+    assert printed[0] == f"> {line}"
+    errors = printed[1:]
+    assert len(errors) == 1 and errors[0].startswith("  ! "), printed
+    assert "Traceback" not in out.getvalue()
+
+
+def test_clicking_someone_elses_private_message_says_who_may(
+    console: tuple[Session, io.StringIO],
+) -> None:
+    session, out = console
+    status = run_script(session, ["/manual-task Reconcile payouts 45m", "as @sam", "click 1 on 1"])
+    assert status == 1
+    assert "You (@sam) cannot see message [1]" in out.getvalue()
+
+
+def test_modal_answered_by_labels(console: tuple[Session, io.StringIO]) -> None:
+    session, out = console
+    status = run_script(
+        session, ["in #ops", "/manual-task", 'submit what="Restart the VPN box" "how long"=20m']
+    )
+    transcript = out.getvalue()
+    assert status == 0, transcript
+    assert "▣ @coach opened a modal for @you" in transcript
+    assert "Logged 20m as a new process, P1 · Restart the VPN box." in transcript
+    assert session.top_modal() is None
+
+
+def test_unknown_names_join(console: tuple[Session, io.StringIO]) -> None:
+    session, out = console
+    assert run_script(session, ["as @newbie", "in #marketing", "people"]) == 0
+    transcript = out.getvalue()
+    assert "@newbie joined the workspace" in transcript
+    assert "#marketing created" in transcript
+    assert "@newbie (America/New_York)  ← you" in transcript
+
+
+def test_clock_parsing() -> None:
+    assert parse("clock +1d2h") == ClockBy(timedelta(days=1, hours=2))
+    madrid = ZoneInfo("Europe/Madrid")
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday
+    target = parse("clock next mon 09:00")
+    assert isinstance(target, ClockTo)
+    assert target.resolve(now, madrid) == datetime(2026, 11, 30, 9, 0, tzinfo=madrid)
+    absolute = parse("clock 2026-12-07 09:00")
+    assert isinstance(absolute, ClockTo)
+    assert absolute.resolve(now, madrid) == datetime(2026, 12, 7, 9, 0, tzinfo=madrid)
+    with pytest.raises(ConsoleInputError):
+        parse("clock +5 fortnights")
+
+
+# --------------------------------------------------------------------------- the real CLI
+
+
+def test_coach_console_fresh_demo_as_a_subprocess(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
+    env["NO_COLOR"] = "1"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "console", "--fresh", "--script", str(DEMO)],
+        cwd=tmp_path,  # no .env: never the developer's real settings
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "is retired, automated by @maria" in done.stdout
+    assert "@coach → DM with @maria" in done.stdout
+    assert not (tmp_path / "coach.db").exists()  # --fresh left no database behind
+
+
+def test_demo_digest_shows_the_hours_eliminated(demo: tuple[int, str]) -> None:
+    _, transcript = demo
+    subscribed = _section(transcript, "/manual-task digest here weekly mon 09:00 Europe/Madrid")
+    assert "every Monday at 09:00 (Europe/Madrid)" in subscribed
+    digest = _section(transcript, "clock next mon 09:00")
+    assert "⏰ Mon 07 Dec 2026 08:00 UTC · Mon 09:00 for @maria (Europe/Madrid)" in digest
+    assert "@coach → #finance\n    # Manual work digest" in digest
+    assert "Eliminated so far: 45m a week (39 h a year)" in digest
+    assert "P1 · Reconcile Stripe payouts retired by @maria: 45m a week eliminated" in digest
+    assert "in the thread of [11]\n    📎 Manual hours vs hours eliminated" in digest
