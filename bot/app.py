@@ -5,6 +5,7 @@ No module-level app: tests, the console and each server worker build their own.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from slack_sdk.webhook import WebhookClient, WebhookResponse
 import handlers
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.messages.modals import notice_view
 from handlers.common import SORRY, USER_ERRORS
 from storage.db import Database
 
@@ -67,9 +69,17 @@ def create_app(
     if not socket_mode:
         settings.require("slack_signing_secret")
     clock = clock or SystemClock()
+    oauth = None
+    if settings.oauth_enabled and not socket_mode:
+        from bot.oauth import oauth_settings
+
+        oauth = oauth_settings(settings, db)
+        client = client or WebClient(base_url=settings.slack_api_url, timeout=15,
+                                     retry_handlers=retry_handlers())
     app = App(
         signing_secret=settings.slack_signing_secret or "",
         request_verification_enabled=not socket_mode,
+        oauth_settings=oauth,
         client=client or make_client(settings),
         process_before_response=process_before_response,
         listener_executor=ThreadPoolExecutor(
@@ -118,13 +128,23 @@ def _ignore() -> None:
     """Events we don't act on still get their 200."""
 
 
-def _on_error(error: Exception, body: dict[str, Any], respond: Any, logger: Any) -> None:
+def _on_error(
+    error: Exception, body: dict[str, Any], respond: Any, logger: Any, response: Any
+) -> None:
     """The last word on a failure: the person learns what happened, in private."""
     if isinstance(error, USER_ERRORS):
         message = str(error)
     else:
         logger.exception("Listener failed", exc_info=error)
         message = SORRY
+    if response is not None and response.status >= 500:  # failed before its ack: no 5xx
+        response.status = 200
+        response.headers["content-type"] = ["application/json;charset=utf-8"]
+        if body.get("type") == "view_submission":
+            response.body = json.dumps({"response_action": "update", "view": notice_view(message)})
+        else:
+            response.body = json.dumps({"response_type": "ephemeral", "text": message})
+        return
     if respond is not None and (body.get("response_url") or body.get("response_urls")):
         try:
             respond(text=message, response_type="ephemeral", replace_original=False)

@@ -31,7 +31,7 @@ class Settings:
     slack_api_url: str = DEFAULT_SLACK_API_URL
     slack_client_id: str | None = None
     slack_client_secret: str | None = None
-    slack_state_secret: str | None = None
+    slack_oauth_authorize_url: str | None = None
     scheduler_enabled: bool = True
     claim_timeout_seconds: int = 300
     log_level: str = "INFO"
@@ -133,7 +133,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         slack_api_url=_api_url(env.get("SLACK_API_URL")),
         slack_client_id=opt("SLACK_CLIENT_ID"),
         slack_client_secret=opt("SLACK_CLIENT_SECRET"),
-        slack_state_secret=opt("SLACK_STATE_SECRET"),
+        slack_oauth_authorize_url=opt("SLACK_OAUTH_AUTHORIZE_URL"),
         scheduler_enabled=_bool(env, "COACH_SCHEDULER", True),
         claim_timeout_seconds=_int(env, "COACH_CLAIM_TIMEOUT", 300),
         log_level=level,

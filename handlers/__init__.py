@@ -4,7 +4,18 @@ from slack_bolt import App
 
 
 def register(app: App) -> None:
-    from handlers import actions, commands, events, prompts, reactions, views
+    from handlers import (
+        actions,
+        commands,
+        events,
+        home,
+        lifecycle,
+        prompts,
+        reactions,
+        settings,
+        views,
+    )
 
-    for module in (commands, events, actions, views, reactions, prompts):
+    modules = (commands, events, actions, views, reactions, prompts, home, settings, lifecycle)
+    for module in modules:
         module.register(app)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -303,10 +304,18 @@ def save_user(
     is_admin: bool,
     now: datetime,
 ) -> SlackUser:
-    user = session.merge(
-        SlackUser(
-            team_id=team_id, user_id=user_id, name=name, tz=tz, is_admin=is_admin, fetched_at=now
-        )
-    )
+    values = {"name": name, "tz": tz, "is_admin": is_admin, "fetched_at": now}
+    user = session.get(SlackUser, (team_id, user_id))
+    if user is None:
+        try:
+            with session.begin_nested():  # another replica may be saving the same person
+                user = SlackUser(team_id=team_id, user_id=user_id, **values)
+                session.add(user)
+            return user
+        except IntegrityError:
+            user = session.get(SlackUser, (team_id, user_id))
+            assert user is not None
+    for key, value in values.items():
+        setattr(user, key, value)
     session.flush()
     return user

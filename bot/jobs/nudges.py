@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
 from bot import announce, directory
 from bot.domain import schedule
@@ -51,19 +52,36 @@ def _team(
         hours = (ws.work_start, ws.work_end, schedule.parse_days(ws.work_days))
         ws_tz = ws.timezone
     for owner_id, items in by_owner.items():
-        with ctx.db.transaction() as session:
-            tz = directory.lookup(session, client, team_id=team_id, user_id=owner_id, now=now).tz
-        if not schedule.in_working_hours(now, tz, *hours):
-            figures["not_working_hours"] += 1
-            continue
-        items.sort(key=lambda i: (i.kind != "nudge", -i.card.minutes))
-        key = f"dm:{team_id}:{owner_id}:{schedule.local_date(now, tz).isoformat()}"
-        _send_dm(ctx, client, team_id, owner_id, items, key, now, figures)
+        try:
+            _owner(ctx, client, team_id, owner_id, items, hours, now, figures)
+        except Exception:  # one owner's trouble never stops the others' nudges
+            log.exception("nudging %s in %s failed; the next run tries again", owner_id, team_id)
+            figures["failed"] += 1
     if unowned and schedule.in_working_hours(now, ws_tz, *hours):
         week = schedule.local_date(now, ws_tz).isocalendar()
         for item in unowned:
             key = f"who:{team_id}:{item.card.process_id}:{week.year}-W{week.week}"
             _send_who_owns(ctx, client, team_id, item, key, now, figures)
+
+
+def _owner(
+    ctx: JobContext,
+    client: Any,
+    team_id: str,
+    owner_id: str,
+    items: list[PromptItem],
+    hours: tuple[str, str, tuple[int, ...]],
+    now: datetime,
+    figures: dict[str, int],
+) -> None:
+    with ctx.db.transaction() as session:
+        tz = directory.lookup(session, client, team_id=team_id, user_id=owner_id, now=now).tz
+    if not schedule.in_working_hours(now, tz, *hours):
+        figures["not_working_hours"] += 1
+        return
+    items.sort(key=lambda i: (i.kind != "nudge", -i.card.minutes))
+    key = f"dm:{team_id}:{owner_id}:{schedule.local_date(now, tz).isoformat()}"
+    _send_dm(ctx, client, team_id, owner_id, items, key, now, figures)
 
 
 def _item(process: Process, state: schedule.ProcessState, ws: Workspace) -> PromptItem:

@@ -567,6 +567,8 @@ class FakeSlack:
         self._response_urls: dict[str, _ResponseTarget] = {}
         self._triggers: dict[str, _Trigger] = {}
         self._faults: dict[str, deque[_Fault]] = {}
+        self._delays: dict[str, deque[float]] = {}
+        self._oauth_codes: dict[str, tuple[str, str]] = {}
         self._posts_by_channel: dict[tuple[str, str], deque[float]] = {}
         self._posts_by_team: dict[str, deque[float]] = {}
         self._last_us = 0
@@ -738,6 +740,20 @@ class FakeSlack:
         with self._lock:
             queue = self._faults.setdefault(method, deque())
             queue.extend(_Fault("status", status, retry_after) for _ in range(times))
+
+    def delay(self, method: str, seconds: float, times: int = 1) -> None:
+        """Hold the next ``times`` calls to ``method`` for ``seconds`` before answering
+        (then handle them normally): a slow Slack, or a request still in flight."""
+        with self._lock:
+            self._delays.setdefault(method, deque()).extend(seconds for _ in range(times))
+
+    def issue_oauth_code(self, team_id: str, user_id: str = "UINSTALLER") -> str:
+        """A one-time code that ``oauth.v2.access`` exchanges for ``team_id``'s bot token,
+        as Slack's redirect after "Allow" would carry."""
+        code = _new_id("code-", 16)
+        with self._lock:
+            self._oauth_codes[code] = (team_id, user_id)
+        return code
 
     def drop(self, method: str, times: int = 1) -> None:
         """Close the connection without answering the next ``times`` calls to ``method``."""
@@ -1086,6 +1102,14 @@ class FakeSlack:
         )
 
     def _serve_api(self, handler: _Handler, method: str, raw: bytes, query: str) -> None:
+        with self._lock:
+            pending = self._delays.get(method)
+            hold = pending.popleft() if pending else 0.0
+        if hold:
+            time.sleep(hold)
+        if method == "oauth.v2.access":
+            self._serve_oauth(handler, raw, query)
+            return
         content_type = handler.headers.get("Content-Type") or ""
         body: JSONDict | None
         try:
@@ -1256,6 +1280,43 @@ class FakeSlack:
             _reply(handler, answer[0], answer[1], "text/plain")
 
     # ----------------------------------------------------------------- methods: team, users
+
+    def _serve_oauth(self, handler: _Handler, raw: bytes, query: str) -> None:
+        """``oauth.v2.access``: exchange a code from ``issue_oauth_code`` for a bot token."""
+        try:
+            body = _parse_body(raw, handler.headers.get("Content-Type") or "", query)
+        except (ValueError, UnicodeDecodeError):
+            body = {}
+        with self._changing():
+            self.calls.append(
+                Call(
+                    "oauth.v2.access",
+                    dict(handler.headers.items()),
+                    body,
+                    None,
+                    time.time(),
+                    raw=raw,
+                )
+            )
+            found = self._oauth_codes.pop(str(body.get("code") or ""), None)
+            team = self.teams.get(found[0]) if found else None
+        if found is None or team is None:
+            _reply(handler, 200, json.dumps({"ok": False, "error": "invalid_code"}).encode())
+            return
+        answer = {
+            "ok": True,
+            "app_id": "A0COACH01",
+            "authed_user": {"id": found[1]},
+            "scope": "app_mentions:read,chat:write,commands,files:write,im:write,"
+            "reactions:read,users:read",
+            "token_type": "bot",
+            "access_token": team.bot_token,
+            "bot_user_id": team.bot_user_id,
+            "team": {"id": team.id, "name": team.name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+        _reply(handler, 200, json.dumps(answer).encode())
 
     def _auth_test(self, team: Team, body: JSONDict) -> JSONDict:
         return {

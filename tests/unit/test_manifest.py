@@ -29,6 +29,7 @@ SCOPE_OF_METHOD = {
     "views_publish": None,
     "views_push": None,
     "auth_test": None,
+    "send_dict": None,  # WebhookClient posting to a response_url: no scope
 }
 SCOPE_OF_EVENT = {
     "app_mention": "app_mentions:read",
@@ -122,3 +123,9 @@ def test_exactly_the_scopes_needed(manifest: dict[str, Any], registered: Recordi
     needed |= {"commands"} if registered.commands else set()
     needed.discard(None)
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == needed
+
+
+def test_oauth_asks_for_the_manifests_scopes(manifest: dict[str, Any]) -> None:
+    from bot.oauth import BOT_SCOPES
+
+    assert sorted(BOT_SCOPES) == sorted(manifest["oauth_config"]["scopes"]["bot"])
