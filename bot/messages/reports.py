@@ -35,17 +35,17 @@ def name(card: ProcessCard) -> str:
 
 
 def cost_line(card: ProcessCard) -> str:
-    """'3 times, 2h 15m in the last 28 days → 34m a week · worth up to 49 h of automation'."""
+    """'Done 3 times in the last 28 days (2h 15m) → 34m a week · $45 a week'."""
+    if card.count == 0:
+        return "Not reported in the last 28 days."
     times = "once" if card.count == 1 else f"{card.count} times"
     parts = [
-        f"{times}, {format_minutes(card.minutes)} in the last 28 days"
+        f"Done {times} in the last 28 days ({format_minutes(card.minutes)})"
         f" → *{format_minutes(card.minutes_per_week)} a week*"
     ]
     cash = money(card.hours_per_week, card.hourly_rate)
     if cash is not None:
         parts.append(f"{format_money(cash, card.currency)} a week")
-    if card.count == 0:
-        return "not reported in the last 28 days"
     return " · ".join(parts)
 
 
@@ -175,7 +175,7 @@ HELP = """*Report manual work the moment you do it:*
 `/manual-task` alone opens a form.
 *See and act:*
 `list`: the most costly processes · `mine`: the ones you own · `show P7`
-`own P7` · `assign P7 @maria` · `retire P7 <link to the automation>` · `merge P7 P9`
+`own P7` · `assign P7 @maria` · `retire P7 https://…` (a link to the automation) · `merge P7 P9`
 `undo`: remove your last report · `stats` · `export`
 `digest here weekly mon 09:00` · `digest off` · `digest preview` · `config` (admins)
 You can also mention me: _@coach spent 20 minutes copying leads into the CRM_."""

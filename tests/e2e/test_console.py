@@ -59,10 +59,10 @@ def test_demo_reports_reach_the_right_people(demo: tuple[int, str]) -> None:
     second = _section(transcript, "/manual-task reconcile stripe payouts 40m")
     assert "only you (@maria) can see it" in second
     assert "Logged 40m on P1" in second
-    assert "2 times, 1h 25m in the last 28 days → 21m a week" in second
+    assert "Done 2 times in the last 28 days (1h 25m) → 21m a week" in second
     mention = _section(transcript, "@coach spent 50 minutes reconciling Stripe payouts again")
     assert "[3] @coach → #finance, in the thread of @sam's message" in mention
-    assert "3 times, 2h 15m in the last 28 days → 34m a week" in mention
+    assert "Done 3 times in the last 28 days (2h 15m) → 34m a week" in mention
     plus = _section(transcript, "react :heavy_plus_sign: on 3")
     assert "only you (@alex) can see it" in plus
     assert "It now costs 45m a week" in plus
