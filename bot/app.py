@@ -74,8 +74,9 @@ def create_app(
         from bot.oauth import oauth_settings
 
         oauth = oauth_settings(settings, db)
-        client = client or WebClient(base_url=settings.slack_api_url, timeout=15,
-                                     retry_handlers=retry_handlers())
+        client = client or WebClient(
+            base_url=settings.slack_api_url, timeout=15, retry_handlers=retry_handlers()
+        )
     app = App(
         signing_secret=settings.slack_signing_secret or "",
         request_verification_enabled=not socket_mode,

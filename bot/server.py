@@ -41,7 +41,10 @@ def wsgi_app(app: App, db: Database) -> WSGIApp:
             return [b"request too large\n"]
         try:
             return slack(environ, start_response)
-        except (ValueError, UnicodeDecodeError):  # a body Bolt cannot even parse
+        except (ValueError, UnicodeDecodeError, LookupError, TypeError, AttributeError) as err:
+            # A body Bolt cannot even parse, or one whose shape breaks Bolt's own matchers
+            # (`"actions": null`, an action without `action_id`): Slack never sends these.
+            log.info("refused a malformed request: %r", err)
             start_response("400 Bad Request", [("Content-Type", "text/plain")])
             return [b"bad request\n"]
 
@@ -65,7 +68,12 @@ def serve_in_thread(application: WSGIApp, host: str = "127.0.0.1", port: int = 0
     server = make_server(
         host, port, application, server_class=_ThreadingServer, handler_class=_Quiet
     )
-    threading.Thread(target=server.serve_forever, name="coach-http", daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},  # shutdown() waits up to one poll interval
+        name="coach-http",
+        daemon=True,
+    ).start()
     return server
 
 

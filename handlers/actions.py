@@ -14,6 +14,7 @@ from bot.messages import modals
 from bot.messages.reports import report_reply
 from bot.services import processes, prompts
 from bot.services.cards import card_for
+from bot.services.home import publish_home
 from bot.services.reports import describe
 from handlers.common import privately_answered, team_of
 from handlers.subcommands import Request
@@ -60,6 +61,7 @@ def take_ownership(
     if answered:
         prompts.refresh(client, db, team_id=team_id, message=prompts.where(body), now=now)
     respond(text=text, replace_original=False, response_type="ephemeral")
+    publish_home(client, db, team_id=team_id, user_id=user_id, now=now)
 
 
 def mark_automated(
@@ -121,7 +123,7 @@ def undo_report(
     ack()
     team_id, user_id = team_of(body, context), body["user"]["id"]
     with db.transaction() as session:
-        occ = session.get(Occurrence, _value_id(action))
+        occ = session.get(Occurrence, _value_id(action), with_for_update=True)  # double clicks
         if occ is None or occ.team_id != team_id:
             text = "That report was already removed."
         else:
@@ -139,7 +141,8 @@ def _process(session: Any, team_id: str, process_id: int) -> Any:
 
 
 def _occurrence(session: Any, team_id: str, occurrence_id: int) -> Occurrence:
-    occ = session.get(Occurrence, occurrence_id)
+    # Locked: a double click waits for the first click's transaction, then sees its result.
+    occ = session.get(Occurrence, occurrence_id, with_for_update=True)
     if occ is None or occ.team_id != team_id:
         raise UserError("That report no longer exists (it may have been undone).")
     return occ

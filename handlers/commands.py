@@ -12,15 +12,16 @@ from bot.domain import commands as c
 from bot.errors import UserError
 from bot.messages import modals
 from bot.messages.reports import notice, report_reply
+from bot.services import home
 from bot.services.reports import record_report
-from handlers import digests, followups
+from handlers import digests, followups, insights
 from handlers.common import answering_errors, team_of
 from handlers.subcommands import SUBCOMMANDS, Request
 from storage.db import Database
 
 COMMAND = "/manual-task"
 # Subcommands that may have work to do after the acknowledgement.
-ROUTES = {**followups.COMMANDS, **digests.COMMANDS}
+ROUTES = {**followups.COMMANDS, **digests.COMMANDS, **insights.COMMANDS}
 
 
 def manual_task(
@@ -74,6 +75,8 @@ def manual_task(
             ack()
         if after is not None:
             after(client, db, team_id, now)
+        if home.changes_something(cmd):
+            home.publish_home(client, db, team_id=team_id, user_id=command["user_id"], now=now)
 
 
 def register(app: App) -> None:

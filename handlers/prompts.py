@@ -16,6 +16,7 @@ from bot.messages import modals
 from bot.messages.nudges import handed_over
 from bot.services import processes, prompts
 from bot.services.cards import card_for
+from bot.services.home import publish_home
 from handlers.common import team_of
 from handlers.subcommands import Request
 from handlers.views import meta, prompt_message, values
@@ -101,6 +102,7 @@ def _status_answer(
             now=now,
         )
     prompts.refresh(client, db, team_id=team_id, message=message, now=now)
+    publish_home(client, db, team_id=team_id, user_id=user_id, now=now)
 
 
 def snooze(
@@ -131,6 +133,7 @@ def snooze(
             now=now,
         )
     prompts.refresh(client, db, team_id=team_id, message=message, now=now)
+    publish_home(client, db, team_id=team_id, user_id=user_id, now=now)
 
 
 def _open_form(kind: str) -> Any:
@@ -208,6 +211,7 @@ def submit_not_worth(
         )
     ack()
     prompts.refresh(client, db, team_id=team_id, message=message, now=now)
+    publish_home(client, db, team_id=team_id, user_id=user_id, now=now)
 
 
 def submit_reassign(
@@ -257,6 +261,7 @@ def submit_reassign(
         card = card_for(session, process, now=now)
     ack()
     prompts.refresh(client, db, team_id=team_id, message=message, now=now)
+    publish_home(client, db, team_id=team_id, user_id=user_id, now=now)
     text, blocks = handed_over(card, by=user_id)
     announce.dm(client, user_id=new_owner, text=text, blocks=blocks)
 

@@ -15,6 +15,7 @@ from bot.errors import UserError
 from bot.ids import Callback, Field
 from bot.messages.reports import report_reply
 from bot.services import processes, prompts
+from bot.services.home import publish_home
 from bot.services.reports import record_report
 from handlers import followups
 from handlers.common import team_of
@@ -26,21 +27,27 @@ from storage.db import Database
 def values(view: dict[str, Any]) -> dict[str, str | None]:
     """{block_id: the entered or chosen value} of a submitted view."""
     found: dict[str, str | None] = {}
-    for block_id, inputs in ((view.get("state") or {}).get("values") or {}).items():
-        for element in inputs.values():
+    for block_id, inputs in _dict(_dict(view.get("state")).get("values")).items():
+        for element in _dict(inputs).values():
+            element = _dict(element)
             value = element.get("value")
-            if value is None and element.get("selected_option"):
-                value = element["selected_option"].get("value")
+            if value is None:
+                value = _dict(element.get("selected_option")).get("value")
             if value is None:
                 value = element.get("selected_user")
-            found[block_id] = value
+            found[block_id] = value if isinstance(value, str) else None  # forged: not a value
     return found
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    """`value` if it is a dict, else {}: a hand-made payload may put anything anywhere."""
+    return value if isinstance(value, dict) else {}
 
 
 def meta(view: dict[str, Any]) -> dict[str, Any]:
     try:
         data = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
+    except (TypeError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -94,6 +101,7 @@ def submit_report(
         client.chat_postEphemeral(channel=channel, user=user_id, text=text, blocks=blocks)
     else:
         announce.dm(client, user_id=user_id, text=text, blocks=blocks)
+    publish_home(client, db, team_id=team_id, user_id=user_id, now=now)
 
 
 def submit_retire(
@@ -146,6 +154,7 @@ def submit_retire(
     prompts.refresh(client, db, team_id=team_id, message=message, now=now)
     if not done.already:
         followups.celebrate(done.card)(client, db, team_id, now)
+    publish_home(client, db, team_id=team_id, user_id=user_id, now=now)
 
 
 def prompt_message(info: dict[str, Any]) -> tuple[str | None, str | None]:

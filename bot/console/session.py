@@ -327,8 +327,9 @@ class Session:
 
     def _show_view_event(self, kind: str, view: View) -> None:
         if view.kind == "home":
-            who = self.name_of(view.user) or view.user
-            self.printer.note(f"@coach updated @{who}'s App Home (type home to see it)")
+            if kind == "view.published":  # (an update of it is the same publish)
+                who = self.name_of(view.user) or view.user
+                self.printer.note(f"@coach updated @{who}'s App Home (type home to see it)")
             return
         who = self.name_of(view.user) or view.user
         if kind == "view.closed":

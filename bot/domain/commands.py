@@ -175,7 +175,7 @@ _USAGE = {
 
 _TOKEN_RE = re.compile(r"<[^<>|\s]{1,500}(?:\|[^<>]{0,500})?>|\S+")
 _REF_RE = re.compile(r"(?:[pP]|#)?0*([1-9]\d{0,8})", re.ASCII)
-_USER_RE = re.compile(r"<@([UW][A-Z0-9]{2,30})(?:\|[^<>]*)?>|([UW][A-Z0-9]{8,30})")
+_USER_RE = re.compile(r"<@([UW][A-Z0-9_]{2,30})(?:\|[^<>]*)?>|([UW][A-Z0-9]{8,30})")
 _CHANNEL_RE = re.compile(r"<#([CG][A-Z0-9]{2,30})(?:\|[^<>]*)?>")
 _LINK_RE = re.compile(r"<((?:https?|ftp)://[^<>|\s]+)(?:\|[^<>]*)?>|((?:https?)://\S+)")
 _TIME_RE = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?", re.IGNORECASE)

@@ -4,8 +4,11 @@ local time; a period missed while the bot was down is sent once, when it comes b
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime
 from typing import Any
+
+from slack_sdk.errors import SlackApiError
 
 from bot import announce
 from bot.charts import manual_vs_eliminated
@@ -93,14 +96,31 @@ def _send(
             session, team_id=team_id, channel=channel, ts=ts, kind="digest", process_ids=[], now=now
         )
     figures["digests"] += 1
-    try:
-        client.files_upload_v2(
-            channel=channel,
-            thread_ts=ts,
-            filename="manual-vs-eliminated.png",
-            title="Manual hours vs hours eliminated, last 12 weeks",
-            content=manual_vs_eliminated(points),
-        )
+    if _upload_chart(client, channel, ts, manual_vs_eliminated(points)):
         figures["charts"] += 1
-    except Exception as err:  # the digest itself is out; the chart is a bonus
-        log.warning("digest chart upload to %s failed: %s", channel, err)
+
+
+CHART_ATTEMPTS = 3
+
+
+def _upload_chart(client: Any, channel: str, ts: str, png: bytes) -> bool:
+    """Share the chart in the digest's thread. files_upload_v2's POST to the upload URL
+    bypasses slack_sdk's retry handlers, so a dropped connection there is retried here
+    (a fresh upload each time: only a completed one is shared)."""
+    for attempt in range(CHART_ATTEMPTS):
+        try:
+            client.files_upload_v2(
+                channel=channel,
+                thread_ts=ts,
+                filename="manual-vs-eliminated.png",
+                title="Manual hours vs hours eliminated, last 12 weeks",
+                content=png,
+            )
+            return True
+        except SlackApiError as err:  # Slack answered (its retry handlers already ran)
+            log.warning("digest chart upload to %s failed: %s", channel, err)
+            return False
+        except Exception as err:  # the digest itself is out; the chart is a bonus
+            log.warning("digest chart upload to %s failed (try %d): %s", channel, attempt + 1, err)
+            time.sleep(0.2 * 2**attempt)
+    return False

@@ -115,3 +115,13 @@ def reassign_modal(card: ProcessCard, *, message: dict[str, str] | None = None) 
         submit="Reassign",
         private_metadata=metadata(process=card.process_id, message=message),
     )
+
+
+def notice_view(text: str) -> Block:
+    """A one-line modal that replaces a form which could not be handled."""
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Automation Coach"},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}],
+    }

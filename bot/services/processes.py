@@ -107,7 +107,7 @@ def retire(
     process.retired_at = now
     process.retired_by = actor_id
     process.automation_link = link
-    process.automation_note = note
+    process.automation_note = note.replace("\x00", "")[:500] if note else None  # PG: no NUL
     process.snoozed_until = None
     process.eliminated_minutes_per_week = before.minutes_per_week
     if process.owner_id is None:

@@ -6,6 +6,7 @@ returns the first result marked `duplicate` and stores nothing.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +21,7 @@ from storage import queries
 from storage.models import Occurrence, Process
 
 MAX_TITLE = 150
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _title_problem(title: str) -> str | None:
@@ -57,6 +59,8 @@ def record_report(
 
     `minutes` given (a form's field) means `text` is only the title; `note` is kept with
     the report but never parsed."""
+    text = _printable(text)
+    note = _printable(note) if note else note
     existing = queries.occurrence_by_key(session, team_id=team_id, slack_key=slack_key)
     if existing is not None:
         return _result(session, existing, now=now, created=False, duplicate=True, default=False)
@@ -118,6 +122,12 @@ def record_report(
             raise
         return _result(session, existing, now=now, created=False, duplicate=True, default=False)
     return _result(session, occ, now=now, created=created, duplicate=False, default=default)
+
+
+def _printable(text: str) -> str:
+    """Without control characters (tabs and newlines kept): PostgreSQL refuses NUL in text,
+    and the others only garble the messages they end up in."""
+    return CONTROL.sub("", text)
 
 
 def describe(

@@ -1,0 +1,275 @@
+"""Export a workspace's processes and occurrences as CSV or JSON, streamed row by row.
+
+Shared by `/manual-task export` (two CSV files sent by DM) and `coach export` (stdout or
+a file). Example::
+
+    with db.transaction() as session:
+        write_json(sys.stdout, session, team_ids=["T0001"], now=now)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import logging
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlalchemy.orm import Session
+
+from bot.domain.costs import break_even_hours, hours_per_week, minutes_per_week, money
+from bot.services.cards import window_start
+from storage import stats
+
+PROCESS_FIELDS = (
+    "workspace",
+    "ref",
+    "title",
+    "status",
+    "owner",
+    "reporter",
+    "first_channel",
+    "first_reported_at",
+    "reports",
+    "minutes_total",
+    "minutes_last_28_days",
+    "minutes_per_week",
+    "hours_per_week",
+    "break_even_hours",
+    "money_per_week",
+    "currency",
+    "not_automated_because",
+    "review_at",
+    "snoozed_until",
+    "automation_link",
+    "retired_by",
+    "retired_at",
+    "eliminated_minutes_per_week",
+    "merged_into",
+)
+OCCURRENCE_FIELDS = (
+    "workspace",
+    "id",
+    "process",
+    "process_title",
+    "user",
+    "minutes",
+    "occurred_at",
+    "source",
+    "channel",
+    "default_duration",
+    "regression",
+    "text",
+)
+log = logging.getLogger(__name__)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+Row = dict[str, Any]
+
+
+def _iso(when: datetime | None) -> str | None:
+    return when.isoformat() if when is not None else None
+
+
+def _num(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def process_rows(session: Session, *, team_ids: Sequence[str], now: datetime) -> Iterator[Row]:
+    """One row per process with its cost over the trailing 28 days and all time."""
+    for p, merged, reports, total, recent, rate, currency in stats.stream_processes(
+        session, team_ids=team_ids, since=window_start(now)
+    ):
+        per_week = hours_per_week(recent)
+        yield {
+            "workspace": p.team_id,
+            "ref": p.ref,
+            "title": p.title,
+            "status": p.status,
+            "owner": p.owner_id,
+            "reporter": p.reporter_id,
+            "first_channel": p.channel_id,
+            "first_reported_at": _iso(p.created_at),
+            "reports": reports,
+            "minutes_total": total,
+            "minutes_last_28_days": recent,
+            "minutes_per_week": _num(minutes_per_week(recent)),
+            "hours_per_week": _num(per_week),
+            "break_even_hours": _num(break_even_hours(per_week)),
+            "money_per_week": _num(money(per_week, rate)),
+            "currency": currency if rate is not None else None,
+            "not_automated_because": p.accepted_reason,
+            "review_at": _iso(p.review_at),
+            "snoozed_until": _iso(p.snoozed_until),
+            "automation_link": p.automation_link,
+            "retired_by": p.retired_by,
+            "retired_at": _iso(p.retired_at),
+            "eliminated_minutes_per_week": _num(p.eliminated_minutes_per_week),
+            "merged_into": merged,
+        }
+
+
+def occurrence_rows(session: Session, *, team_ids: Sequence[str]) -> Iterator[Row]:
+    """One row per time somebody did a process by hand, oldest first."""
+    for occ, number, title in stats.stream_occurrences(session, team_ids=team_ids):
+        yield {
+            "workspace": occ.team_id,
+            "id": occ.id,
+            "process": f"P{number}",
+            "process_title": title,
+            "user": occ.user_id,
+            "minutes": occ.minutes,
+            "occurred_at": _iso(occ.occurred_at),
+            "source": occ.source,
+            "channel": occ.channel_id,
+            "default_duration": occ.default_duration,
+            "regression": occ.regression,
+            "text": occ.text,
+        }
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return "" if value is None else value
+
+
+def write_csv(out: TextIO, fields: Sequence[str], rows: Iterable[Row]) -> int:
+    """Write a header and the rows; return how many rows."""
+    writer = csv.writer(out)
+    writer.writerow(fields)
+    n = 0
+    for row in rows:
+        writer.writerow([_cell(row[f]) for f in fields])
+        n += 1
+    return n
+
+
+def write_json(out: TextIO, session: Session, *, team_ids: Sequence[str], now: datetime) -> None:
+    """{"exported_at", "workspaces", "processes": [...], "occurrences": [...]}, written as
+    rows arrive so that memory stays flat however big the workspace."""
+    head = {
+        "exported_at": now.isoformat(),
+        "workspaces": [
+            {
+                "team_id": ws.team_id,
+                "name": ws.name,
+                "hourly_rate": ws.hourly_rate,
+                "currency": ws.currency,
+                "timezone": ws.timezone,
+            }
+            for ws in stats.workspaces(session, team_ids=team_ids)
+        ],
+    }
+    out.write(json.dumps(head)[:-1])
+    for key, rows in (
+        ("processes", process_rows(session, team_ids=team_ids, now=now)),
+        ("occurrences", occurrence_rows(session, team_ids=team_ids)),
+    ):
+        out.write(f', "{key}": [')
+        for i, row in enumerate(rows):
+            out.write((",\n" if i else "\n") + json.dumps(row))
+        out.write("\n]")
+    out.write("}\n")
+
+
+def write_csv_sections(
+    out: TextIO, session: Session, *, team_ids: Sequence[str], now: datetime, table: str = "all"
+) -> None:
+    """The processes table, a blank line, then the occurrences table (or just one)."""
+    if table in ("all", "processes"):
+        write_csv(out, PROCESS_FIELDS, process_rows(session, team_ids=team_ids, now=now))
+    if table == "all":
+        out.write("\r\n")
+    if table in ("all", "occurrences"):
+        write_csv(out, OCCURRENCE_FIELDS, occurrence_rows(session, team_ids=team_ids))
+
+
+def csv_files(
+    session: Session, *, team_id: str, now: datetime, directory: Path
+) -> list[dict[str, str]]:
+    """Write processes.csv and occurrences.csv for one workspace into `directory`; return
+    the `file_uploads` entries for `files_upload_v2`."""
+    day = f"{now:%Y-%m-%d}"
+    made = []
+    for kind, fields, rows in (
+        ("processes", PROCESS_FIELDS, process_rows(session, team_ids=[team_id], now=now)),
+        ("occurrences", OCCURRENCE_FIELDS, occurrence_rows(session, team_ids=[team_id])),
+    ):
+        filename = f"manual-work-{kind}-{day}.csv"
+        path = directory / filename
+        with path.open("w", newline="", encoding="utf-8") as out:
+            n = write_csv(out, fields, rows)
+        made.append({"file": str(path), "filename": filename, "title": f"{kind.title()} ({n})"})
+    return made
+
+
+def team_ids_for(session: Session, requested: Sequence[str] | None) -> list[str]:
+    """The workspaces to export: those asked for, or every one."""
+    return list(requested) if requested else stats.team_ids(session)
+
+
+def send_csv(client: Any, db: Any, *, team_id: str, user_id: str, now: datetime) -> bool:
+    """DM `user_id` the workspace's processes.csv and occurrences.csv (files_upload_v2).
+    Runs after Slack's acknowledgement; a failure is logged and the person told."""
+    try:
+        with tempfile.TemporaryDirectory(prefix="coach-export-") as tmp:
+            with db.transaction() as session:
+                uploads = csv_files(session, team_id=team_id, now=now, directory=Path(tmp))
+            channel = client.conversations_open(users=user_id)["channel"]["id"]
+            client.files_upload_v2(
+                channel=channel,
+                file_uploads=uploads,
+                initial_comment=(
+                    "Your export: one row per process (cost over the last 28 days and all "
+                    "time), and one row per report."
+                ),
+            )
+    except Exception as err:
+        log.warning("export for %s/%s failed: %s", team_id, user_id, err)
+        try:
+            channel = client.conversations_open(users=user_id)["channel"]["id"]
+            client.chat_postMessage(
+                channel=channel,
+                text="I couldn't send your export just now. Please try again in a minute.",
+            )
+        except Exception:
+            log.warning("could not tell %s that the export failed", user_id)
+        return False
+    return True
+
+
+def export_command(
+    db: Any,
+    *,
+    fmt: str,
+    workspaces: Sequence[str] | None,
+    table: str = "all",
+    output: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """`coach export`: write the export to `output` (default standard output); exit code."""
+    from datetime import UTC
+
+    now = now or datetime.now(UTC)
+    target = (
+        open(output, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed by `with`
+        if output
+        else contextlib.nullcontext(sys.stdout)
+    )
+    with target as out, db.transaction() as session:
+        team_ids = team_ids_for(session, workspaces)
+        if fmt == "json":
+            write_json(out, session, team_ids=team_ids, now=now)
+        else:
+            write_csv_sections(out, session, team_ids=team_ids, now=now, table=table)
+        out.flush()
+    return 0

@@ -1,0 +1,162 @@
+"""Workspace-wide figures for `/manual-task stats` and the App Home, and streamed rows for
+export. Keyword-only arguments; read-only: nothing here flushes or commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.models import Occurrence, Process, Workspace
+from storage.queries import ACTIVE_STATUSES
+
+STREAM_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many processes a workspace has: reported at all (merged ones excluded), retired,
+    and still open (manual, automating or accepted)."""
+
+    reported: int
+    retired: int
+    active: int
+    occurrences: int
+    reporters: int
+
+
+def counts(session: Session, *, team_id: str) -> Counts:
+    by_status = dict(
+        session.execute(
+            select(Process.status, func.count())
+            .where(Process.team_id == team_id, Process.status != "merged")
+            .group_by(Process.status)
+        ).all()
+    )
+    occ = session.execute(
+        select(func.count(), func.count(func.distinct(Occurrence.user_id))).where(
+            Occurrence.team_id == team_id
+        )
+    ).one()
+    return Counts(
+        reported=int(sum(by_status.values())),
+        retired=int(by_status.get("retired", 0)),
+        active=int(sum(v for k, v in by_status.items() if k in ACTIVE_STATUSES)),
+        occurrences=int(occ[0] or 0),
+        reporters=int(occ[1] or 0),
+    )
+
+
+def minutes_between(
+    session: Session,
+    *,
+    team_id: str,
+    start: datetime,
+    end: datetime | None = None,
+    statuses: Sequence[str] | None = None,
+) -> int:
+    """Minutes reported in [start, end) (no end: up to now), optionally only on processes
+    in `statuses`."""
+    query = select(func.coalesce(func.sum(Occurrence.minutes), 0)).where(
+        Occurrence.team_id == team_id, Occurrence.occurred_at >= start
+    )
+    if end is not None:
+        query = query.where(Occurrence.occurred_at < end)
+    if statuses is not None:
+        query = query.join(Process, Process.id == Occurrence.process_id).where(
+            Process.status.in_(statuses)
+        )
+    return int(session.scalar(query) or 0)
+
+
+def owned_count(session: Session, *, team_id: str, owner_id: str) -> int:
+    """How many open processes a person owns."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Process)
+            .where(
+                Process.team_id == team_id,
+                Process.owner_id == owner_id,
+                Process.status.in_(ACTIVE_STATUSES),
+            )
+        )
+        or 0
+    )
+
+
+def team_ids(session: Session) -> list[str]:
+    """Every workspace we hold data for."""
+    return list(session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)))
+
+
+def workspaces(session: Session, *, team_ids: Sequence[str]) -> list[Workspace]:
+    return list(
+        session.scalars(
+            select(Workspace).where(Workspace.team_id.in_(team_ids)).order_by(Workspace.team_id)
+        )
+    )
+
+
+def stream_processes(
+    session: Session, *, team_ids: Sequence[str], since: datetime
+) -> Iterator[tuple[Process, str | None, int, int, int, float | None, str]]:
+    """(process, merged-into ref, reports ever, minutes ever, minutes since `since`, the
+    workspace's hourly rate, currency) for every process of the workspaces, by team and
+    number, fetched in batches."""
+    total = (
+        select(
+            Occurrence.process_id.label("pid"),
+            func.count().label("n"),
+            func.sum(Occurrence.minutes).label("m"),
+        )
+        .where(Occurrence.team_id.in_(team_ids))
+        .group_by(Occurrence.process_id)
+        .subquery()
+    )
+    recent = (
+        select(Occurrence.process_id.label("pid"), func.sum(Occurrence.minutes).label("m"))
+        .where(Occurrence.team_id.in_(team_ids), Occurrence.occurred_at >= since)
+        .group_by(Occurrence.process_id)
+        .subquery()
+    )
+    target = select(Process.id, Process.number).subquery()
+    query = (
+        select(
+            Process,
+            target.c.number,
+            func.coalesce(total.c.n, 0),
+            func.coalesce(total.c.m, 0),
+            func.coalesce(recent.c.m, 0),
+            Workspace.hourly_rate,
+            Workspace.currency,
+        )
+        .join(Workspace, Workspace.team_id == Process.team_id)
+        .outerjoin(total, total.c.pid == Process.id)
+        .outerjoin(recent, recent.c.pid == Process.id)
+        .outerjoin(target, target.c.id == Process.merged_into_id)
+        .where(Process.team_id.in_(team_ids))
+        .order_by(Process.team_id, Process.number)
+        .execution_options(yield_per=STREAM_BATCH)
+    )
+    for row in session.execute(query):
+        merged = f"P{row[1]}" if row[1] is not None else None
+        yield row[0], merged, int(row[2]), int(row[3]), int(row[4]), row[5], row[6] or "USD"
+
+
+def stream_occurrences(
+    session: Session, *, team_ids: Sequence[str]
+) -> Iterator[tuple[Occurrence, int, str]]:
+    """(occurrence, its process number, its process title), oldest first, in batches."""
+    query = (
+        select(Occurrence, Process.number, Process.title)
+        .join(Process, Process.id == Occurrence.process_id)
+        .where(Occurrence.team_id.in_(team_ids))
+        .order_by(Occurrence.team_id, Occurrence.occurred_at, Occurrence.id)
+        .execution_options(yield_per=STREAM_BATCH)
+    )
+    for row in session.execute(query):
+        yield row[0], int(row[1]), str(row[2])

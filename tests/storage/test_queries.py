@@ -1,0 +1,229 @@
+"""storage.queries on SQLite and PostgreSQL: numbering, idempotency keys, load windows,
+ranking, undo, merge, eliminated totals, event claims and workspace isolation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from storage import queries
+from storage.db import Database
+from storage.models import Occurrence, Process, Workspace
+
+NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+SINCE = NOW - timedelta(days=28)
+
+
+def new_process(session, title: str, *, team_id: str = "T0001", reporter: str = "U1") -> Process:
+    return queries.create_process(
+        session,
+        team_id=team_id,
+        title=title,
+        normalized_title=title.lower(),
+        reporter_id=reporter,
+        channel_id="C1",
+        now=NOW,
+    )
+
+
+def add(session, proc: Process, minutes: int, key: str, *, user: str = "U1", at=NOW):
+    return queries.add_occurrence(
+        session,
+        process=proc,
+        user_id=user,
+        minutes=minutes,
+        default_duration=False,
+        occurred_at=at,
+        source="command",
+        slack_key=key,
+        text=f"thing {minutes}m",
+        channel_id="C1",
+    )
+
+
+def test_process_numbers_count_per_workspace(db: Database) -> None:
+    with db.transaction() as s:
+        a1, a2 = new_process(s, "a one"), new_process(s, "a two")
+        b1 = new_process(s, "b one", team_id="T0002")
+        assert (a1.ref, a2.ref, b1.ref) == ("P1", "P2", "P1")
+    with db.transaction() as s:
+        assert queries.process_by_ref(s, team_id="T0001", number=2).title == "a two"
+        assert queries.process_by_ref(s, team_id="T0002", number=1).title == "b one"
+        assert queries.process_by_ref(s, team_id="T0002", number=2) is None
+        assert queries.process_by_id(s, team_id="T0002", process_id=a1.id) is None
+        assert queries.process_by_id(s, team_id="T0001", process_id=a1.id).title == "a one"
+        assert s.get(Workspace, "T0001").next_process_number == 3
+
+
+def test_a_rolled_back_transaction_leaves_nothing(db: Database) -> None:
+    with pytest.raises(RuntimeError), db.transaction() as s:
+        proc = new_process(s, "half written")
+        add(s, proc, 10, "k1")
+        raise RuntimeError("boom")
+    with db.transaction() as s:
+        assert s.query(Process).count() == 0
+        assert s.query(Occurrence).count() == 0
+        assert s.get(Workspace, "T0001") is None
+
+
+def test_slack_keys_are_unique_per_workspace(db: Database) -> None:
+    with db.transaction() as s:
+        proc = new_process(s, "payouts")
+        other = new_process(s, "payouts", team_id="T0002")
+        add(s, proc, 10, "command:abc")
+        add(s, other, 10, "command:abc")  # the same key in another workspace is fine
+        assert queries.occurrence_by_key(s, team_id="T0001", slack_key="command:abc") is not None
+        assert queries.occurrence_by_key(s, team_id="T0001", slack_key="command:zzz") is None
+    with pytest.raises(IntegrityError), db.transaction() as s:
+        proc = queries.process_by_ref(s, team_id="T0001", number=1)
+        add(s, proc, 20, "command:abc")
+    with db.transaction() as s:
+        assert s.query(Occurrence).count() == 2
+
+
+def test_load_counts_the_window_only(db: Database) -> None:
+    with db.transaction() as s:
+        p, q = new_process(s, "p"), new_process(s, "q")
+        add(s, p, 45, "k1")
+        add(s, p, 30, "k2", at=SINCE)  # on the boundary: counted
+        add(s, p, 60, "k3", at=SINCE - timedelta(seconds=1))  # just outside
+        load = queries.load_of(s, process_ids=[p.id, q.id], since=SINCE)
+        assert load == {p.id: (2, 75), q.id: (0, 0)}
+        assert queries.load_of(s, process_ids=[], since=SINCE) == {}
+
+
+def test_top_processes_rank_by_minutes_with_filters(db: Database) -> None:
+    with db.transaction() as s:
+        small, big, idle = new_process(s, "small"), new_process(s, "big"), new_process(s, "idle")
+        retired = new_process(s, "retired")
+        elsewhere = new_process(s, "elsewhere", team_id="T0002")
+        add(s, small, 10, "k1")
+        add(s, big, 100, "k2")
+        add(s, retired, 300, "k3")
+        add(s, elsewhere, 400, "k4")
+        retired.status = "retired"
+        big.owner_id = "U9"
+        s.flush()
+        ranked = queries.top_processes(s, team_id="T0001", since=SINCE)
+        assert [(r.process.title, r.count, r.minutes) for r in ranked] == [
+            ("big", 1, 100),
+            ("small", 1, 10),
+            ("idle", 0, 0),
+        ]
+        assert [
+            r.process.title for r in queries.top_processes(s, team_id="T0001", since=SINCE, limit=1)
+        ] == ["big"]
+        mine = queries.top_processes(s, team_id="T0001", since=SINCE, owner_id="U9")
+        assert [r.process.title for r in mine] == ["big"]
+        assert queries.count_processes(s, team_id="T0001", statuses=queries.ACTIVE_STATUSES) == 3
+        assert queries.count_processes(s, team_id="T0001", statuses=("retired",)) == 1
+        assert idle.id  # unused otherwise
+
+
+def test_last_report_and_undo(db: Database) -> None:
+    with db.transaction() as s:
+        p = new_process(s, "p")
+        add(s, p, 10, "k1", user="U1")
+        add(s, p, 20, "k2", user="U2")
+        last = add(s, p, 30, "k3", user="U1")
+        assert queries.last_report_by(s, team_id="T0001", user_id="U1").id == last.id
+        assert queries.last_report_by(s, team_id="T0002", user_id="U1") is None
+        assert [o.minutes for o in queries.recent_reports_by(s, team_id="T0001", user_id="U1")] == [
+            30,
+            10,
+        ]
+        queries.delete_occurrence(s, occurrence=last)
+        assert s.get(Process, p.id) is not None  # other reports remain
+
+
+def test_deleting_the_only_report_of_an_unowned_manual_process_removes_it(db: Database) -> None:
+    with db.transaction() as s:
+        lone, owned = new_process(s, "lone"), new_process(s, "owned")
+        owned.owner_id = "U1"
+        o1, o2 = add(s, lone, 10, "k1"), add(s, owned, 10, "k2")
+        queries.delete_occurrence(s, occurrence=o1)
+        queries.delete_occurrence(s, occurrence=o2)
+        lone_id, owned_id = lone.id, owned.id
+    with db.transaction() as s:
+        assert s.get(Process, lone_id) is None
+        assert s.get(Process, owned_id) is not None
+
+
+def test_move_occurrences_and_matchable_titles(db: Database) -> None:
+    with db.transaction() as s:
+        keep, gone = new_process(s, "keep"), new_process(s, "gone")
+        add(s, keep, 10, "k1")
+        add(s, gone, 20, "k2")
+        add(s, gone, 30, "k3")
+        assert queries.move_occurrences(s, from_process=gone, to_process=keep) == 2
+        gone.merged_into_id = keep.id
+        gone.status = "merged"
+        s.flush()
+        assert queries.load_of(s, process_ids=[keep.id], since=SINCE)[keep.id] == (3, 60)
+        assert queries.matchable_titles(s, team_id="T0001") == [(keep.id, "keep")]
+        assert queries.matchable_titles(s, team_id="T0002") == []
+
+
+def test_total_eliminated_sums_retired_processes_of_the_workspace(db: Database) -> None:
+    with db.transaction() as s:
+        assert queries.total_eliminated_minutes(s, team_id="T0001") == 0.0
+        a, b, c = new_process(s, "a"), new_process(s, "b"), new_process(s, "c")
+        d = new_process(s, "d", team_id="T0002")
+        for proc, minutes in ((a, 30.0), (b, 12.5), (d, 99.0)):
+            proc.status = "retired"
+            proc.eliminated_minutes_per_week = minutes
+        c.eliminated_minutes_per_week = 50.0  # not retired: not counted
+        s.flush()
+        assert queries.total_eliminated_minutes(s, team_id="T0001") == pytest.approx(42.5)
+
+
+def test_claim_event_is_true_once(db: Database) -> None:
+    with db.transaction() as s:
+        assert queries.claim_event(s, event_id="Ev1", team_id="T0001", now=NOW)
+        assert not queries.claim_event(s, event_id="Ev1", team_id="T0001", now=NOW)
+    with db.transaction() as s:
+        assert not queries.claim_event(s, event_id="Ev1", team_id="T0001", now=NOW)
+        assert queries.claim_event(s, event_id="Ev2", team_id="T0001", now=NOW)
+
+
+def test_bot_messages_and_cached_users_round_trip(db: Database) -> None:
+    with db.transaction() as s:
+        queries.remember_bot_message(
+            s,
+            team_id="T0001",
+            channel_id="C1",
+            ts="1.2",
+            kind="celebration",
+            process_ids=[3, 4],
+            now=NOW,
+        )
+        queries.remember_bot_message(
+            s,
+            team_id="T0001",
+            channel_id="C1",
+            ts="1.2",
+            kind="celebration",
+            process_ids=[5],
+            now=NOW,
+        )
+        queries.save_user(
+            s, team_id="T0001", user_id="U1", name="Ana", tz="UTC", is_admin=True, now=NOW
+        )
+    with db.transaction() as s:
+        msg = queries.bot_message(s, team_id="T0001", channel_id="C1", ts="1.2")
+        assert msg is not None and msg.process_ids == [5]
+        assert queries.bot_message(s, team_id="T0002", channel_id="C1", ts="1.2") is None
+        user = queries.cached_user(s, team_id="T0001", user_id="U1")
+        assert user is not None and user.is_admin and user.fetched_at == NOW
+        assert queries.cached_user(s, team_id="T0002", user_id="U1") is None
+
+
+def test_texts_in_any_script_round_trip(db: Database) -> None:
+    title = "🤖 Сверка платежей · 支払いの照合 ' OR 1=1; DROP TABLE processes; --"
+    with db.transaction() as s:
+        p = new_process(s, title)
+        add(s, p, 5, "k1")
+    with db.transaction() as s:
+        assert queries.process_by_ref(s, team_id="T0001", number=1).title == title
