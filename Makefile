@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LINTED := bot handlers storage tests $(wildcard bench)
 
 .PHONY: run test lint fmt serve clean bench
 
@@ -20,17 +21,24 @@ run: $(STAMP)
 
 ## make test: lint, type-check and the whole suite (SQLite and PostgreSQL).
 test: $(STAMP)
-	$(BIN)/ruff check bot handlers storage tests bench
-	$(BIN)/ruff format --check bot handlers storage tests bench
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy bot handlers storage
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
 
 fmt: $(STAMP)
-	$(BIN)/ruff format bot handlers storage tests bench
-	$(BIN)/ruff check --fix bot handlers storage tests bench
+	$(BIN)/ruff format $(LINTED)
+	$(BIN)/ruff check --fix $(LINTED)
 
 serve: $(STAMP)
 	$(BIN)/coach serve
+
+## make bench: the three benchmarks (see bench/README.md); each prints its table and
+## writes bench/results/<name>.json. A missed target does not stop the others.
+bench: $(STAMP)
+	-$(BIN)/python -m bench.ack_load
+	-$(BIN)/python -m bench.scale
+	-$(BIN)/python -m bench.fanout
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
