@@ -37,7 +37,9 @@ def answering_errors(ack: Callable[..., Any]) -> Iterator[None]:
 
 
 @contextmanager
-def answering_privately(respond: Callable[..., Any]) -> Iterator[None]:
+def answering_privately(
+    respond: Callable[..., Any] | None, client: Any = None, user_id: str | None = None
+) -> Iterator[None]:
     """For work after ack() (buttons): tell the person, in private, why it didn't happen.
 
     Errors are not re-raised, for the reason given in `answering_errors`; an unexpected
@@ -45,10 +47,10 @@ def answering_privately(respond: Callable[..., Any]) -> Iterator[None]:
     try:
         yield
     except USER_ERRORS as err:
-        _tell(respond, str(err))
+        _tell(respond, str(err), client, user_id)
     except Exception:
         log.exception("Listener failed after its acknowledgement")
-        _tell(respond, SORRY)
+        _tell(respond, SORRY, client, user_id)
 
 
 def privately_answered(listener: Callable[..., Any]) -> Callable[..., Any]:
@@ -57,17 +59,36 @@ def privately_answered(listener: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(listener)
     def run(**kwargs: Any) -> Any:
-        with answering_privately(kwargs["respond"]):
+        body = kwargs.get("body") or {}
+        respond = kwargs.get("respond")
+        if respond is None and body.get("response_url"):
+            from slack_bolt.context.respond import Respond
+
+            respond = Respond(response_url=body["response_url"])
+        user_id = (body.get("user") or {}).get("id")
+        with answering_privately(respond, kwargs.get("client"), user_id):
             return listener(**kwargs)
 
     return run
 
 
-def _tell(respond: Callable[..., Any], text: str) -> None:
+def _tell(
+    respond: Callable[..., Any] | None, text: str, client: Any = None, user_id: str | None = None
+) -> None:
+    """Privately: through the response_url when the click came from a message, else (the
+    App Home has none) by direct message."""
     try:
-        respond(text=text, response_type="ephemeral", replace_original=False)
+        if respond is not None:
+            respond(text=text, response_type="ephemeral", replace_original=False)
+            return
+        if client is not None and user_id:
+            from bot.announce import dm
+
+            if dm(client, user_id=user_id, text=text, blocks=notice(text)[1]):
+                return
     except Exception:
-        log.warning("could not tell the user: %s", text)
+        pass
+    log.warning("could not tell the user: %s", text)
 
 
 def team_of(body: dict[str, Any], context: Any) -> str:

@@ -20,7 +20,7 @@ from handlers.subcommands import SUBCOMMANDS, Request
 from storage import queries
 from storage.db import Database
 
-MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+MENTION = re.compile(r"<@[A-Z0-9_]+(?:\|[^>]*)?>")
 SHORTCUTS = {"help": c.Help(), "list": c.ListTop(), "top": c.ListTop(), "mine": c.Mine()}
 
 

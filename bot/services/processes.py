@@ -97,7 +97,9 @@ def retire(
     note: str | None,
     now: datetime,
 ) -> Retirement:
-    """Retire a process: freeze its hours per week as eliminated. Idempotent."""
+    """Retire a process: freeze its hours per week as eliminated. Idempotent, also when
+    two people retire it at once (the row is locked and read again)."""
+    session.refresh(process, with_for_update=True)
     if process.status == "retired":
         return Retirement(card_for(session, process, now=now), already=True)
     _require(process, user_id=actor_id, is_admin=is_admin, what="retire")
