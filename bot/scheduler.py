@@ -6,6 +6,7 @@ happens once, not once per missed slot (jobs decide from the database what is du
 
 from __future__ import annotations
 
+import atexit
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -70,6 +71,12 @@ def build_scheduler(
     return scheduler
 
 
+def _stop(scheduler: BackgroundScheduler) -> None:
+    """On exit: let a running job finish its current message, start no other."""
+    if scheduler.running:
+        scheduler.shutdown(wait=True)
+
+
 def _safe_run(name: str, ctx: JobContext, clock: Clock) -> None:
     try:
         run_job(name, ctx, clock.now())
@@ -83,5 +90,6 @@ def start_scheduler(
     ctx = JobContext(db=db, settings=settings, clients=clients or Clients(settings))
     scheduler = build_scheduler(ctx, clock=clock)
     scheduler.start()
+    atexit.register(_stop, scheduler)
     log.info("Scheduler started: %s", ", ".join(j.id for j in scheduler.get_jobs()))
     return scheduler
