@@ -111,6 +111,17 @@ def test_oauth_installs_keep_workspaces_apart_until_uninstalled(
     assert run_job("nudges", ctx, TUESDAY)["dms"] == 2
     dm_calls = [c for c in fake.calls_to("chat.postMessage") if not c.failed]
     assert {c.team_id for c in dm_calls} == {"T0001", "T0002"}
+    # Digests and the Home tab show each workspace only its own work.
+    assert acme.slash("U_ANA", "C_FIN", "digest here daily 09:00 UTC").ok
+    assert globex.slash("U_GIL", "C_G", "digest here daily 09:00 UTC").ok
+    assert run_job("digests", ctx, TUESDAY)["digests"] == 2
+    (acme_digest,) = [m for m in fake.messages_in("C_FIN") if "digest ·" in m.text]
+    (globex_digest,) = [m for m in fake.messages_in("C_G") if "digest ·" in m.text]
+    assert "Stripe" in str(acme_digest.blocks) and "shipping" not in str(acme_digest.blocks)
+    assert "shipping" in str(globex_digest.blocks) and "Stripe" not in str(globex_digest.blocks)
+    globex.open_home("U_GIL")
+    home = fake.wait_for(lambda: fake.home_of("T0002", "U_GIL"))
+    assert "shipping" in str(home.view) and "Stripe" not in str(home.view)
     # Globex uninstalls: no more messages there; Acme carries on.
     assert globex.event({"type": "app_uninstalled"}).status == 200
     fake.wait_for(lambda: _uninstalled(db, "T0002"))
