@@ -4,6 +4,7 @@ so that reactions on them can be understood later."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -85,10 +86,20 @@ def remember_in(session: Session, **kw: Any) -> None:
     )
 
 
-def dm(client: Any, *, user_id: str, text: str, blocks: list[Block]) -> tuple[str, str] | None:
-    """Send a direct message; return (channel, ts) or None when Slack refused."""
+def dm(
+    client: Any,
+    *,
+    user_id: str,
+    text: str,
+    blocks: list[Block],
+    pace: Callable[[], object] | None = None,
+) -> tuple[str, str] | None:
+    """Send a direct message; return (channel, ts) or None when Slack refused.
+    `pace` (a token bucket's `acquire`) is called right before the post."""
     try:
         channel = client.conversations_open(users=user_id)["channel"]["id"]
+        if pace is not None:
+            pace()
         resp = client.chat_postMessage(channel=channel, text=text, blocks=blocks)
     except Exception as err:
         log.warning("DM to %s failed: %s", user_id, err)

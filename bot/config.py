@@ -34,6 +34,7 @@ class Settings:
     slack_oauth_authorize_url: str | None = None
     scheduler_enabled: bool = True
     claim_timeout_seconds: int = 300
+    slack_posts_per_minute: int = 300  # chat.postMessage per workspace, see bot/pacing.py
     log_level: str = "INFO"
 
     @property
@@ -136,6 +137,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         slack_oauth_authorize_url=opt("SLACK_OAUTH_AUTHORIZE_URL"),
         scheduler_enabled=_bool(env, "COACH_SCHEDULER", True),
         claim_timeout_seconds=_int(env, "COACH_CLAIM_TIMEOUT", 300),
+        slack_posts_per_minute=_int(env, "COACH_SLACK_POSTS_PER_MINUTE", 300),
         log_level=level,
     )
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.config import Settings
+from bot.pacing import Pacer, teach
 from storage.db import Database
 
 
@@ -23,18 +24,22 @@ class Clients:
         self.settings = settings
         self._client = client
         self._store = installation_store
+        self.pacer = Pacer(settings.slack_posts_per_minute)
 
     def for_team(self, team_id: str) -> Any | None:
+        """The team's client; its 429s on chat.postMessage slow the team's bucket down."""
         if self._store is not None:
             from bot.app import make_client
 
             bot = self._store.find_bot(enterprise_id=None, team_id=team_id)
-            return make_client(self.settings, bot.bot_token) if bot else None
+            if bot is None:
+                return None
+            return teach(make_client(self.settings, bot.bot_token), self.pacer.bucket(team_id))
         if self._client is None:
             from bot.app import make_client
 
             self._client = make_client(self.settings)
-        return self._client
+        return teach(self._client, self.pacer.bucket(team_id))
 
 
 @dataclass

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from bot import announce, directory
 from bot.domain import schedule
@@ -32,25 +35,41 @@ def run_nudges(ctx: JobContext, now: datetime) -> dict[str, int]:
     return figures
 
 
+@dataclass
+class Plan:
+    """What is due in one workspace: prompts by owner, unowned processes, working hours."""
+
+    by_owner: dict[str, list[PromptItem]]
+    unowned: list[PromptItem]
+    hours: tuple[str, str, tuple[int, ...]]
+    timezone: str
+
+
+def plan(session: Session, *, team_id: str, now: datetime) -> Plan:
+    """Decide who is due for a nudge, a follow-up or a "who owns this?" (no Slack calls)."""
+    by_owner: dict[str, list[PromptItem]] = defaultdict(list)
+    unowned: list[PromptItem] = []
+    ws = session.get(Workspace, team_id)
+    assert ws is not None
+    threshold = ws.nudge_threshold_minutes
+    for process, state in coaching.process_states(session, team_id=team_id, now=now):
+        if schedule.nudge_due(state, now, threshold):
+            by_owner[process.owner_id or ""].append(_item(process, state, ws))
+        elif schedule.followup_due(state, now):
+            item = _item(process, state, ws)
+            by_owner[process.owner_id or ""].append(PromptItem(item.card, "followup"))
+        elif schedule.who_owns_due(state, now, threshold) and process.channel_id:
+            unowned.append(PromptItem(_item(process, state, ws).card, "who_owns"))
+    hours = (ws.work_start, ws.work_end, schedule.parse_days(ws.work_days))
+    return Plan(dict(by_owner), unowned, hours, ws.timezone)
+
+
 def _team(
     ctx: JobContext, client: object, team_id: str, now: datetime, figures: dict[str, int]
 ) -> None:
-    by_owner: dict[str, list[PromptItem]] = defaultdict(list)
-    unowned: list[PromptItem] = []
     with ctx.db.transaction() as session:
-        ws = session.get(Workspace, team_id)
-        assert ws is not None
-        threshold = ws.nudge_threshold_minutes
-        for process, state in coaching.process_states(session, team_id=team_id, now=now):
-            item = _item(process, state, ws)
-            if schedule.nudge_due(state, now, threshold):
-                by_owner[process.owner_id or ""].append(item)
-            elif schedule.followup_due(state, now):
-                by_owner[process.owner_id or ""].append(PromptItem(item.card, "followup"))
-            elif schedule.who_owns_due(state, now, threshold) and process.channel_id:
-                unowned.append(PromptItem(item.card, "who_owns"))
-        hours = (ws.work_start, ws.work_end, schedule.parse_days(ws.work_days))
-        ws_tz = ws.timezone
+        due = plan(session, team_id=team_id, now=now)
+    by_owner, unowned, hours, ws_tz = due.by_owner, due.unowned, due.hours, due.timezone
     for owner_id, items in by_owner.items():
         try:
             _owner(ctx, client, team_id, owner_id, items, hours, now, figures)
@@ -119,7 +138,8 @@ def _send_dm(
         return
     shown, more = items[:MAX_ITEMS], max(0, len(items) - MAX_ITEMS)
     text, blocks = owner_dm(shown, more=more)
-    sent = announce.dm(client, user_id=owner_id, text=text, blocks=blocks)
+    pace = ctx.clients.pacer.bucket(team_id).acquire
+    sent = announce.dm(client, user_id=owner_id, text=text, blocks=blocks, pace=pace)
     with ctx.db.transaction() as session:
         if sent is None:
             claims.release(session, key=key, worker=ctx.worker)
