@@ -111,7 +111,9 @@ class RetryingRespond(Respond):
     """Bolt's `respond()`, but through slack_sdk's retry handlers: Bolt's own WebhookClient
     only retries dropped connections and returns a 429/5xx answer silently."""
 
-    def __call__(self, text: str | dict[str, Any] = "", **kwargs: Any) -> WebhookResponse:
+    def __call__(  # type: ignore[override]
+        self, text: str | dict[str, Any] = "", **kwargs: Any
+    ) -> WebhookResponse:
         if self.response_url is None:
             return super().__call__(text, **kwargs)
         message = (

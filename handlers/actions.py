@@ -14,7 +14,7 @@ from bot.messages import modals
 from bot.messages.reports import report_reply
 from bot.services import processes, prompts
 from bot.services.cards import card_for
-from bot.services.home import publish_home
+from bot.services.home import refresh_home
 from bot.services.reports import describe
 from handlers.common import privately_answered, team_of
 from handlers.subcommands import Request
@@ -61,7 +61,7 @@ def take_ownership(
     if answered:
         prompts.refresh(client, db, team_id=team_id, message=prompts.where(body), now=now)
     respond(text=text, replace_original=False, response_type="ephemeral")
-    publish_home(client, db, team_id=team_id, user_id=user_id, now=now)
+    refresh_home(client, db, team_id=team_id, user_id=user_id, now=now)
 
 
 def mark_automated(

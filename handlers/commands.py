@@ -76,7 +76,7 @@ def manual_task(
         if after is not None:
             after(client, db, team_id, now)
         if home.changes_something(cmd):
-            home.publish_home(client, db, team_id=team_id, user_id=command["user_id"], now=now)
+            home.refresh_home(client, db, team_id=team_id, user_id=command["user_id"], now=now)
 
 
 def register(app: App) -> None:

@@ -9,8 +9,8 @@ from slack_sdk import WebClient
 
 from bot.clock import Clock
 from bot.ids import Action
-from bot.services.home import publish_home
-from handlers.common import team_of
+from bot.services.home import mark_opened, publish_home
+from handlers.common import privately_answered, team_of
 from storage.db import Database
 
 
@@ -25,7 +25,9 @@ def home_opened(
     """`app_home_opened`: draw the Home tab (the Messages tab needs nothing)."""
     if event.get("tab", "home") != "home" or not event.get("user"):
         return
-    publish_home(client, db, team_id=team_of(body, context), user_id=event["user"], now=clock.now())
+    team_id, now = team_of(body, context), clock.now()
+    mark_opened(db, team_id=team_id, user_id=event["user"], now=now)
+    publish_home(client, db, team_id=team_id, user_id=event["user"], now=now)
 
 
 def refresh(
@@ -44,4 +46,4 @@ def refresh(
 
 def register(app: App) -> None:
     app.event("app_home_opened")(home_opened)
-    app.action(Action.HOME_REFRESH.value)(refresh)
+    app.action(Action.HOME_REFRESH.value)(privately_answered(refresh))

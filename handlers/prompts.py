@@ -16,8 +16,8 @@ from bot.messages import modals
 from bot.messages.nudges import handed_over
 from bot.services import processes, prompts
 from bot.services.cards import card_for
-from bot.services.home import publish_home
-from handlers.common import team_of
+from bot.services.home import refresh_home
+from handlers.common import privately_answered, team_of
 from handlers.subcommands import Request
 from handlers.views import meta, prompt_message, values
 from storage import queries
@@ -102,7 +102,7 @@ def _status_answer(
             now=now,
         )
     prompts.refresh(client, db, team_id=team_id, message=message, now=now)
-    publish_home(client, db, team_id=team_id, user_id=user_id, now=now)
+    refresh_home(client, db, team_id=team_id, user_id=user_id, now=now)
 
 
 def snooze(
@@ -133,7 +133,7 @@ def snooze(
             now=now,
         )
     prompts.refresh(client, db, team_id=team_id, message=message, now=now)
-    publish_home(client, db, team_id=team_id, user_id=user_id, now=now)
+    refresh_home(client, db, team_id=team_id, user_id=user_id, now=now)
 
 
 def _open_form(kind: str) -> Any:
@@ -211,7 +211,7 @@ def submit_not_worth(
         )
     ack()
     prompts.refresh(client, db, team_id=team_id, message=message, now=now)
-    publish_home(client, db, team_id=team_id, user_id=user_id, now=now)
+    refresh_home(client, db, team_id=team_id, user_id=user_id, now=now)
 
 
 def submit_reassign(
@@ -261,16 +261,16 @@ def submit_reassign(
         card = card_for(session, process, now=now)
     ack()
     prompts.refresh(client, db, team_id=team_id, message=message, now=now)
-    publish_home(client, db, team_id=team_id, user_id=user_id, now=now)
+    refresh_home(client, db, team_id=team_id, user_id=user_id, now=now)
     text, blocks = handed_over(card, by=user_id)
     announce.dm(client, user_id=new_owner, text=text, blocks=blocks)
 
 
 def register(app: App) -> None:
-    app.action(Action.AUTOMATING.value)(automating)
-    app.action(Action.STILL_WORKING.value)(still_working)
-    app.action(Action.SNOOZE.value)(snooze)
-    app.action(Action.NOT_WORTH.value)(_open_form("not_worth"))
-    app.action(Action.NOT_MINE.value)(_open_form("not_mine"))
+    app.action(Action.AUTOMATING.value)(privately_answered(automating))
+    app.action(Action.STILL_WORKING.value)(privately_answered(still_working))
+    app.action(Action.SNOOZE.value)(privately_answered(snooze))
+    app.action(Action.NOT_WORTH.value)(privately_answered(_open_form("not_worth")))
+    app.action(Action.NOT_MINE.value)(privately_answered(_open_form("not_mine")))
     app.view(Callback.NOT_WORTH.value)(submit_not_worth)
     app.view(Callback.REASSIGN.value)(submit_reassign)

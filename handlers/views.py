@@ -15,7 +15,7 @@ from bot.errors import UserError
 from bot.ids import Callback, Field
 from bot.messages.reports import report_reply
 from bot.services import processes, prompts
-from bot.services.home import publish_home
+from bot.services.home import refresh_home
 from bot.services.reports import record_report
 from handlers import followups
 from handlers.common import team_of
@@ -101,7 +101,7 @@ def submit_report(
         client.chat_postEphemeral(channel=channel, user=user_id, text=text, blocks=blocks)
     else:
         announce.dm(client, user_id=user_id, text=text, blocks=blocks)
-    publish_home(client, db, team_id=team_id, user_id=user_id, now=now)
+    refresh_home(client, db, team_id=team_id, user_id=user_id, now=now)
 
 
 def submit_retire(
@@ -154,7 +154,7 @@ def submit_retire(
     prompts.refresh(client, db, team_id=team_id, message=message, now=now)
     if not done.already:
         followups.celebrate(done.card)(client, db, team_id, now)
-    publish_home(client, db, team_id=team_id, user_id=user_id, now=now)
+    refresh_home(client, db, team_id=team_id, user_id=user_id, now=now)
 
 
 def prompt_message(info: dict[str, Any]) -> tuple[str | None, str | None]:

@@ -221,3 +221,4 @@ class SlackUser(Base):
     tz: Mapped[str | None] = mapped_column(String(64))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    home_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -35,9 +35,12 @@ class ProcessLoad:
 def get_or_create_workspace(session: Session, *, team_id: str, now: datetime) -> Workspace:
     ws = session.get(Workspace, team_id)
     if ws is None:
-        ws = Workspace(team_id=team_id, created_at=now)
-        session.add(ws)
-        session.flush()
+        try:
+            with session.begin_nested():  # the first requests of a workspace may race
+                session.add(Workspace(team_id=team_id, created_at=now))
+        except IntegrityError:  # another request created it first: use theirs
+            pass
+        ws = session.execute(select(Workspace).where(Workspace.team_id == team_id)).scalar_one()
     return ws
 
 
@@ -45,7 +48,12 @@ def lock_workspace(session: Session, *, team_id: str, now: datetime) -> Workspac
     """The workspace row, locked for update (serialises process numbering on PostgreSQL)."""
     get_or_create_workspace(session, team_id=team_id, now=now)
     return session.execute(
-        select(Workspace).where(Workspace.team_id == team_id).with_for_update()
+        select(Workspace)
+        .where(Workspace.team_id == team_id)
+        .with_for_update()
+        # The row is already in the identity map: read it again under the lock, or
+        # next_process_number is the stale value seen before another request committed.
+        .execution_options(populate_existing=True)
     ).scalar_one()
 
 

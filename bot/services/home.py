@@ -7,7 +7,8 @@ button, and after the person reports, answers or retires something.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+import threading
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -82,3 +83,69 @@ def publish_home(client: Any, db: Database, *, team_id: str, user_id: str, now: 
 def changes_something(cmd: object) -> bool:
     """Whether a parsed `/manual-task` command may change what the Home tab shows."""
     return not isinstance(cmd, READ_ONLY_COMMANDS)
+
+
+# ----------------------------------------------------------------- redraws after a change
+
+REDRAW_DELAY = 0.3  # seconds: a burst of changes by one person becomes one redraw
+_NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def mark_opened(db: Database, *, team_id: str, user_id: str, now: datetime) -> None:
+    """Remember that `user_id` looks at their Home tab: from now on changes redraw it."""
+    with db.transaction() as session:
+        user = queries.cached_user(session, team_id=team_id, user_id=user_id)
+        if user is None:  # profile not fetched yet: a stale row, filled by the next lookup
+            user = queries.save_user(
+                session,
+                team_id=team_id,
+                user_id=user_id,
+                name=None,
+                tz=None,
+                is_admin=False,
+                now=_NEVER,
+            )
+        user.home_opened_at = now
+
+
+class _Redraws:
+    """Coalesces redraw requests per person: at most one waiting, drawn with fresh data
+    after a short delay, in the background, and only for people who opened the Home tab.
+    This keeps the Home tab off the acknowledgement's path and its CPU."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: dict[tuple[int, str, str], tuple[Any, Database, datetime]] = {}
+
+    def request(self, client: Any, db: Database, team_id: str, user_id: str, now: datetime) -> None:
+        key = (id(db), team_id, user_id)
+        with self._lock:
+            first = key not in self._pending
+            self._pending[key] = (client, db, now)
+        if first:
+            timer = threading.Timer(REDRAW_DELAY, self._draw, args=(key,))
+            timer.daemon = True
+            timer.start()
+
+    def _draw(self, key: tuple[int, str, str]) -> None:
+        with self._lock:
+            client, db, now = self._pending.pop(key)
+        _, team_id, user_id = key
+        try:
+            with db.transaction() as session:
+                user = queries.cached_user(session, team_id=team_id, user_id=user_id)
+                opened = user is not None and user.home_opened_at is not None
+        except Exception as err:
+            log.warning("could not check %s/%s's Home tab: %s", team_id, user_id, err)
+            return
+        if opened:
+            publish_home(client, db, team_id=team_id, user_id=user_id, now=now)
+
+
+_redraws = _Redraws()
+
+
+def refresh_home(client: Any, db: Database, *, team_id: str, user_id: str, now: datetime) -> None:
+    """After a change: redraw the person's Home tab soon (once for a burst of changes),
+    if they ever opened it. Never blocks the caller."""
+    _redraws.request(client, db, team_id, user_id, now)
