@@ -27,7 +27,12 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="HTTP mode behind gunicorn (POST /slack/events)")
     serve.add_argument("--host", default=os.environ.get("HOST", "0.0.0.0"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
-    serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ["WEB_CONCURRENCY"]) if os.environ.get("WEB_CONCURRENCY") else None,
+        help="gunicorn processes (default: 2 on PostgreSQL, 1 on SQLite, a single writer)",
+    )
     serve.add_argument("--threads", type=int, default=8)
     serve.add_argument("--no-scheduler", action="store_true", help="serve Slack, run no jobs")
     sub.add_parser("socket", help="Socket Mode (needs SLACK_APP_TOKEN)")

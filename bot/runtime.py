@@ -18,7 +18,13 @@ log = logging.getLogger(__name__)
 
 
 def serve(
-    settings: Settings, *, host: str, port: int, workers: int, threads: int, scheduler: bool
+    settings: Settings,
+    *,
+    host: str,
+    port: int,
+    workers: int | None,
+    threads: int,
+    scheduler: bool,
 ) -> int:
     settings.require("slack_signing_secret")
     if not settings.has_slack_tokens:
@@ -26,6 +32,8 @@ def serve(
             "SLACK_BOT_TOKEN is not set (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth)"
         )
     Database(settings.database_url).upgrade()  # once, before the workers fork
+    if workers is None:  # SQLite has one writer: more processes only queue on its lock
+        workers = 1 if settings.database_url.startswith("sqlite") else 2
 
     def build() -> WSGIApp:
         db = Database(settings.database_url)

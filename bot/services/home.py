@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -88,6 +89,7 @@ def changes_something(cmd: object) -> bool:
 # ----------------------------------------------------------------- redraws after a change
 
 REDRAW_DELAY = 0.3  # seconds: a burst of changes by one person becomes one redraw
+OPENED_TTL = 60.0  # seconds to trust what we know of who opens their Home tab
 _NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -106,39 +108,65 @@ def mark_opened(db: Database, *, team_id: str, user_id: str, now: datetime) -> N
                 now=_NEVER,
             )
         user.home_opened_at = now
+    _redraws.opened(db, team_id, user_id)
 
 
 class _Redraws:
     """Coalesces redraw requests per person: at most one waiting, drawn with fresh data
-    after a short delay, in the background, and only for people who opened the Home tab.
-    This keeps the Home tab off the acknowledgement's path and its CPU."""
+    after a short delay by one background thread, and only for people who opened their
+    Home tab (remembered in the database, cached here for a minute). This keeps the Home
+    tab off the acknowledgement's path and off its CPU."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._pending: dict[tuple[int, str, str], tuple[Any, Database, datetime]] = {}
+        self._cond = threading.Condition()
+        self._pending: dict[tuple[int, str, str], tuple[Any, Database, datetime, float]] = {}
+        self._opened: dict[tuple[int, str, str], tuple[bool, float]] = {}
+        self._thread: threading.Thread | None = None
 
     def request(self, client: Any, db: Database, team_id: str, user_id: str, now: datetime) -> None:
         key = (id(db), team_id, user_id)
-        with self._lock:
-            first = key not in self._pending
-            self._pending[key] = (client, db, now)
-        if first:
-            timer = threading.Timer(REDRAW_DELAY, self._draw, args=(key,))
-            timer.daemon = True
-            timer.start()
+        known = self._opened.get(key)
+        if known is not None and not known[0] and time.monotonic() - known[1] < OPENED_TTL:
+            return  # they never look at their Home tab: nothing to redraw
+        with self._cond:
+            due = (
+                self._pending[key][3] if key in self._pending else (time.monotonic() + REDRAW_DELAY)
+            )
+            self._pending[key] = (client, db, now, due)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="coach-home", daemon=True)
+                self._thread.start()
+            self._cond.notify()
 
-    def _draw(self, key: tuple[int, str, str]) -> None:
-        with self._lock:
-            client, db, now = self._pending.pop(key)
+    def opened(self, db: Database, team_id: str, user_id: str) -> None:
+        self._opened[(id(db), team_id, user_id)] = (True, time.monotonic())
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._pending:
+                    self._cond.wait()
+                key = min(self._pending, key=lambda k: self._pending[k][3])
+                wait = self._pending[key][3] - time.monotonic()
+                if wait > 0:
+                    self._cond.wait(wait)
+                    continue
+                client, db, now, _ = self._pending.pop(key)
+            self._draw(key, client, db, now)
+
+    def _draw(self, key: tuple[int, str, str], client: Any, db: Database, now: datetime) -> None:
         _, team_id, user_id = key
-        try:
-            with db.transaction() as session:
-                user = queries.cached_user(session, team_id=team_id, user_id=user_id)
-                opened = user is not None and user.home_opened_at is not None
-        except Exception as err:
-            log.warning("could not check %s/%s's Home tab: %s", team_id, user_id, err)
-            return
-        if opened:
+        known = self._opened.get(key)
+        if known is None or time.monotonic() - known[1] >= OPENED_TTL:
+            try:
+                with db.transaction() as session:
+                    user = queries.cached_user(session, team_id=team_id, user_id=user_id)
+                    known = (user is not None and user.home_opened_at is not None, time.monotonic())
+            except Exception as err:
+                log.warning("could not check %s/%s's Home tab: %s", team_id, user_id, err)
+                return
+            self._opened[key] = known
+        if known[0]:
             publish_home(client, db, team_id=team_id, user_id=user_id, now=now)
 
 
