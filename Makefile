@@ -37,6 +37,7 @@ serve: $(STAMP)
 ## writes bench/results/<name>.json. A missed target does not stop the others.
 bench: $(STAMP)
 	-$(BIN)/python -m bench.ack_load
+	-$(BIN)/python -m bench.ack_cpu
 	-$(BIN)/python -m bench.scale
 	-$(BIN)/python -m bench.fanout
 

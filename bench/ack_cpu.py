@@ -1,0 +1,154 @@
+"""Worker CPU per report: sequential `/manual-task … 45m` requests through `coach serve`
+(one gunicorn worker, signature checking on), CPU read from /proc for the worker.
+
+    python -m bench.ack_cpu [--requests 400] [--database-url URL]
+
+No load, so no queueing: what one report costs the server, next to the same requests
+to the bare Bolt floor (bench/floor_app.py) in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+from bench.common import free_port
+from bot.standin.fakeslack import FakeSlack
+from bot.standin.simulator import slack_signature
+
+SECRET = "bench-signing-secret"
+TITLES = ["Reconcile Stripe payouts", "Copy leads into the CRM", "Restart the staging cluster"]
+
+
+def _cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(command: list[str], env: dict[str, str], port: int, requests: int) -> float:
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        conn = None
+        for _ in range(100):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn.request("GET", "/healthz")
+                conn.getresponse().read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert conn is not None
+        workers = subprocess.run(
+            ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True
+        ).stdout.split() or [str(proc.pid)]
+
+        def send(n: int) -> None:
+            body = urlencode(
+                {
+                    "token": "t",
+                    "team_id": "T0001",
+                    "team_domain": "acme",
+                    "channel_id": "C1",
+                    "channel_name": "ops",
+                    "user_id": f"U{n % 50:05d}",
+                    "user_name": "u",
+                    "command": "/manual-task",
+                    "text": f"{TITLES[n % 3]} {20 + n % 40}m",
+                    "api_app_id": "A1",
+                    "response_url": "http://127.0.0.1:1/r",
+                    "trigger_id": f"t{n}",
+                }
+            )
+            ts = str(int(time.time()))
+            conn.request(
+                "POST",
+                "/slack/events",
+                body=body,
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "X-Slack-Request-Timestamp": ts,
+                    "X-Slack-Signature": slack_signature(SECRET, ts, body.encode()),
+                },
+            )
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 200
+
+        for n in range(50):  # warm up
+            send(n)
+        before = sum(_cpu(int(w)) for w in workers)
+        for n in range(50, 50 + requests):
+            send(n)
+        time.sleep(0.5)
+        return (sum(_cpu(int(w)) for w in workers) - before) / requests * 1000
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    with FakeSlack() as fake, tempfile.TemporaryDirectory() as tmp:
+        fake.add_team("T0001", bot_token="xoxb-T0001")
+        env = {
+            **os.environ,
+            "SLACK_BOT_TOKEN": "xoxb-T0001",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": fake.api_url,
+            "COACH_SCHEDULER": "off",
+            "COACH_LOG_LEVEL": "WARNING",
+            "DATABASE_URL": args.database_url or f"sqlite:///{tmp}/bench.db",
+        }
+        port = free_port()
+        floor = measure(
+            [
+                sys.executable,
+                "-m",
+                "bench.floor_app",
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+                "--threads",
+                "8",
+            ],
+            env,
+            port,
+            args.requests,
+        )
+        port = free_port()
+        coach = measure(
+            [
+                sys.executable,
+                "-m",
+                "bot.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+            ],
+            env,
+            port,
+            args.requests,
+        )
+    print(
+        f"worker CPU per report: coach {coach:.2f} ms, bare Bolt floor {floor:.2f} ms, "
+        f"ratio {coach / floor:.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
