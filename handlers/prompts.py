@@ -16,7 +16,6 @@ from bot.messages import modals
 from bot.messages.nudges import handed_over
 from bot.services import processes, prompts
 from bot.services.cards import card_for
-from bot.services.home import refresh_home
 from handlers.common import privately_answered, team_of
 from handlers.subcommands import Request
 from handlers.views import meta, prompt_message, values
@@ -101,8 +100,9 @@ def _status_answer(
             by=user_id,
             now=now,
         )
-    prompts.refresh(client, db, team_id=team_id, message=message, now=now)
-    refresh_home(client, db, team_id=team_id, user_id=user_id, now=now)
+    prompts.redraw_after_answer(
+        client, db, team_id=team_id, user_id=user_id, message=message, now=now
+    )
 
 
 def snooze(
@@ -132,8 +132,9 @@ def snooze(
             by=user_id,
             now=now,
         )
-    prompts.refresh(client, db, team_id=team_id, message=message, now=now)
-    refresh_home(client, db, team_id=team_id, user_id=user_id, now=now)
+    prompts.redraw_after_answer(
+        client, db, team_id=team_id, user_id=user_id, message=message, now=now
+    )
 
 
 def _open_form(kind: str) -> Any:
@@ -210,8 +211,9 @@ def submit_not_worth(
             reason=full[:200],
         )
     ack()
-    prompts.refresh(client, db, team_id=team_id, message=message, now=now)
-    refresh_home(client, db, team_id=team_id, user_id=user_id, now=now)
+    prompts.redraw_after_answer(
+        client, db, team_id=team_id, user_id=user_id, message=message, now=now
+    )
 
 
 def submit_reassign(
@@ -260,8 +262,9 @@ def submit_reassign(
         )
         card = card_for(session, process, now=now)
     ack()
-    prompts.refresh(client, db, team_id=team_id, message=message, now=now)
-    refresh_home(client, db, team_id=team_id, user_id=user_id, now=now)
+    prompts.redraw_after_answer(
+        client, db, team_id=team_id, user_id=user_id, message=message, now=now
+    )
     text, blocks = handed_over(card, by=user_id)
     announce.dm(client, user_id=new_owner, text=text, blocks=blocks)
 

@@ -103,3 +103,19 @@ def refresh(
         client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
     except Exception as err:
         log.warning("could not redraw prompt %s/%s: %s", channel, ts, err)
+
+
+def redraw_after_answer(
+    client: Any,
+    db: Database,
+    *,
+    team_id: str,
+    user_id: str,
+    message: tuple[str | None, str | None],
+    now: datetime,
+) -> None:
+    """After an answer: the prompt it came from, in place, and the person's Home tab."""
+    from bot.services.home import refresh_home
+
+    refresh(client, db, team_id=team_id, message=message, now=now)
+    refresh_home(client, db, team_id=team_id, user_id=user_id, now=now)
