@@ -31,7 +31,8 @@ from bot.standin.fakeslack import FakeSlack
 from bot.standin.simulator import SlackSimulator
 from storage.db import Database
 from storage.models import DigestSubscription, Occurrence, Process, Workspace
-from tests.conftest import SECRET, START
+from tests.conftest import SECRET, START, Coach
+from tests.e2e.helpers import run
 
 TUESDAY = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 
@@ -304,3 +305,19 @@ def test_replica_killed_mid_send_loses_nothing(db: Database, fake: FakeSlack) ->
     print(f"\nkill test: DMs per owner {dict(dms)}")
     assert len(dms) == 3, "an owner's DM was lost"
     assert sum(v - 1 for v in dms.values()) <= 1, "more than the one in-flight DM repeated"
+
+
+def test_revoked_bot_token_stops_every_message(coach: Coach) -> None:
+    for who in ("U_ANA", "U_BEN"):
+        assert coach.sim.slash(who, "C_FIN", "Reconcile Stripe payouts 45m").ok
+    coach.sim.slash("U_ANA", "C_FIN", "own P1")
+    coach.sim.slash("U_ANA", "C_FIN", "digest here daily 09:00 UTC")
+    revoked = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["UBOT1"]}}
+    assert coach.sim.event(revoked).status == 200
+    coach.fake.wait_for(lambda: _uninstalled(coach.db, "T0001"))
+    before = len(coach.fake.calls_to("chat.postMessage"))
+    assert run(coach, "nudges", TUESDAY)["dms"] == 0
+    assert run(coach, "digests", TUESDAY)["digests"] == 0
+    assert len(coach.fake.calls_to("chat.postMessage")) == before
+    with coach.db.transaction() as s:  # the data stays
+        assert s.scalar(select(func.count()).select_from(Occurrence)) == 2
