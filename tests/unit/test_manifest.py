@@ -14,7 +14,9 @@ import yaml
 import handlers
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
+# Slack's JSON Schema for app manifests (MIT, Slack Technologies: tests/data/*.LICENSE),
+# kept with the tests so that they run wherever the project is cloned.
+SCHEMA = ROOT / "tests" / "data" / "manifest.schema.1.0.0.json"
 
 # Web API method (as slack_sdk spells it) -> the bot scope it needs.
 SCOPE_OF_METHOD = {
