@@ -124,7 +124,8 @@ def merge(cmd: c.Merge, req: Request) -> Answer:
         req.session, keep=keep, gone=gone, actor_id=req.user_id, is_admin=admin, now=req.now
     )
     return msg.notice(
-        f"Merged {gone.ref} into {keep.ref} · {keep.title}: {moved} report(s) moved. "
+        f"Merged {gone.ref} into {keep.ref} · {keep.title}: "
+        f"{moved} {'report' if moved == 1 else 'reports'} moved. "
         f"{gone.ref} now points at {keep.ref}."
     )
 

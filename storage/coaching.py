@@ -25,7 +25,11 @@ def process_states(
     """Every open process of the workspace with its load and when it was last asked about."""
     since = now - timedelta(days=window_days)
     load = (
-        select(Occurrence.process_id.label("pid"), func.sum(Occurrence.minutes).label("m"))
+        select(
+            Occurrence.process_id.label("pid"),
+            func.sum(Occurrence.minutes).label("m"),
+            func.count().label("n"),
+        )
         .where(Occurrence.team_id == team_id, Occurrence.occurred_at >= since)
         .group_by(Occurrence.process_id)
         .subquery()
@@ -41,7 +45,7 @@ def process_states(
     )
     last: dict[tuple[int, str], datetime] = {(r.pid, r.kind): r.at for r in session.execute(asked)}
     rows = session.execute(
-        select(Process, func.coalesce(load.c.m, 0))
+        select(Process, func.coalesce(load.c.m, 0), func.coalesce(load.c.n, 0))
         .outerjoin(load, load.c.pid == Process.id)
         .where(
             Process.team_id == team_id,
@@ -50,7 +54,7 @@ def process_states(
         )
     )
     found = []
-    for process, minutes in rows:
+    for process, minutes, count in rows:
         found.append(
             (
                 process,
@@ -59,6 +63,7 @@ def process_states(
                     status=process.status,
                     owner_id=process.owner_id,
                     minutes_in_window=int(minutes),
+                    count_in_window=int(count),
                     snoozed_until=process.snoozed_until,
                     review_at=process.review_at,
                     status_changed_at=process.status_changed_at,

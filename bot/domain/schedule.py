@@ -68,6 +68,7 @@ class ProcessState:
     last_nudged: datetime | None = None
     last_followup: datetime | None = None
     last_who_owns: datetime | None = None
+    count_in_window: int = 0
 
     @property
     def minutes_per_week(self) -> float:

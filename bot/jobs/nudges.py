@@ -104,9 +104,9 @@ def _owner(
 
 
 def _item(process: Process, state: schedule.ProcessState, ws: Workspace) -> PromptItem:
-    # The card's count is unknown here (only minutes matter for the prompt).
     return PromptItem(
-        card(process, count=0, minutes=state.minutes_in_window, workspace=ws), "nudge"
+        card(process, count=state.count_in_window, minutes=state.minutes_in_window, workspace=ws),
+        "nudge",
     )
 
 

@@ -56,7 +56,11 @@ def stats_message(f: Figures) -> tuple[str, list[Block]]:
         f"*Manual work now*\n{_weekly(f.manual_minutes_per_week, rate, cur)}",
         f"*Eliminated for good*\n{_weekly(f.eliminated_minutes_per_week, rate, cur)}",
         f"*Reported in the last 7 days*\n{format_minutes(f.this_week_minutes)} "
-        f"({f.trend} on the 7 days before: {format_minutes(f.last_week_minutes)})",
+        + (
+            f"({f.trend} on the 7 days before: {format_minutes(f.last_week_minutes)})"
+            if f.last_week_minutes
+            else "(none the 7 days before)"
+        ),
         f"*Reports*\n{f.occurrences:,} by {f.reporters:,} "
         + ("person" if f.reporters == 1 else "people"),
     ]
