@@ -193,6 +193,7 @@ def test_who_owns_this_and_taking_it(coach: Coach) -> None:
     run(coach, "nudges", datetime(2026, 11, 24, 15, 0, tzinfo=UTC))
     (ask,) = [m for m in coach.fake.messages_in("C_OPS") if m.from_bot and "Who owns" in m.text]
     assert "P4" in ask.text
+    assert "2 reports in the last 28 days" in _text(ask)  # 40m + 30m: 17m a week
     coach.sim.click("U_CAM", ask, action_id="process_take_ownership")
     coach.fake.wait_for(lambda: "owns it now" in _text(ask))
     assert _process(coach, 4).owner_id == "U_CAM"
