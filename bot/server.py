@@ -37,6 +37,7 @@ def wsgi_app(app: App, db: Database) -> WSGIApp:
         except ValueError:
             length = -1
         if length < 0 or length > MAX_BODY:
+            _drain(environ, length)
             start_response("413 Payload Too Large", [("Content-Type", "text/plain")])
             return [b"request too large\n"]
         try:
@@ -49,6 +50,18 @@ def wsgi_app(app: App, db: Database) -> WSGIApp:
             return [b"bad request\n"]
 
     return application
+
+
+def _drain(environ: dict[str, Any], length: int, limit: int = 4 * MAX_BODY) -> None:
+    """Read (and drop) a refused body up to `limit`, so the client hears the 413 instead
+    of a connection reset mid-upload; past the limit the connection is simply closed."""
+    left = min(length, limit)
+    stream = environ.get("wsgi.input")
+    while stream is not None and left > 0:
+        chunk = stream.read(min(left, 65536))
+        if not chunk:
+            break
+        left -= len(chunk)
 
 
 class _Quiet(WSGIRequestHandler):
