@@ -78,6 +78,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as err:
         print(f"coach: {err}", file=sys.stderr)
         return 2
+    except Exception as err:  # Slack unreachable in Socket Mode: one line, no traceback
+        from bot.runtime import SlackUnavailable
+
+        if not isinstance(err, SlackUnavailable):
+            raise
+        print(f"coach: {err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

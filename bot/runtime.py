@@ -8,6 +8,9 @@ import signal
 import sys
 import threading
 from datetime import UTC, datetime
+from urllib.error import URLError
+
+from slack_sdk.errors import SlackApiError
 
 from bot.app import create_app
 from bot.config import ConfigError, Settings
@@ -56,13 +59,32 @@ def socket_mode(settings: Settings) -> int:
     db = Database(settings.database_url)
     db.upgrade()
     app = create_app(settings, db=db, socket_mode=True)
-    if settings.scheduler_enabled:
+    log.info("Connecting to Slack in Socket Mode")
+    handler = SocketModeHandler(app, settings.slack_app_token)
+    try:
+        handler.connect()
+    except SlackApiError as err:
+        raise SlackUnavailable(
+            f"Slack refused the connection ({err.response.get('error')}): check "
+            "SLACK_APP_TOKEN (an app-level token with connections:write) and SLACK_BOT_TOKEN"
+        ) from None
+    except (URLError, OSError) as err:
+        reason = getattr(err, "reason", err)
+        raise SlackUnavailable(
+            f"could not reach Slack at {settings.slack_api_url} ({reason}): check the "
+            "network, or SLACK_API_URL"
+        ) from None
+    if settings.scheduler_enabled:  # once the app is up and connected
         from bot.scheduler import start_scheduler
 
         start_scheduler(settings, db=db)
-    log.info("Connecting to Slack in Socket Mode")
-    SocketModeHandler(app, settings.slack_app_token).start()
+    log.info("Connected: Automation Coach is listening")
+    threading.Event().wait()
     return 0
+
+
+class SlackUnavailable(Exception):
+    """Slack could not be reached or refused us; the message says what to check."""
 
 
 def _parse_now(raw: str | None) -> datetime:
