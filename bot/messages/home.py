@@ -12,7 +12,6 @@ from bot.domain.durations import format_hours, format_minutes
 from bot.ids import Action
 from bot.messages.blocks import (
     Block,
-    actions,
     button,
     context,
     divider,
@@ -22,7 +21,7 @@ from bot.messages.blocks import (
     user,
 )
 from bot.messages.cards import ProcessCard
-from bot.messages.nudges import figures
+from bot.messages.nudges import answer_buttons, figures
 from bot.messages.reports import QUESTION, STATUS_LABEL, name
 
 HOME_BLOCK_LIMIT = 100  # Slack's limit for a Home tab
@@ -68,22 +67,9 @@ def eliminated_line(page: HomePage) -> str:
 
 
 def _answer_buttons(card: ProcessCard) -> Block:
-    pid = str(card.process_id)
-    if card.status == "automating":
-        row = [
-            button("Done: it's automated", Action.MARK_AUTOMATED, pid, style="primary"),
-            button("Not worth it after all", Action.NOT_WORTH, pid),
-            button("Not mine", Action.NOT_MINE, pid),
-        ]
-    else:
-        row = [
-            button("I'll automate it", Action.AUTOMATING, pid, style="primary"),
-            button("It's already automated", Action.MARK_AUTOMATED, pid),
-            button("Not worth it", Action.NOT_WORTH, pid),
-            button("Snooze 2 weeks", Action.SNOOZE, pid),
-            button("Not mine", Action.NOT_MINE, pid),
-        ]
-    return actions(*row, block_id=f"home:{pid}")
+    return answer_buttons(
+        card.process_id, followup=card.status == "automating", block_id=f"home:{card.process_id}"
+    )
 
 
 def _my_process(card: ProcessCard, now: datetime | None) -> list[Block]:

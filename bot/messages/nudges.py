@@ -60,13 +60,16 @@ def answered_line(item: PromptItem) -> str:
     return template.format(who=user(item.answered_by), reason=escape(item.reason or "no reason"))
 
 
-def _buttons(item: PromptItem) -> Block:
-    pid = str(item.card.process_id)
-    if item.kind == "followup":
+def answer_buttons(process_id: int, *, followup: bool, block_id: str) -> Block:
+    """The one-click answers about a process, as its owner sees them in a nudge, a
+    follow-up, or on the App Home."""
+    pid = str(process_id)
+    if followup:
         row = [
             button("Done: it's automated", Action.MARK_AUTOMATED, pid, style="primary"),
             button("Still working on it", Action.STILL_WORKING, pid),
             button("Not worth it after all", Action.NOT_WORTH, pid),
+            button("Not mine", Action.NOT_MINE, pid),
         ]
     else:
         row = [
@@ -76,7 +79,12 @@ def _buttons(item: PromptItem) -> Block:
             button("Snooze 2 weeks", Action.SNOOZE, pid),
             button("Not mine", Action.NOT_MINE, pid),
         ]
-    return actions(*row, block_id=f"prompt:{pid}")
+    return actions(*row, block_id=block_id)
+
+
+def _buttons(item: PromptItem) -> Block:
+    pid = item.card.process_id
+    return answer_buttons(pid, followup=item.kind == "followup", block_id=f"prompt:{pid}")
 
 
 def owner_dm(items: Sequence[PromptItem], *, more: int = 0) -> tuple[str, list[Block]]:
