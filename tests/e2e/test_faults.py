@@ -261,10 +261,15 @@ def test_a_celebration_arrives_once_through_faults(coach: Coach) -> None:
         timeout=15,
     )
     assert len(party) == 1
-    with coach.db.transaction() as session:
+
+    def remembered() -> object:
+        # The app records the message right after Slack accepts it: wait for that write.
         from storage import queries
 
-        assert queries.bot_message(session, team_id=TEAM, channel_id="C_OPS", ts=party[0].ts)
+        with coach.db.transaction() as session:
+            return queries.bot_message(session, team_id=TEAM, channel_id="C_OPS", ts=party[0].ts)
+
+    assert wait_for(remembered, timeout=10)
     FIGURES["survived"] += 2
 
 
