@@ -63,7 +63,7 @@ def create_app(
     client: WebClient | None = None,
     process_before_response: bool = False,
     socket_mode: bool = False,
-) -> App:
+) -> CoachApp:
     """A Bolt app with every listener registered and `db`, `clock` and `settings`
     available to listeners as arguments."""
     if not socket_mode:
@@ -77,34 +77,71 @@ def create_app(
         client = client or WebClient(
             base_url=settings.slack_api_url, timeout=15, retry_handlers=retry_handlers()
         )
-    app = App(
-        signing_secret=settings.slack_signing_secret or "",
-        request_verification_enabled=not socket_mode,
-        oauth_settings=oauth,
-        client=client or make_client(settings),
-        process_before_response=process_before_response,
-        listener_executor=ThreadPoolExecutor(
-            max_workers=LISTENER_THREADS, thread_name_prefix="coach-listener"
-        ),
-        token_verification_enabled=False,
-        ignoring_self_events_enabled=True,
-        raise_error_for_unhandled_request=False,
-        url_verification_enabled=True,
+    client = client or make_client(settings)
+    listeners = ThreadPoolExecutor(
+        max_workers=LISTENER_THREADS, thread_name_prefix="coach-listener"
     )
+    later = Later()
 
-    @app.middleware
-    def inject(context: Any, next: Callable[[], BoltResponse]) -> BoltResponse:
-        context["db"] = db
-        context["clock"] = clock
-        context["settings"] = settings
-        if context.get("response_url"):
-            context["respond"] = RetryingRespond(response_url=context["response_url"])
-        return next()
+    def build(before_response: bool) -> CoachApp:
+        app = CoachApp(
+            signing_secret=settings.slack_signing_secret or "",
+            request_verification_enabled=not socket_mode,
+            oauth_settings=oauth,
+            client=client,
+            process_before_response=before_response,
+            listener_executor=listeners,
+            token_verification_enabled=False,
+            ignoring_self_events_enabled=True,
+            raise_error_for_unhandled_request=False,
+            url_verification_enabled=True,
+        )
 
-    handlers.register(app)
-    app.event(re.compile(".*"))(_ignore)  # acknowledge the rest, or Slack retries them
-    app.error(_on_error)
+        @app.middleware
+        def inject(context: Any, next: Callable[[], BoltResponse]) -> BoltResponse:
+            context["db"] = db
+            context["clock"] = clock
+            context["settings"] = settings
+            context["later"] = later
+            if context.get("response_url"):
+                context["respond"] = RetryingRespond(response_url=context["response_url"])
+            return next()
+
+        handlers.register(app)
+        app.event(re.compile(".*"))(_ignore)  # acknowledge the rest, or Slack retries them
+        app.error(_on_error)
+        return app
+
+    app = build(process_before_response)
+    if not socket_mode and not process_before_response:
+        # Slash commands answer in the acknowledgement itself, and hand any later work to
+        # `later`: they are served in process-before-response mode, which skips the
+        # thread hand-off and Bolt's 10 ms acknowledgement poll.
+        app.commands = build(True)
     return app
+
+
+class CoachApp(App):
+    """A Bolt App, with the twin that serves slash commands (see `create_app`)."""
+
+    commands: App | None = None
+
+
+class Later:
+    """Work that follows an acknowledgement (a celebration, a redraw, a modal): run on a
+    small pool so that it never holds up the answer; failures are logged."""
+
+    def __init__(self, workers: int = 16) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="coach-later")
+
+    def __call__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        def run() -> None:
+            try:
+                fn(*args, **kwargs)
+            except Exception:
+                log.exception("work after the acknowledgement failed")
+
+        self._pool.submit(run)
 
 
 class RetryingRespond(Respond):

@@ -3,6 +3,7 @@ gunicorn in production and by a small threaded server in tests and the console."
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
 from collections.abc import Callable, Iterable
@@ -23,6 +24,8 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 def wsgi_app(app: App, db: Database) -> WSGIApp:
     """Routes: POST /slack/events, GET /healthz, and Bolt's OAuth paths when enabled."""
     slack = SlackRequestHandler(app, path="/slack/events")
+    twin = getattr(app, "commands", None)
+    commands = SlackRequestHandler(twin, path="/slack/events") if twin is not None else None
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -40,8 +43,11 @@ def wsgi_app(app: App, db: Database) -> WSGIApp:
             _drain(environ, length)
             start_response("413 Payload Too Large", [("Content-Type", "text/plain")])
             return [b"request too large\n"]
+        handler = slack
+        if commands is not None and _is_slash_command(environ, length):
+            handler = commands
         try:
-            return slack(environ, start_response)
+            return handler(environ, start_response)
         except (ValueError, UnicodeDecodeError, LookupError, TypeError, AttributeError) as err:
             # A body Bolt cannot even parse, or one whose shape breaks Bolt's own matchers
             # (`"actions": null`, an action without `action_id`): Slack never sends these.
@@ -50,6 +56,19 @@ def wsgi_app(app: App, db: Database) -> WSGIApp:
             return [b"bad request\n"]
 
     return application
+
+
+def _is_slash_command(environ: dict[str, Any], length: int) -> bool:
+    """A slash command (a form with `command`, no `payload`)? The body is read here and put
+    back for Bolt, which checks its signature as usual."""
+    if environ.get("REQUEST_METHOD") != "POST" or not str(
+        environ.get("CONTENT_TYPE", "")
+    ).startswith("application/x-www-form-urlencoded"):
+        return False
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    fields = {pair.split(b"=", 1)[0] for pair in body.split(b"&")}
+    return b"command" in fields and b"payload" not in fields
 
 
 def _drain(environ: dict[str, Any], length: int, limit: int = 4 * MAX_BODY) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -31,13 +32,15 @@ def manual_task(
     context: BoltContext,
     db: Database,
     clock: Clock,
+    later: Callable[..., None],
 ) -> None:
     with answering_errors(ack):
         cmd = c.parse_command(command.get("text") or "")
         team_id, now = team_of(command, context), clock.now()
         if isinstance(cmd, c.OpenModal):
             ack()
-            client.views_open(
+            later(
+                client.views_open,
                 trigger_id=command["trigger_id"],
                 view=modals.report_modal(channel_id=command.get("channel_id")),
             )
@@ -74,7 +77,7 @@ def manual_task(
         else:
             ack()
         if after is not None:
-            after(client, db, team_id, now)
+            later(after, client, db, team_id, now)
         if home.changes_something(cmd):
             home.refresh_home(client, db, team_id=team_id, user_id=command["user_id"], now=now)
 
