@@ -136,6 +136,12 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             from bot.runtime import socket_mode
 
             return socket_mode(settings)
+        if settings.slack_bot_token or settings.slack_app_token:
+            print(
+                "coach: Socket Mode needs both SLACK_BOT_TOKEN and SLACK_APP_TOKEN; starting the "
+                "console stand-in instead (`coach serve` runs HTTP mode).",
+                file=sys.stderr,
+            )
         return _console(settings, None)
     if args.cmd == "console":
         return _console(settings, args.script, fresh=args.fresh)
