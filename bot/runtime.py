@@ -35,6 +35,7 @@ def serve(
             "SLACK_BOT_TOKEN is not set (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth)"
         )
     Database(settings.database_url).upgrade()  # once, before the workers fork
+    mark_installed(settings, Database(settings.database_url))
     if workers is None:  # SQLite has one writer: more processes only queue on its lock
         workers = 1 if settings.database_url.startswith("sqlite") else 2
 
@@ -58,6 +59,7 @@ def socket_mode(settings: Settings) -> int:
     settings.require("slack_bot_token", "slack_app_token")
     db = Database(settings.database_url)
     db.upgrade()
+    mark_installed(settings, db)
     app = create_app(settings, db=db, socket_mode=True)
     log.info("Connecting to Slack in Socket Mode")
     handler = SocketModeHandler(app, settings.slack_app_token)
@@ -135,3 +137,28 @@ def scheduler_only(settings: Settings) -> int:
     scheduler.shutdown(wait=True)
     log.info("Scheduler stopped")
     return 0
+
+
+def mark_installed(settings: Settings, db: Database) -> None:
+    """Single-workspace mode: a bot token that works means the app is installed (again),
+    so a workspace that once uninstalled it is served again. OAuth installs do the same
+    in their success callback."""
+    if not settings.slack_bot_token or settings.oauth_enabled:
+        return
+    from datetime import UTC, datetime
+
+    from slack_sdk import WebClient
+
+    from storage import queries
+
+    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+    try:
+        team_id = client.auth_test()["team_id"]
+    except Exception as err:  # Slack unreachable: the first request will tell
+        log.warning("auth.test failed at start-up: %s", err)
+        return
+    with db.transaction() as session:
+        ws = queries.get_or_create_workspace(session, team_id=team_id, now=datetime.now(UTC))
+        if ws.uninstalled_at is not None:
+            log.info("Workspace %s has the app again: serving it", team_id)
+            ws.uninstalled_at = None

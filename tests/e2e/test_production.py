@@ -25,6 +25,7 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.jobs import Clients, JobContext
 from bot.oauth import installation_store
+from bot.runtime import mark_installed
 from bot.scheduler import run_job
 from bot.server import serve_in_thread, wsgi_app
 from bot.standin.fakeslack import FakeSlack
@@ -321,3 +322,7 @@ def test_revoked_bot_token_stops_every_message(coach: Coach) -> None:
     assert len(coach.fake.calls_to("chat.postMessage")) == before
     with coach.db.transaction() as s:  # the data stays
         assert s.scalar(select(func.count()).select_from(Occurrence)) == 2
+    # Reinstalled with a working token: the next start serves the workspace again.
+    mark_installed(coach.settings, coach.db)
+    assert not _uninstalled(coach.db, "T0001")
+    assert run(coach, "nudges", TUESDAY + timedelta(days=1))["dms"] == 1
