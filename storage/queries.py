@@ -122,6 +122,48 @@ def occurrence_by_key(session: Session, *, team_id: str, slack_key: str) -> Occu
     ).one_or_none()
 
 
+def insert_occurrence(
+    session: Session,
+    *,
+    process: Process,
+    user_id: str,
+    minutes: int,
+    default_duration: bool,
+    occurred_at: datetime,
+    source: str,
+    slack_key: str,
+    text: str | None,
+    channel_id: str | None,
+    regression: bool = False,
+) -> int | None:
+    """Insert one report in a single statement; None when its Slack key is already stored
+    (a concurrent retry). Lighter than `add_occurrence`: no ORM unit of work, no savepoint."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
+    statement = (
+        dialect_insert(Occurrence)
+        .values(
+            team_id=process.team_id,
+            process_id=process.id,
+            user_id=user_id,
+            minutes=minutes,
+            default_duration=default_duration,
+            occurred_at=occurred_at,
+            source=source,
+            slack_key=slack_key,
+            text=text,
+            channel_id=channel_id,
+            regression=regression,
+        )
+        .on_conflict_do_nothing(index_elements=["team_id", "slack_key"])
+        .returning(Occurrence.id)
+    )
+    return session.execute(statement).scalar_one_or_none()
+
+
 def add_occurrence(
     session: Session,
     *,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.domain.durations import DEFAULT_MINUTES, MAX_MINUTES, DurationError, parse_report
@@ -101,27 +100,36 @@ def record_report(
             )
             created = True
     regression = process.status == "retired"
-    try:
-        with session.begin_nested():
-            occ = queries.add_occurrence(
-                session,
-                process=process,
-                user_id=user_id,
-                minutes=counted,
-                default_duration=default,
-                occurred_at=now,
-                source=source,
-                slack_key=slack_key,
-                text=(text if not note else f"{text}\n{note}")[:2000],
-                channel_id=channel_id,
-                regression=regression,
-            )
-    except IntegrityError:  # the same key landed meanwhile (a concurrent retry)
+    stored = queries.insert_occurrence(
+        session,
+        process=process,
+        user_id=user_id,
+        minutes=counted,
+        default_duration=default,
+        occurred_at=now,
+        source=source,
+        slack_key=slack_key,
+        text=(text if not note else f"{text}\n{note}")[:2000],
+        channel_id=channel_id,
+        regression=regression,
+    )
+    if stored is None:  # the same key landed meanwhile (a concurrent retry)
+        if created:
+            session.delete(process)  # nothing of this report may stay behind
+            session.flush()
         existing = queries.occurrence_by_key(session, team_id=team_id, slack_key=slack_key)
-        if existing is None:
-            raise
+        assert existing is not None
         return _result(session, existing, now=now, created=False, duplicate=True, default=False)
-    return _result(session, occ, now=now, created=created, duplicate=False, default=default)
+    return ReportResult(
+        card=card_for(session, process, now=now),
+        occurrence_id=stored,
+        reporter_id=user_id,
+        minutes=counted,
+        created=created,
+        duplicate=False,
+        default_used=default,
+        regression=regression,
+    )
 
 
 def _printable(text: str) -> str:
