@@ -34,8 +34,10 @@ def serve(
         raise ConfigError(
             "SLACK_BOT_TOKEN is not set (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth)"
         )
-    Database(settings.database_url).upgrade()  # once, before the workers fork
-    mark_installed(settings, Database(settings.database_url))
+    setup = Database(settings.database_url)  # once, before the workers fork
+    setup.upgrade()
+    mark_installed(settings, setup)
+    setup.dispose()
     if workers is None:  # SQLite has one writer: more processes only queue on its lock
         workers = 1 if settings.database_url.startswith("sqlite") else 2
 

@@ -18,7 +18,6 @@ from bot.services.home import refresh_home
 from bot.services.reports import describe
 from handlers.common import privately_answered, team_of
 from handlers.subcommands import Request
-from storage import queries
 from storage.db import Database
 from storage.models import Occurrence
 
@@ -43,7 +42,7 @@ def take_ownership(
     ack()
     team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
     with db.transaction() as session:
-        process = _process(session, team_id, _value_id(action))
+        process = processes.by_id(session, team_id=team_id, process_id=action.get("value"))
         req = Request(session, client, team_id, user_id, None, now)
         admin = process.owner_id not in (None, user_id) and req.is_admin()
         text = processes.take_ownership(
@@ -77,15 +76,11 @@ def mark_automated(
     ack()
     team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
     with db.transaction() as session:
-        process = _process(session, team_id, _value_id(action))
+        process = processes.by_id(session, team_id=team_id, process_id=action.get("value"))
         if process.status == "retired":
             raise UserError(f"{process.ref} · {process.title} is already retired.")
         req = Request(session, client, team_id, user_id, None, now)
-        if not processes.may_manage(process, user_id=user_id, is_admin=req.is_admin()):
-            raise UserError(
-                f"Only {process.ref}'s owner, the person who first reported it or a workspace "
-                "admin can retire it. `own` it first if nobody does."
-            )
+        processes.require(process, user_id=user_id, is_admin=req.admin_for(process), what="retire")
         channel, ts = prompts.where(body)
         view = modals.retire_modal(
             card_for(session, process, now=now), message={"channel": channel or "", "ts": ts or ""}
@@ -129,15 +124,6 @@ def undo_report(
         else:
             text = processes.undo(session, occurrence=occ, user_id=user_id)
     respond(text=text, replace_original=True)
-
-
-def _process(session: Any, team_id: str, process_id: int) -> Any:
-    process = queries.process_by_id(session, team_id=team_id, process_id=process_id)
-    if process is None:
-        raise UserError(
-            "That process no longer exists. `/manual-task list` shows the current ones."
-        )
-    return process
 
 
 def _occurrence(session: Any, team_id: str, occurrence_id: int) -> Occurrence:

@@ -94,16 +94,9 @@ def retire_command(cmd: c.Retire, req: Any, command: dict[str, Any]) -> tuple[An
     if process.status == "retired":
         return (f"{process.ref} · {process.title} is already retired.", []), None
     if cmd.link is None:
-        if not processes.may_manage(process, user_id=req.user_id, is_admin=req.is_admin()):
-            processes.retire(
-                req.session,
-                process=process,
-                actor_id=req.user_id,
-                is_admin=False,
-                link=None,
-                note=None,
-                now=req.now,
-            )  # raises NotAllowed
+        processes.require(
+            process, user_id=req.user_id, is_admin=req.admin_for(process), what="retire"
+        )
         from bot.services.cards import card_for
 
         view = modals.retire_modal(card_for(req.session, process, now=req.now))
@@ -113,7 +106,7 @@ def retire_command(cmd: c.Retire, req: Any, command: dict[str, Any]) -> tuple[An
 
         return ("", []), open_form
     link = check_link(cmd.link)
-    admin = req.user_id not in (process.owner_id, process.reporter_id) and req.is_admin()
+    admin = req.admin_for(process)
     done = processes.retire(
         req.session,
         process=process,

@@ -19,22 +19,7 @@ from bot.services.cards import card_for
 from handlers.common import privately_answered, team_of
 from handlers.subcommands import Request
 from handlers.views import meta, prompt_message, values
-from storage import queries
 from storage.db import Database
-
-
-def _process(session: Any, team_id: str, raw: Any) -> Any:
-    try:
-        process = queries.process_by_id(session, team_id=team_id, process_id=int(raw))
-    except (TypeError, ValueError):
-        process = None
-    if process is None:
-        raise UserError("That process no longer exists. `/manual-task list` shows the others.")
-    return process
-
-
-def _admin(req: Request, process: Any) -> bool:
-    return req.user_id not in (process.owner_id, process.reporter_id) and req.is_admin()
 
 
 def automating(
@@ -81,13 +66,13 @@ def _status_answer(
     team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
     message = prompts.where(body)
     with db.transaction() as session:
-        process = _process(session, team_id, action.get("value"))
+        process = processes.by_id(session, team_id=team_id, process_id=action.get("value"))
         req = Request(session, client, team_id, user_id, None, now)
         processes.set_status(
             session,
             process=process,
             actor_id=user_id,
-            is_admin=_admin(req, process),
+            is_admin=req.admin_for(process),
             status=status,
             now=now,
         )
@@ -118,10 +103,10 @@ def snooze(
     team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
     message = prompts.where(body)
     with db.transaction() as session:
-        process = _process(session, team_id, action.get("value"))
+        process = processes.by_id(session, team_id=team_id, process_id=action.get("value"))
         req = Request(session, client, team_id, user_id, None, now)
         processes.snooze(
-            session, process=process, actor_id=user_id, is_admin=_admin(req, process), now=now
+            session, process=process, actor_id=user_id, is_admin=req.admin_for(process), now=now
         )
         prompts.answer(
             session,
@@ -151,13 +136,11 @@ def _open_form(kind: str) -> Any:
         team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
         channel, ts = prompts.where(body)
         with db.transaction() as session:
-            process = _process(session, team_id, action.get("value"))
+            process = processes.by_id(session, team_id=team_id, process_id=action.get("value"))
             req = Request(session, client, team_id, user_id, None, now)
-            if not processes.may_manage(process, user_id=user_id, is_admin=req.is_admin()):
-                raise UserError(
-                    f"Only {process.ref}'s owner, the person who first reported it "
-                    "or a workspace admin can answer for it."
-                )
+            processes.require(
+                process, user_id=user_id, is_admin=req.admin_for(process), what="answer for"
+            )
             card = card_for(session, process, now=now)
         message = {"channel": channel or "", "ts": ts or ""}
         build = modals.not_worth_modal if kind == "not_worth" else modals.reassign_modal
@@ -185,14 +168,14 @@ def submit_not_worth(
     team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
     message = prompt_message(info)
     with db.transaction() as session:
-        process = _process(session, team_id, info.get("process"))
+        process = processes.by_id(session, team_id=team_id, process_id=info.get("process"))
         req = Request(session, client, team_id, user_id, None, now)
         try:
             processes.set_status(
                 session,
                 process=process,
                 actor_id=user_id,
-                is_admin=_admin(req, process),
+                is_admin=req.admin_for(process),
                 status="accepted",
                 now=now,
                 reason=full[:200],
@@ -236,7 +219,7 @@ def submit_reassign(
         return
     message = prompt_message(info)
     with db.transaction() as session:
-        process = _process(session, team_id, info.get("process"))
+        process = processes.by_id(session, team_id=team_id, process_id=info.get("process"))
         req = Request(session, client, team_id, user_id, None, now)
         try:
             processes.assign(
@@ -244,7 +227,7 @@ def submit_reassign(
                 process=process,
                 actor_id=user_id,
                 new_owner_id=new_owner,
-                is_admin=_admin(req, process),
+                is_admin=req.admin_for(process),
                 now=now,
             )
         except UserError as err:

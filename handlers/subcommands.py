@@ -37,6 +37,13 @@ class Request:
             self.session, self.client, team_id=self.team_id, user_id=self.user_id, now=self.now
         ).is_admin
 
+    def admin_for(self, process: Any) -> bool:
+        """Admin rights for acting on `process`, asked of Slack only when being its owner
+        or first reporter doesn't already settle it."""
+        if self.user_id in (process.owner_id, process.reporter_id):
+            return False
+        return self.is_admin()
+
     def process(self, ref: str) -> Any:
         return processes.resolve(self.session, team_id=self.team_id, ref=ref)
 
@@ -105,7 +112,7 @@ def assign(cmd: c.Assign, req: Request) -> Answer:
             process=process,
             actor_id=req.user_id,
             new_owner_id=cmd.user_id,
-            is_admin=_admin_unless_involved(req, process),
+            is_admin=req.admin_for(process),
             now=req.now,
         )
     )
@@ -128,13 +135,6 @@ def merge(cmd: c.Merge, req: Request) -> Answer:
         f"{moved} {'report' if moved == 1 else 'reports'} moved. "
         f"{gone.ref} now points at {keep.ref}."
     )
-
-
-def _admin_unless_involved(req: Request, process: Any) -> bool:
-    """Ask Slack whether the person is an admin only when it matters."""
-    if req.user_id in (process.owner_id, process.reporter_id):
-        return False
-    return req.is_admin()
 
 
 SUBCOMMANDS: dict[type, Callable[[Any, Request], Answer]] = {

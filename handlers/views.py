@@ -126,7 +126,7 @@ def submit_retire(
             ack(response_action="errors", errors={Field.LINK: "That process is gone."})
             return
         req = Request(session, client, team_id, user_id, None, now)
-        admin = user_id not in (process.owner_id, process.reporter_id) and req.is_admin()
+        admin = req.admin_for(process)
         try:
             done = processes.retire(
                 session,

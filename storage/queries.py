@@ -137,7 +137,7 @@ def insert_occurrence(
     regression: bool = False,
 ) -> int | None:
     """Insert one report in a single statement; None when its Slack key is already stored
-    (a concurrent retry). Lighter than `add_occurrence`: no ORM unit of work, no savepoint."""
+    (a concurrent retry): no ORM unit of work, no savepoint."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
@@ -162,38 +162,6 @@ def insert_occurrence(
         .returning(Occurrence.id)
     )
     return session.execute(statement).scalar_one_or_none()
-
-
-def add_occurrence(
-    session: Session,
-    *,
-    process: Process,
-    user_id: str,
-    minutes: int,
-    default_duration: bool,
-    occurred_at: datetime,
-    source: str,
-    slack_key: str,
-    text: str | None,
-    channel_id: str | None,
-    regression: bool = False,
-) -> Occurrence:
-    occ = Occurrence(
-        team_id=process.team_id,
-        process_id=process.id,
-        user_id=user_id,
-        minutes=minutes,
-        default_duration=default_duration,
-        occurred_at=occurred_at,
-        source=source,
-        slack_key=slack_key,
-        text=text,
-        channel_id=channel_id,
-        regression=regression,
-    )
-    session.add(occ)
-    session.flush()
-    return occ
 
 
 def load_of(

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.costs import WINDOW_DAYS
 from bot.messages.digest import DigestData, Retired, question_for
-from bot.services.cards import card, cards_for
+from bot.services.cards import card
 from storage import digests as q
 from storage.models import Workspace
 
@@ -67,6 +67,3 @@ def gather(
 
 def series(session: Session, *, team_id: str, end: datetime) -> list[tuple[datetime, float, float]]:
     return q.weekly_series(session, team_id=team_id, end=end, weeks=12)
-
-
-__all__ = ["gather", "series", "cards_for"]

@@ -39,11 +39,29 @@ def resolve(session: Session, *, team_id: str, ref: str) -> Process:
     return process
 
 
+def by_id(session: Session, *, team_id: str, process_id: object) -> Process:
+    """The process a button or form names by its internal id, or a clear UserError (the
+    id may be stale, forged, or not a number)."""
+    try:
+        number = int(process_id)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        number = None
+    process = (
+        queries.process_by_id(session, team_id=team_id, process_id=number)
+        if number is not None
+        else None
+    )
+    if process is None:
+        raise UserError("That process no longer exists. `/manual-task list` shows the others.")
+    return process
+
+
 def may_manage(process: Process, *, user_id: str, is_admin: bool) -> bool:
     return is_admin or user_id in (process.owner_id, process.reporter_id)
 
 
-def _require(process: Process, *, user_id: str, is_admin: bool, what: str) -> None:
+def require(process: Process, *, user_id: str, is_admin: bool, what: str) -> None:
+    """Raise NotAllowed unless the person may manage the process (see `may_manage`)."""
     if not may_manage(process, user_id=user_id, is_admin=is_admin):
         raise NotAllowed(
             f"Only {process.ref}'s owner, the person who first reported it or a workspace "
@@ -57,7 +75,7 @@ def take_ownership(
     if process.owner_id == user_id:
         return f"You already own {process.ref} · {process.title}."
     if process.owner_id is not None:
-        _require(process, user_id=user_id, is_admin=is_admin, what="take over")
+        require(process, user_id=user_id, is_admin=is_admin, what="take over")
     process.owner_id = user_id
     session.flush()
     return f"You now own {process.ref} · {process.title}. I'll check in about automating it."
@@ -73,7 +91,7 @@ def assign(
     now: datetime,
 ) -> str:
     if process.owner_id is not None or actor_id != new_owner_id:
-        _require(process, user_id=actor_id, is_admin=is_admin, what="reassign")
+        require(process, user_id=actor_id, is_admin=is_admin, what="reassign")
     if process.owner_id == new_owner_id:
         return f"<@{new_owner_id}> already owns {process.ref} · {process.title}."
     process.owner_id = new_owner_id
@@ -102,7 +120,7 @@ def retire(
     session.refresh(process, with_for_update=True)
     if process.status == "retired":
         return Retirement(card_for(session, process, now=now), already=True)
-    _require(process, user_id=actor_id, is_admin=is_admin, what="retire")
+    require(process, user_id=actor_id, is_admin=is_admin, what="retire")
     before = card_for(session, process, now=now)
     process.status = "retired"
     process.status_changed_at = now
@@ -134,7 +152,7 @@ def set_status(
     if process.owner_id is None and status == "automating":
         process.owner_id = actor_id
     else:
-        _require(process, user_id=actor_id, is_admin=is_admin, what="change")
+        require(process, user_id=actor_id, is_admin=is_admin, what="change")
     process.status = status
     process.status_changed_at = now
     if status == "accepted":
@@ -147,7 +165,7 @@ def snooze(
     session: Session, *, process: Process, actor_id: str, is_admin: bool, now: datetime
 ) -> datetime:
     if process.owner_id is not None:
-        _require(process, user_id=actor_id, is_admin=is_admin, what="snooze")
+        require(process, user_id=actor_id, is_admin=is_admin, what="snooze")
     process.snoozed_until = now + SNOOZE
     session.flush()
     return process.snoozed_until
@@ -165,8 +183,8 @@ def merge(
     """Move `gone`'s reports into `keep`; `gone` then points at `keep`."""
     if keep.id == gone.id:
         raise UserError("Those are the same process: name two different ones.")
-    _require(keep, user_id=actor_id, is_admin=is_admin, what="merge")
-    _require(gone, user_id=actor_id, is_admin=is_admin, what="merge")
+    require(keep, user_id=actor_id, is_admin=is_admin, what="merge")
+    require(gone, user_id=actor_id, is_admin=is_admin, what="merge")
     moved = queries.move_occurrences(session, from_process=gone, to_process=keep)
     for nudge in session.query(Nudge).filter(Nudge.process_id == gone.id):
         nudge.process_id = keep.id
