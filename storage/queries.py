@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, Table, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -77,14 +79,23 @@ def process_by_id(session: Session, *, team_id: str, process_id: int) -> Process
     return proc if proc is not None and proc.team_id == team_id else None
 
 
-def matchable_titles(session: Session, *, team_id: str) -> list[tuple[int, str]]:
-    """(id, normalized title) of every process a report may attach to."""
-    rows = session.execute(
-        select(Process.id, Process.normalized_title).where(
-            Process.team_id == team_id, Process.merged_into_id.is_(None)
-        )
-    )
-    return [(r[0], r[1]) for r in rows]
+# The report path (one `/manual-task`, mention, reaction or form) runs Core statements built
+# once here: SQLAlchemy memoises their cache keys and compiled forms, so each execution
+# skips the per-request statement building and ORM loading that cost more than the SQL.
+_P = cast(Table, Process.__table__)
+_O = cast(Table, Occurrence.__table__)
+_W = cast(Table, Workspace.__table__)
+
+_MATCHABLE = select(_P.c.id, _P.c.normalized_title, _P.c.status).where(
+    _P.c.team_id == bindparam("team_id"), _P.c.merged_into_id.is_(None)
+)
+
+
+def matchable_titles(session: Session, *, team_id: str) -> list[tuple[int, str, str]]:
+    """(id, normalized title, status) of every process a report may attach to."""
+    session.flush()  # Core statements don't autoflush: let them see pending changes
+    rows = session.execute(_MATCHABLE, {"team_id": team_id})
+    return [(r[0], r[1], r[2]) for r in rows]
 
 
 def create_process(
@@ -122,10 +133,25 @@ def occurrence_by_key(session: Session, *, team_id: str, slack_key: str) -> Occu
     ).one_or_none()
 
 
+def _insert_occurrence(dialect: Any) -> Any:
+    return (
+        dialect.insert(_O)
+        .on_conflict_do_nothing(index_elements=["team_id", "slack_key"])
+        .returning(_O.c.id)
+    )
+
+
+_INSERT_OCCURRENCE = {
+    "postgresql": _insert_occurrence(postgresql),
+    "sqlite": _insert_occurrence(sqlite),
+}
+
+
 def insert_occurrence(
     session: Session,
     *,
-    process: Process,
+    team_id: str,
+    process_id: int,
     user_id: str,
     minutes: int,
     default_duration: bool,
@@ -137,31 +163,59 @@ def insert_occurrence(
     regression: bool = False,
 ) -> int | None:
     """Insert one report in a single statement; None when its Slack key is already stored
-    (a concurrent retry): no ORM unit of work, no savepoint."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
-    statement = (
-        dialect_insert(Occurrence)
-        .values(
-            team_id=process.team_id,
-            process_id=process.id,
-            user_id=user_id,
-            minutes=minutes,
-            default_duration=default_duration,
-            occurred_at=occurred_at,
-            source=source,
-            slack_key=slack_key,
-            text=text,
-            channel_id=channel_id,
-            regression=regression,
-        )
-        .on_conflict_do_nothing(index_elements=["team_id", "slack_key"])
-        .returning(Occurrence.id)
+    (a retry, or a concurrent one): no ORM unit of work, no savepoint."""
+    session.flush()
+    statement = _INSERT_OCCURRENCE[session.get_bind().dialect.name]
+    values = {
+        "team_id": team_id,
+        "process_id": process_id,
+        "user_id": user_id,
+        "minutes": minutes,
+        "default_duration": default_duration,
+        "occurred_at": occurred_at,
+        "source": source,
+        "slack_key": slack_key,
+        "text": text,
+        "channel_id": channel_id,
+        "regression": regression,
+    }
+    return cast(int | None, session.execute(statement, values).scalar_one_or_none())
+
+
+_merged = _P.alias("merged_into")
+_load = (
+    select(
+        _O.c.process_id,
+        func.count().label("count"),
+        func.coalesce(func.sum(_O.c.minutes), 0).label("minutes"),
     )
-    return session.execute(statement).scalar_one_or_none()
+    .where(_O.c.process_id == bindparam("process_id"), _O.c.occurred_at >= bindparam("since"))
+    .group_by(_O.c.process_id)
+    .subquery("load")
+)
+_CARD = (
+    select(
+        _P,
+        _W.c.hourly_rate,
+        _W.c.currency,
+        _merged.c.number.label("merged_into_number"),
+        func.coalesce(_load.c.count, 0).label("load_count"),
+        func.coalesce(_load.c.minutes, 0).label("load_minutes"),
+    )
+    .select_from(
+        _P.outerjoin(_W, _W.c.team_id == _P.c.team_id)
+        .outerjoin(_merged, _merged.c.id == _P.c.merged_into_id)
+        .outerjoin(_load, _load.c.process_id == _P.c.id)
+    )
+    .where(_P.c.id == bindparam("process_id"))
+)
+
+
+def card_row(session: Session, *, process_id: int, since: datetime) -> Row[Any] | None:
+    """One process with all a card shows, in one statement: its columns, its workspace's
+    rate and currency, the ref it was merged into, and its load since `since`."""
+    session.flush()
+    return session.execute(_CARD, {"process_id": process_id, "since": since}).one_or_none()
 
 
 def load_of(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from bot.domain.costs import WINDOW_DAYS
@@ -18,16 +20,18 @@ def window_start(now: datetime) -> datetime:
 
 
 def card(
-    process: Process,
+    process: Process | Row[Any],
     *,
     count: int,
     minutes: int,
-    workspace: Workspace | None,
+    workspace: Workspace | Row[Any] | None,
     merged_into_ref: str | None = None,
 ) -> ProcessCard:
+    """A card from a process (or a row of its columns) and its workspace's rate and
+    currency (or a row that has them)."""
     return ProcessCard(
         process_id=process.id,
-        ref=process.ref,
+        ref=f"P{process.number}",
         title=process.title,
         status=process.status,
         owner_id=process.owner_id,
@@ -59,11 +63,19 @@ def cards_for(
 
 
 def card_for(session: Session, process: Process, *, now: datetime) -> ProcessCard:
-    merged = None
-    if process.merged_into_id is not None:
-        target = session.get(Process, process.merged_into_id)
-        merged = target.ref if target else None
-    load = queries.load_of(session, process_ids=[process.id], since=window_start(now))
-    ws = session.get(Workspace, process.team_id)
-    count, minutes = load[process.id]
-    return card(process, count=count, minutes=minutes, workspace=ws, merged_into_ref=merged)
+    return card_by_id(session, process.id, now=now)
+
+
+def card_by_id(session: Session, process_id: int, *, now: datetime) -> ProcessCard:
+    """The card of one process, read in one statement."""
+    row = queries.card_row(session, process_id=process_id, since=window_start(now))
+    if row is None:
+        raise LookupError(f"no process {process_id}")
+    merged = row.merged_into_number
+    return card(
+        row,
+        count=int(row.load_count),
+        minutes=int(row.load_minutes),
+        workspace=row,
+        merged_into_ref=f"P{merged}" if merged is not None else None,
+    )

@@ -15,7 +15,7 @@ from bot.domain.durations import DEFAULT_MINUTES, MAX_MINUTES, DurationError, pa
 from bot.domain.matching import best_match, normalize_title
 from bot.errors import UserError
 from bot.messages.cards import ReportResult
-from bot.services.cards import card_for
+from bot.services.cards import card_by_id
 from storage import queries
 from storage.models import Occurrence, Process
 
@@ -51,19 +51,18 @@ def record_report(
     now: datetime,
     minutes: int | None = None,
     process: Process | None = None,
-    force_new: bool = False,
     note: str | None = None,
 ) -> ReportResult:
     """Record one report of manual work and return what the reporter should see.
 
     `minutes` given (a form's field) means `text` is only the title; `note` is kept with
-    the report but never parsed."""
+    the report but never parsed. `process` given attaches the report to it.
+
+    The common case costs three statements: the titles to match against, the insert
+    (which is also the de-duplication: it stores nothing when the key is known), and the
+    card. The rarer ones (a new process, a repeated key) take the ORM's path."""
     text = _printable(text)
     note = _printable(note) if note else note
-    existing = queries.occurrence_by_key(session, team_id=team_id, slack_key=slack_key)
-    if existing is not None:
-        return _result(session, existing, now=now, created=False, duplicate=True, default=False)
-
     if minutes is None:
         try:
             parsed = parse_report(text)
@@ -78,17 +77,19 @@ def record_report(
     counted = DEFAULT_MINUTES if minutes is None else minutes
 
     created = False
-    if process is None:
+    if process is not None:
+        process_id, status = process.id, process.status
+    else:
         problem = _title_problem(title)
         if problem:
             raise UserError(problem)
         normalized = normalize_title(title)
-        match_id = None
-        if not force_new:
-            match_id = best_match(normalized, queries.matchable_titles(session, team_id=team_id))
-        if match_id is not None:
-            process = session.get(Process, match_id)
-        if process is None:
+        candidates = queries.matchable_titles(session, team_id=team_id)
+        match = best_match(normalized, ((row[0], row[1]) for row in candidates))
+        if match is not None:
+            process_id = match
+            status = next(row[2] for row in candidates if row[0] == match)
+        else:
             process = queries.create_process(
                 session,
                 team_id=team_id,
@@ -98,11 +99,12 @@ def record_report(
                 channel_id=channel_id,
                 now=now,
             )
-            created = True
-    regression = process.status == "retired"
+            process_id, status, created = process.id, process.status, True
+    regression = status == "retired"
     stored = queries.insert_occurrence(
         session,
-        process=process,
+        team_id=team_id,
+        process_id=process_id,
         user_id=user_id,
         minutes=counted,
         default_duration=default,
@@ -113,7 +115,7 @@ def record_report(
         channel_id=channel_id,
         regression=regression,
     )
-    if stored is None:  # the same key landed meanwhile (a concurrent retry)
+    if stored is None:  # the key is known: a retry of a report already stored
         if created:
             session.delete(process)  # nothing of this report may stay behind
             session.flush()
@@ -121,7 +123,7 @@ def record_report(
         assert existing is not None
         return _result(session, existing, now=now, created=False, duplicate=True, default=False)
     return ReportResult(
-        card=card_for(session, process, now=now),
+        card=card_by_id(session, process_id, now=now),
         occurrence_id=stored,
         reporter_id=user_id,
         minutes=counted,
@@ -156,10 +158,8 @@ def _result(
     duplicate: bool,
     default: bool,
 ) -> ReportResult:
-    process = session.get(Process, occ.process_id)
-    assert process is not None
     return ReportResult(
-        card=card_for(session, process, now=now),
+        card=card_by_id(session, occ.process_id, now=now),
         occurrence_id=occ.id,
         reporter_id=occ.user_id,
         minutes=occ.minutes,

@@ -31,7 +31,8 @@ def add(session, proc: Process, minutes: int, key: str, *, user: str = "U1", at=
     """Store a report; its row, or None when the key was stored before."""
     stored = queries.insert_occurrence(
         session,
-        process=proc,
+        team_id=proc.team_id,
+        process_id=proc.id,
         user_id=user,
         minutes=minutes,
         default_duration=False,
@@ -163,7 +164,7 @@ def test_move_occurrences_and_matchable_titles(db: Database) -> None:
         gone.status = "merged"
         s.flush()
         assert queries.load_of(s, process_ids=[keep.id], since=SINCE)[keep.id] == (3, 60)
-        assert queries.matchable_titles(s, team_id="T0001") == [(keep.id, "keep")]
+        assert queries.matchable_titles(s, team_id="T0001") == [(keep.id, "keep", "manual")]
         assert queries.matchable_titles(s, team_id="T0002") == []
 
 
