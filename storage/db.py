@@ -7,6 +7,7 @@ that commits on success and rolls back on any exception. Query functions never c
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,7 +41,7 @@ class Database:
             event.listen(self.engine, "begin", _sqlite_begin_immediate)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._writer: contextlib.AbstractContextManager[Any] = (
-            threading.RLock() if url.startswith("sqlite") else contextlib.nullcontext()
+            WriterQueue(_sqlite_path(url)) if url.startswith("sqlite") else contextlib.nullcontext()
         )
 
     @property
@@ -51,8 +52,8 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commit when the block succeeds, roll back when it raises.
 
-        On SQLite (one writer at a time) this process's threads queue on a lock rather
-        than on SQLite's busy handler, whose back-off sleeps reach 100 ms under load."""
+        On SQLite (one writer at a time) writers queue on a `WriterQueue` rather than on
+        SQLite's busy handler, whose back-off sleeps reach 100 ms under load."""
         with self._writer, self.sessions() as session, session.begin():
             yield session
 
@@ -89,10 +90,58 @@ class Database:
         self.engine.dispose()
 
 
+class WriterQueue:
+    """The writers of one SQLite database, in line: this process's threads on a lock, and
+    the processes sharing the file (server workers, `coach jobs`) on an advisory lock of a
+    file beside it (`<database>.lock`), which wakes the next writer as soon as it is free.
+    Re-entrant within a thread. Without `fcntl` (Windows) or a file, threads only."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._threads = threading.RLock()
+        self._path = path.with_name(path.name + ".lock") if path is not None else None
+        self._file: Any = None
+        self._pid = 0
+        self._depth = 0
+
+    def __enter__(self) -> None:
+        self._threads.acquire()
+        try:
+            if self._depth == 0 and self._path is not None and _fcntl is not None:
+                if self._pid != os.getpid():  # opened in this process, never inherited
+                    self._file = open(self._path, "a+b")  # noqa: SIM115
+                    self._pid = os.getpid()
+                _fcntl.flock(self._file.fileno(), _fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+        self._depth += 1
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        try:
+            if self._depth == 0 and self._file is not None and _fcntl is not None:
+                _fcntl.flock(self._file.fileno(), _fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
+
+
+try:
+    import fcntl as _fcntl
+except ImportError:  # pragma: no cover - Windows
+    _fcntl = None  # type: ignore[assignment]
+
+
+def _sqlite_path(url: str) -> Path | None:
+    path = url.split(":///", 1)[-1].split("?", 1)[0] if ":///" in url else ""
+    if not path or path == ":memory:":
+        return None
+    return Path(path).expanduser().resolve()
+
+
 def _make_parent_dir(url: str) -> None:
-    path = url.split(":///", 1)[-1].split("?", 1)[0]
-    if path and path != ":memory:":
-        Path(path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+    path = _sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
