@@ -1,7 +1,11 @@
 """The floor for `bench/ack_load.py`: a bare Bolt app whose `/manual-task` handler only
 acknowledges, served exactly as `coach serve` serves the real one (gunicorn, gthread).
 
-    python -m bench.floor_app --port 3999 --workers 2 --threads 8
+    python -m bench.floor_app --port 3999 --workers 2 --threads 8 [--process-before-response]
+
+By default Bolt runs the handler on a thread and polls for its ack every 10 ms, which
+bounds this floor's latency; `--process-before-response` runs it in the request's thread
+as the coach serves slash commands, for a stricter floor of pure CPU.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from bot.server import WSGIApp, run_gunicorn
 
 def build() -> WSGIApp:
     app = App(
+        process_before_response=os.environ.get("FLOOR_PROCESS_BEFORE_RESPONSE") == "1",
         signing_secret=os.environ["SLACK_SIGNING_SECRET"],
         token=os.environ.get("SLACK_BOT_TOKEN"),
         # The same Web API as the coach (the fake Slack): Bolt's authorize asks auth.test.
@@ -41,7 +46,10 @@ def main() -> None:
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--process-before-response", action="store_true")
     args = p.parse_args()
+    if args.process_before_response:  # read by build() in each worker
+        os.environ["FLOOR_PROCESS_BEFORE_RESPONSE"] = "1"
     run_gunicorn(build, host=args.host, port=args.port, workers=args.workers, threads=args.threads)
 
 
