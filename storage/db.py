@@ -7,8 +7,10 @@ that commits on success and rolls back on any exception. Query functions never c
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +20,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -41,7 +44,9 @@ class Database:
             event.listen(self.engine, "begin", _sqlite_begin_immediate)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._writer: contextlib.AbstractContextManager[Any] = (
-            WriterQueue(_sqlite_path(url)) if url.startswith("sqlite") else contextlib.nullcontext()
+            WriterQueue.for_path(_sqlite_path(url))
+            if url.startswith("sqlite")
+            else contextlib.nullcontext()
         )
 
     @property
@@ -90,11 +95,29 @@ class Database:
         self.engine.dispose()
 
 
+class DatabaseBusy(TimeoutError):
+    """Another writer held the SQLite database for longer than `WriterQueue.TIMEOUT`."""
+
+
 class WriterQueue:
     """The writers of one SQLite database, in line: this process's threads on a lock, and
     the processes sharing the file (server workers, `coach jobs`) on an advisory lock of a
-    file beside it (`<database>.lock`), which wakes the next writer as soon as it is free.
-    Re-entrant within a thread. Without `fcntl` (Windows) or a file, threads only."""
+    file beside it (`<database>.lock`). A waiting process checks the lock every 2 ms at
+    most, where SQLite's busy handler sleeps up to 100 ms. Re-entrant within a thread; one
+    queue per file in a process (`for_path`). A wait longer than `TIMEOUT`, like SQLite's
+    busy timeout, raises `DatabaseBusy`. Without `fcntl` (Windows) or a file we can open,
+    threads only."""
+
+    TIMEOUT = 30.0
+    _shared: dict[Path, WriterQueue] = {}
+    _shared_lock = threading.Lock()
+
+    @classmethod
+    def for_path(cls, path: Path | None) -> WriterQueue:
+        if path is None:  # in memory: one connection, one process
+            return cls(None)
+        with cls._shared_lock:
+            return cls._shared.setdefault(path, cls(path))
 
     def __init__(self, path: Path | None) -> None:
         self._threads = threading.RLock()
@@ -104,13 +127,12 @@ class WriterQueue:
         self._depth = 0
 
     def __enter__(self) -> None:
-        self._threads.acquire()
+        deadline = time.monotonic() + self.TIMEOUT
+        if not self._threads.acquire(timeout=self.TIMEOUT):
+            raise DatabaseBusy(f"the database stayed busy for {self.TIMEOUT:.0f} s")
         try:
-            if self._depth == 0 and self._path is not None and _fcntl is not None:
-                if self._pid != os.getpid():  # opened in this process, never inherited
-                    self._file = open(self._path, "a+b")  # noqa: SIM115
-                    self._pid = os.getpid()
-                _fcntl.flock(self._file.fileno(), _fcntl.LOCK_EX)
+            if self._depth == 0:
+                self._lock_file(deadline)
         except BaseException:
             self._threads.release()
             raise
@@ -119,10 +141,46 @@ class WriterQueue:
     def __exit__(self, *exc: object) -> None:
         self._depth -= 1
         try:
-            if self._depth == 0 and self._file is not None and _fcntl is not None:
+            if self._depth == 0 and self._file is not None:
                 _fcntl.flock(self._file.fileno(), _fcntl.LOCK_UN)
         finally:
             self._threads.release()
+
+    def _lock_file(self, deadline: float) -> None:
+        if self._pid != os.getpid():  # opened in this process, never inherited
+            self._file, self._pid = self._open(), os.getpid()
+        if self._file is None:
+            return
+        pause = 0.0002
+        while True:
+            try:
+                _fcntl.flock(self._file.fileno(), _fcntl.LOCK_EX | _fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise DatabaseBusy(
+                        f"another process held the database for {self.TIMEOUT:.0f} s"
+                    ) from None
+                time.sleep(pause)
+                pause = min(pause * 2, 0.002)
+
+    def _open(self) -> Any:
+        if self._path is None or _fcntl is None:
+            return None
+        try:
+            return open(self._path, "a+b")  # noqa: SIM115
+        except PermissionError:
+            try:  # made by another user: a read-only descriptor locks as well
+                return open(self._path, "rb")  # noqa: SIM115
+            except OSError:
+                pass
+        except OSError:
+            pass
+        log.warning(
+            "cannot open %s: processes sharing this SQLite file queue on its busy handler",
+            self._path,
+        )
+        return None
 
 
 try:

@@ -40,7 +40,7 @@ def card(
         count=count,
         minutes=minutes,
         hourly_rate=workspace.hourly_rate if workspace else None,
-        currency=workspace.currency if workspace else "USD",
+        currency=(workspace.currency if workspace is not None else None) or "USD",
         snoozed_until=process.snoozed_until,
         review_at=process.review_at,
         accepted_reason=process.accepted_reason,
@@ -63,7 +63,10 @@ def cards_for(
 
 
 def card_for(session: Session, process: Process, *, now: datetime) -> ProcessCard:
-    return card_by_id(session, process.id, now=now)
+    row = queries.card_row(session, process_id=process.id, since=window_start(now))
+    if row is None:  # deleted meanwhile by another transaction: what we hold, no load
+        return card(process, count=0, minutes=0, workspace=None)
+    return _from_row(row)
 
 
 def card_by_id(session: Session, process_id: int, *, now: datetime) -> ProcessCard:
@@ -71,6 +74,10 @@ def card_by_id(session: Session, process_id: int, *, now: datetime) -> ProcessCa
     row = queries.card_row(session, process_id=process_id, since=window_start(now))
     if row is None:
         raise LookupError(f"no process {process_id}")
+    return _from_row(row)
+
+
+def _from_row(row: Row[Any]) -> ProcessCard:
     merged = row.merged_into_number
     return card(
         row,

@@ -63,16 +63,17 @@ def record_report(
     card. The rarer ones (a new process, a repeated key) take the ORM's path."""
     text = _printable(text)
     note = _printable(note) if note else note
-    if minutes is None:
-        try:
-            parsed = parse_report(text)
-        except DurationError as err:
-            raise UserError(str(err)) from None
-        title, minutes = parsed.title, parsed.minutes
-    else:
-        title = " ".join(text.split())
-    if minutes is not None and not 0 < minutes <= MAX_MINUTES:
-        raise UserError(f"{minutes} minutes isn't something I can count: use 1 to {MAX_MINUTES}.")
+    try:
+        title, minutes = _title_and_minutes(text, minutes)
+        problem = _title_problem(title) if process is None else None
+        if problem:
+            raise UserError(problem)
+    except UserError:
+        # A retry of a report stored before its form was edited gets what was stored.
+        known = _known(session, team_id=team_id, slack_key=slack_key, now=now)
+        if known is not None:
+            return known
+        raise
     default = minutes is None
     counted = DEFAULT_MINUTES if minutes is None else minutes
 
@@ -80,9 +81,6 @@ def record_report(
     if process is not None:
         process_id, status = process.id, process.status
     else:
-        problem = _title_problem(title)
-        if problem:
-            raise UserError(problem)
         normalized = normalize_title(title)
         candidates = queries.matchable_titles(session, team_id=team_id)
         match = best_match(normalized, ((row[0], row[1]) for row in candidates))
@@ -90,6 +88,11 @@ def record_report(
             process_id = match
             status = next(row[2] for row in candidates if row[0] == match)
         else:
+            # Before a process (and its number) is made: a retry whose title no longer
+            # matches (edited, or its process since merged) gets what was stored.
+            known = _known(session, team_id=team_id, slack_key=slack_key, now=now)
+            if known is not None:
+                return known
             process = queries.create_process(
                 session,
                 team_id=team_id,
@@ -116,12 +119,12 @@ def record_report(
         regression=regression,
     )
     if stored is None:  # the key is known: a retry of a report already stored
-        if created:
+        if created:  # by a concurrent request, after our look-up
             session.delete(process)  # nothing of this report may stay behind
             session.flush()
-        existing = queries.occurrence_by_key(session, team_id=team_id, slack_key=slack_key)
-        assert existing is not None
-        return _result(session, existing, now=now, created=False, duplicate=True, default=False)
+        known = _known(session, team_id=team_id, slack_key=slack_key, now=now)
+        assert known is not None
+        return known
     return ReportResult(
         card=card_by_id(session, process_id, now=now),
         occurrence_id=stored,
@@ -132,6 +135,29 @@ def record_report(
         default_used=default,
         regression=regression,
     )
+
+
+def _title_and_minutes(text: str, minutes: int | None) -> tuple[str, int | None]:
+    """The title and the minutes (None: not said) of a report, or a UserError."""
+    if minutes is None:
+        try:
+            parsed = parse_report(text)
+        except DurationError as err:
+            raise UserError(str(err)) from None
+        title, minutes = parsed.title, parsed.minutes
+    else:
+        title = " ".join(text.split())
+    if minutes is not None and not 0 < minutes <= MAX_MINUTES:
+        raise UserError(f"{minutes} minutes isn't something I can count: use 1 to {MAX_MINUTES}.")
+    return title, minutes
+
+
+def _known(session: Session, *, team_id: str, slack_key: str, now: datetime) -> ReportResult | None:
+    """What was stored for `slack_key`, marked a duplicate; None when nothing was."""
+    existing = queries.occurrence_by_key(session, team_id=team_id, slack_key=slack_key)
+    if existing is None:
+        return None
+    return _result(session, existing, now=now, created=False, duplicate=True, default=False)
 
 
 def _printable(text: str) -> str:

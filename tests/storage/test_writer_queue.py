@@ -10,9 +10,10 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
-from storage.db import Database
+from storage.db import Database, DatabaseBusy, WriterQueue
 
 CHILD = textwrap.dedent(
     """
@@ -105,3 +106,40 @@ def test_the_queue_itself_holds_other_processes_until_the_outermost_exit(
     out, _ = child.communicate(timeout=30)
     started, done = map(float, out.split())
     assert started < released <= done + 0.01
+
+
+HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from storage.db import Database
+    db = Database(sys.argv[1])
+    with db._writer:
+        print("held", flush=True)
+        time.sleep(float(sys.argv[2]))
+    """
+)
+
+
+def test_a_writer_held_too_long_elsewhere_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, db = _counter_db(tmp_path)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, url, "3"], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
+        monkeypatch.setattr(WriterQueue, "TIMEOUT", 0.5)
+        began = time.monotonic()
+        with pytest.raises(DatabaseBusy, match="another process"), db.transaction():
+            pass
+        assert 0.5 <= time.monotonic() - began < 2.5
+    finally:
+        holder.wait(timeout=30)
+    with db.transaction() as s:  # and once it is free, writes go on
+        s.execute(text("UPDATE counter SET n = n + 1"))
+
+
+def test_databases_on_one_file_share_one_queue(tmp_path: Path) -> None:
+    url, db = _counter_db(tmp_path)
+    other = Database(url)
+    assert other._writer is db._writer
+    assert Database("sqlite://")._writer is not Database("sqlite://")._writer
