@@ -10,7 +10,6 @@ import contextlib
 import logging
 import os
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -102,11 +101,13 @@ class DatabaseBusy(TimeoutError):
 class WriterQueue:
     """The writers of one SQLite database, in line: this process's threads on a lock, and
     the processes sharing the file (server workers, `coach jobs`) on an advisory lock of a
-    file beside it (`<database>.lock`). A waiting process checks the lock every 2 ms at
-    most, where SQLite's busy handler sleeps up to 100 ms. Re-entrant within a thread; one
-    queue per file in a process (`for_path`). A wait longer than `TIMEOUT`, like SQLite's
-    busy timeout, raises `DatabaseBusy`. Without `fcntl` (Windows) or a file we can open,
-    threads only."""
+    file beside it (`<database>.lock`), which wakes the next process as soon as the writer
+    is done, where SQLite's busy handler sleeps up to 100 ms. Re-entrant within a thread;
+    one queue per file in a process (`for_path`). A thread that waits longer than `TIMEOUT`
+    for the others of its process, like SQLite's busy timeout, gets `DatabaseBusy`; the one
+    thread of a process waiting for another process waits as long as that writer takes
+    (a writer that dies lets go: the kernel drops its lock). Without `fcntl` (Windows) or a
+    file we can open, threads only."""
 
     TIMEOUT = 30.0
     _shared: dict[Path, WriterQueue] = {}
@@ -127,12 +128,11 @@ class WriterQueue:
         self._depth = 0
 
     def __enter__(self) -> None:
-        deadline = time.monotonic() + self.TIMEOUT
         if not self._threads.acquire(timeout=self.TIMEOUT):
             raise DatabaseBusy(f"the database stayed busy for {self.TIMEOUT:.0f} s")
         try:
             if self._depth == 0:
-                self._lock_file(deadline)
+                self._lock_file()
         except BaseException:
             self._threads.release()
             raise
@@ -146,23 +146,14 @@ class WriterQueue:
         finally:
             self._threads.release()
 
-    def _lock_file(self, deadline: float) -> None:
+    def _lock_file(self) -> None:
         if self._pid != os.getpid():  # opened in this process, never inherited
             self._file, self._pid = self._open(), os.getpid()
-        if self._file is None:
-            return
-        pause = 0.0002
-        while True:
-            try:
-                _fcntl.flock(self._file.fileno(), _fcntl.LOCK_EX | _fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise DatabaseBusy(
-                        f"another process held the database for {self.TIMEOUT:.0f} s"
-                    ) from None
-                time.sleep(pause)
-                pause = min(pause * 2, 0.002)
+        if self._file is not None:
+            # Blocking: the kernel wakes us the moment the other process lets go. (Polling
+            # instead loses to a busy process, whose next thread takes the lock at once:
+            # p99 under load went from 18 to 100 ms when we tried it.)
+            _fcntl.flock(self._file.fileno(), _fcntl.LOCK_EX)
 
     def _open(self) -> Any:
         if self._path is None or _fcntl is None:

@@ -120,22 +120,43 @@ HOLDER = textwrap.dedent(
 )
 
 
-def test_a_writer_held_too_long_elsewhere_is_a_clear_error(
+def test_a_thread_kept_waiting_too_long_gets_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url, db = _counter_db(tmp_path)
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, url, "3"], stdout=subprocess.PIPE)
+    _, db = _counter_db(tmp_path)
+    monkeypatch.setattr(WriterQueue, "TIMEOUT", 0.5)
+    held, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with db.transaction():
+            held.set()
+            done.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
-        monkeypatch.setattr(WriterQueue, "TIMEOUT", 0.5)
+        assert held.wait(10)
         began = time.monotonic()
-        with pytest.raises(DatabaseBusy, match="another process"), db.transaction():
+        with pytest.raises(DatabaseBusy, match="busy for"), db.transaction():
             pass
         assert 0.5 <= time.monotonic() - began < 2.5
     finally:
-        holder.wait(timeout=30)
+        done.set()
+        holder.join()
     with db.transaction() as s:  # and once it is free, writes go on
         s.execute(text("UPDATE counter SET n = n + 1"))
+
+
+def test_a_writer_that_dies_holding_the_lock_lets_go(tmp_path: Path) -> None:
+    url, db = _counter_db(tmp_path)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, url, "60"], stdout=subprocess.PIPE)
+    assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
+    holder.kill()  # SIGKILL: no clean-up runs
+    holder.wait(timeout=30)
+    began = time.monotonic()
+    with db.transaction() as s:
+        s.execute(text("UPDATE counter SET n = n + 1"))
+    assert time.monotonic() - began < 1.0
 
 
 def test_databases_on_one_file_share_one_queue(tmp_path: Path) -> None:
