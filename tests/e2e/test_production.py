@@ -126,12 +126,19 @@ def test_oauth_installs_keep_workspaces_apart_until_uninstalled(
     assert "shipping" in str(home.view) and "Stripe" not in str(home.view)
     # Globex uninstalls: no more messages there; Acme carries on.
     assert globex.event({"type": "app_uninstalled"}).status == 200
-    fake.wait_for(lambda: _uninstalled(db, "T0002"))
+    store = installation_store(settings, db)
+    # The listener marks the workspace, then deletes its installation: wait for both.
+    fake.wait_for(
+        lambda: (
+            _uninstalled(db, "T0002")
+            and store.find_bot(enterprise_id=None, team_id="T0002") is None
+        )
+    )
     before = len(fake.calls_to("chat.postMessage"))
     figures = run_job("nudges", ctx, TUESDAY + timedelta(days=7))
     after = [c for c in fake.calls_to("chat.postMessage")[before:] if not c.failed]
     assert figures["dms"] == 1 and {c.team_id for c in after} == {"T0001"}
-    assert installation_store(settings, db).find_bot(enterprise_id=None, team_id="T0002") is None
+    assert store.find_bot(enterprise_id=None, team_id="T0002") is None
     with db.transaction() as s:  # kept, as the README says
         assert (
             s.scalar(select(func.count()).select_from(Process).where(Process.team_id == "T0002"))
