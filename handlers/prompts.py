@@ -3,16 +3,19 @@ still working on it. Each records who answered and redraws the message in place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot import announce
 from bot.clock import Clock
 from bot.errors import UserError
 from bot.ids import Action, Callback, Field
 from bot.messages import modals
+from bot.messages.cards import ProcessCard
 from bot.messages.nudges import handed_over
 from bot.services import processes, prompts
 from bot.services.cards import card_for
@@ -158,44 +161,37 @@ def submit_not_worth(
     db: Database,
     clock: Clock,
 ) -> None:
-    got, info = values(view), meta(view)
+    got = values(view)
     reason = got.get(Field.REASON)
     if not reason:
         ack(response_action="errors", errors={Field.REASON: "Pick a reason."})
         return
     note = (got.get(Field.REASON_NOTE) or "").strip()
-    full = f"{reason}: {note}" if note else reason
-    team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
-    message = prompt_message(info)
-    with db.transaction() as session:
-        process = processes.by_id(session, team_id=team_id, process_id=info.get("process"))
-        req = Request(session, client, team_id, user_id, None, now)
-        try:
-            processes.set_status(
-                session,
-                process=process,
-                actor_id=user_id,
-                is_admin=req.admin_for(process),
-                status="accepted",
-                now=now,
-                reason=full[:200],
-            )
-        except UserError as err:
-            ack(response_action="errors", errors={Field.REASON: str(err)[:150]})
-            return
-        prompts.answer(
+    full = (f"{reason}: {note}" if note else reason)[:200]
+
+    def accept(session: Session, process: Any, user_id: str, is_admin: bool, now: Any) -> None:
+        processes.set_status(
             session,
-            team_id=team_id,
-            message=message,
-            process_id=process.id,
-            answer="not_worth",
-            by=user_id,
+            process=process,
+            actor_id=user_id,
+            is_admin=is_admin,
+            status="accepted",
             now=now,
-            reason=full[:200],
+            reason=full,
         )
-    ack()
-    prompts.redraw_after_answer(
-        client, db, team_id=team_id, user_id=user_id, message=message, now=now
+
+    _answer_by_form(
+        ack,
+        body,
+        view,
+        client,
+        context,
+        db,
+        clock,
+        field=Field.REASON,
+        answer="not_worth",
+        reason=full,
+        act=accept,
     )
 
 
@@ -208,48 +204,85 @@ def submit_reassign(
     db: Database,
     clock: Clock,
 ) -> None:
-    got, info = values(view), meta(view)
-    new_owner = got.get(Field.NEW_OWNER)
-    team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
-    if not new_owner or new_owner == user_id:
+    new_owner = values(view).get(Field.NEW_OWNER)
+    if not new_owner or new_owner == body["user"]["id"]:
         ack(
             response_action="errors",
             errors={Field.NEW_OWNER: "Pick the person who should own it instead of you."},
         )
         return
+
+    def hand_over(session: Session, process: Any, user_id: str, is_admin: bool, now: Any) -> None:
+        processes.assign(
+            session,
+            process=process,
+            actor_id=user_id,
+            new_owner_id=new_owner,
+            is_admin=is_admin,
+            now=now,
+        )
+
+    card = _answer_by_form(
+        ack,
+        body,
+        view,
+        client,
+        context,
+        db,
+        clock,
+        field=Field.NEW_OWNER,
+        answer="not_mine",
+        reason=new_owner,
+        act=hand_over,
+    )
+    if card is not None:
+        text, blocks = handed_over(card, by=body["user"]["id"])
+        announce.dm(client, user_id=new_owner, text=text, blocks=blocks)
+
+
+def _answer_by_form(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    clock: Clock,
+    *,
+    field: str,
+    answer: str,
+    reason: str,
+    act: Callable[[Session, Any, str, bool, Any], None],
+) -> ProcessCard | None:
+    """An answer given through a form: act on the process, record the answer and redraw the
+    prompt. A refusal is shown on `field` and changes nothing (None)."""
+    info = meta(view)
+    team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
     message = prompt_message(info)
     with db.transaction() as session:
         process = processes.by_id(session, team_id=team_id, process_id=info.get("process"))
         req = Request(session, client, team_id, user_id, None, now)
         try:
-            processes.assign(
-                session,
-                process=process,
-                actor_id=user_id,
-                new_owner_id=new_owner,
-                is_admin=req.admin_for(process),
-                now=now,
-            )
+            act(session, process, user_id, req.admin_for(process), now)
         except UserError as err:
-            ack(response_action="errors", errors={Field.NEW_OWNER: str(err)[:150]})
-            return
+            ack(response_action="errors", errors={field: str(err)[:150]})
+            return None
         prompts.answer(
             session,
             team_id=team_id,
             message=message,
             process_id=process.id,
-            answer="not_mine",
+            answer=answer,
             by=user_id,
             now=now,
-            reason=new_owner,
+            reason=reason,
         )
         card = card_for(session, process, now=now)
     ack()
     prompts.redraw_after_answer(
         client, db, team_id=team_id, user_id=user_id, message=message, now=now
     )
-    text, blocks = handed_over(card, by=user_id)
-    announce.dm(client, user_id=new_owner, text=text, blocks=blocks)
+    return card
 
 
 def register(app: App) -> None:
