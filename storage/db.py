@@ -28,6 +28,7 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False, pool_size: int = 5) -> None:
         self.url = url
+        self.closed = False
         kwargs: dict[str, Any] = {"echo": echo, "future": True}
         if url.startswith("sqlite"):
             if url in ("sqlite://", "sqlite:///:memory:"):
@@ -91,6 +92,8 @@ class Database:
         return cfg
 
     def dispose(self) -> None:
+        """Close the pool; background work still queued for this database is dropped."""
+        self.closed = True
         self.engine.dispose()
 
 

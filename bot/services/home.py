@@ -156,6 +156,8 @@ class _Redraws:
 
     def _draw(self, key: tuple[int, str, str], client: Any, db: Database, now: datetime) -> None:
         _, team_id, user_id = key
+        if db.closed:  # shut down meanwhile (the end of a test, a worker stopping)
+            return
         known = self._opened.get(key)
         if known is None or time.monotonic() - known[1] >= OPENED_TTL:
             try:
