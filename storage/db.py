@@ -21,6 +21,7 @@ from sqlalchemy.pool import StaticPool
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 0x636F616368  # PostgreSQL advisory lock key of migrations ("coach")
 
 
 class Database:
@@ -72,15 +73,36 @@ class Database:
             return False
 
     def upgrade(self, revision: str = "head") -> None:
-        """Apply migrations up to `revision` (idempotent)."""
+        """Apply migrations up to `revision` (idempotent; safe when replicas start at once)."""
         from alembic import command
 
-        command.upgrade(self.alembic_config(), revision)
+        with self._migrating():
+            command.upgrade(self.alembic_config(), revision)
 
     def downgrade(self, revision: str) -> None:
         from alembic import command
 
-        command.downgrade(self.alembic_config(), revision)
+        with self._migrating():
+            command.downgrade(self.alembic_config(), revision)
+
+    @contextmanager
+    def _migrating(self) -> Iterator[None]:
+        """One migrator at a time. Every replica applies migrations as it starts, and each
+        reads the schema's version only once it is its turn, so the first upgrades and the
+        rest find nothing left to do. SQLite: the writer queue (a lock file shared by the
+        processes). PostgreSQL: an advisory lock, held by a connection of its own."""
+        if self.is_sqlite:
+            with self._writer:
+                yield
+            return
+        with self.engine.connect() as lock:
+            lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            lock.commit()
+            try:
+                yield
+            finally:
+                lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+                lock.commit()
 
     def alembic_config(self) -> Any:
         from alembic.config import Config

@@ -3,6 +3,8 @@ loses nothing; and downgrading one step works."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -86,3 +88,26 @@ def test_upgrade_from_the_first_migration_keeps_data(empty_db: Database) -> None
     empty_db.upgrade()
     with empty_db.transaction() as s:
         assert len(list(s.scalars(select(Occurrence)))) == 5
+
+
+UPGRADE = "import sys; from storage.db import Database; Database(sys.argv[1]).upgrade()"
+
+
+def test_replicas_starting_together_upgrade_once(empty_db: Database) -> None:
+    """Every replica applies migrations at start-up: three at once all come up."""
+    starts = [
+        subprocess.Popen(
+            [sys.executable, "-c", UPGRADE, empty_db.url],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    for start in starts:
+        _, err = start.communicate(timeout=120)
+        assert start.returncode == 0, err[-2000:]
+    with empty_db.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).all() == [
+            (_heads(empty_db)[0],)
+        ]
