@@ -167,11 +167,32 @@ def _submit(session: Session, cmd: c.Submit, ask: Ask | None) -> None:
             answer = ask(f"  {_label(block)}{optional}: ").strip()
             if answer:
                 values[str(block.get("block_id"))] = answer
+    pickers = {str(b.get("block_id")): str(b["element"].get("type")) for b in _inputs(modal)}
+    values = {k: _picked(session, pickers.get(k, ""), v) for k, v in values.items()}
     try:
         reply = session.sim.submit(session.user.id, modal, values)
     except (KeyError, ValueError) as err:
         raise ConsoleInputError(str(err).strip("\"'")) from None
     _check(session, reply.status, "the submission")
+
+
+def _picked(session: Session, kind: str, value: Any) -> Any:
+    """A person or channel typed by name (`@maria`, `#finance`) as the id Slack would send
+    for a user or conversation picker; other fields as typed."""
+    if not isinstance(value, str):
+        return value
+    if kind in ("users_select", "multi_users_select"):
+        ids = []
+        for name in value.replace(",", " ").split():
+            user = session.fake.user_by_name(TEAM, name.lstrip("@"))
+            if user is None and session.fake.user(TEAM, name) is None:
+                raise ConsoleInputError(f"No one here is called {name}: `people` lists who is")
+            ids.append(user.id if user is not None else name)
+        return ids if kind.startswith("multi_") else (ids[0] if ids else value)
+    if kind in ("conversations_select", "channels_select") and value.startswith("#"):
+        channel_id, _ = session.channel_named(value[1:])
+        return channel_id
+    return value
 
 
 def _cancel(session: Session, cmd: c.Cancel, ask: Ask | None) -> None:

@@ -335,8 +335,13 @@ class Session:
         if kind == "view.closed":
             return  # the person closed it (submit or cancel): nothing to show
         if kind == "view.errors":
+            labels = {
+                str(block.get("block_id")): (block.get("label") or {}).get("text")
+                for block in view.view.get("blocks", [])
+                if block.get("type") == "input"
+            }
             for field, problem in (view.errors or {}).items():
-                self.printer.error(f"{field}: {problem}")
+                self.printer.error(f"{labels.get(field) or field}: {problem}")
         else:
             verb = {"view.opened": "opened", "view.pushed": "opened", "view.updated": "changed"}
             action = verb.get(kind, "shows")

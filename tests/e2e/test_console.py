@@ -214,6 +214,30 @@ def test_modal_answered_by_labels(console: tuple[Session, io.StringIO]) -> None:
     assert session.top_modal() is None
 
 
+def test_a_person_is_picked_by_name_in_a_form(console: tuple[Session, io.StringIO]) -> None:
+    session, out = console
+    script = [
+        "in #finance",
+        "as @maria",
+        "/manual-task Reconcile Stripe payouts 45m",
+        "/manual-task reconcile stripe payouts 40m",
+        "/manual-task reconcile stripe payouts 50m",
+        "/manual-task own P1",
+        "clock +7d",
+        "click 5",  # "Not mine" on the nudge: a form with a person picker
+        'submit "New owner"=@nobody',
+        'submit "New owner"=@maria',
+        'submit "New owner"=@sam',
+    ]
+    status = run_script(session, script)
+    transcript = out.getvalue()
+    assert status == 1, transcript  # the first two submissions are refused
+    assert "  ! No one here is called @nobody: `people` lists who is" in transcript
+    assert "  ! New owner: Pick the person who should own it instead of you." in transcript
+    assert "➡️ @maria passed it to @sam" in transcript
+    assert "@maria passed P1 · Reconcile Stripe payouts to you." in transcript
+
+
 def test_unknown_names_join(console: tuple[Session, io.StringIO]) -> None:
     session, out = console
     assert run_script(session, ["as @newbie", "in #marketing", "people"]) == 0
