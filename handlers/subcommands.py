@@ -55,7 +55,11 @@ def help_(cmd: c.Help, req: Request) -> Answer:
 def list_top(cmd: c.ListTop, req: Request) -> Answer:
     retired = queries.count_processes(req.session, team_id=req.team_id, statuses=("retired",))
     empty = (
-        f"No manual work left open: all {retired} reported processes are retired. :tada:"
+        (
+            "No manual work left open: the one reported process is retired. :tada:"
+            if retired == 1
+            else f"No manual work left open: all {retired} reported processes are retired. :tada:"
+        )
         if retired
         else "Nothing reported yet. Try `/manual-task Reconcile Stripe payouts 45m`."
     )

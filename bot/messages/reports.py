@@ -80,10 +80,13 @@ def report_reply(result: ReportResult) -> tuple[str, list[Block]]:
             "Add one next time, like `45m` or `1h30m`."
         )
     if result.regression and not result.duplicate:
-        notes.append(
-            f":warning: {card.ref} was retired, so this is a regression: "
-            f"{user(card.owner_id or card.retired_by)} has been told it's back."
+        owner = card.owner_id or card.retired_by
+        told = (
+            "check whether its automation still runs."
+            if owner in (None, result.reporter_id)
+            else f"{user(owner)} has been told it's back."
         )
+        notes.append(f":warning: {card.ref} was retired, so this is a regression: {told}")
     if card.count >= 2 and card.status == "manual":
         notes.append(break_even_line(card))
     if notes:

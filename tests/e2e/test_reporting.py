@@ -560,6 +560,18 @@ def test_a_retired_process_reported_again_is_a_regression(coach: Coach) -> None:
     reply = report(coach, "Reconcile Stripe payouts 30m", user="U_BEN")
 
     assert "regression" in answer(reply)
+    assert "<@U_ANA> has been told it's back" in answer(reply)
     assert occurrences(coach.db)[-1].regression
     dm = wait_for(lambda: coach.fake.dms_to(TEAM, "U_ANA"))
     assert "P1 · Reconcile Stripe payouts" in text_of(dm[-1])
+
+    # With nothing open, `list` says so, in words that fit one or many.
+    assert "the one reported process is retired" in answer(report(coach, "list"))
+    report(coach, "Copy leads into the CRM 20m")
+    report(coach, "retire P2 https://github.com/acme/ops/pull/43")
+    assert "all 2 reported processes are retired" in answer(report(coach, "list"))
+
+    # The one who retired it does it by hand again: nobody else to tell, so no such claim.
+    mine = report(coach, "Reconcile Stripe payouts 20m")
+    assert "check whether its automation still runs" in answer(mine)
+    assert "has been told" not in answer(mine)
