@@ -464,6 +464,12 @@ def parse_command(text: str) -> Command:
             raise CommandError(
                 "`undo` removes your last report and takes nothing else: `/manual-task undo`."
             )
+        if word in ("config", "settings"):  # "config rate 80 EUR": settings, not a task
+            raise CommandError(
+                f"`{word}` opens the settings form and takes nothing after it: "
+                f"`/manual-task {word}`. To report work, say how long it took, like "
+                f"`/manual-task {word} the VPN for a new hire 20m`."
+            )
         return report
 
     parse = _WITH_ARGS.get(word)

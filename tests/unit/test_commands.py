@@ -122,6 +122,13 @@ def test_reports(text: str) -> None:
     assert parse_command(text) == Report(text)
 
 
+@pytest.mark.parametrize("text", ["config rate 80 EUR", "settings currency EUR", "Config x"])
+def test_settings_with_words_after_them_are_explained_not_reported(text: str) -> None:
+    with pytest.raises(CommandError, match="opens the settings form and takes nothing"):
+        parse_command(text)
+    assert parse_command(text + " 20m") == Report(text + " 20m")  # with a duration: a task
+
+
 def test_report_text_is_stripped_and_unescaped() -> None:
     assert parse_command("  R&amp;D &lt;expenses&gt; 20m ") == Report("R&D <expenses> 20m")
 
