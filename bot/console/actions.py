@@ -177,8 +177,8 @@ def _submit(session: Session, cmd: c.Submit, ask: Ask | None) -> None:
 
 
 def _picked(session: Session, kind: str, value: Any) -> Any:
-    """A person or channel typed by name (`@maria`, `#finance`) as the id Slack would send
-    for a user or conversation picker; other fields as typed."""
+    """People typed by name (`@maria`) as the ids Slack sends from a user picker; other
+    fields as typed."""
     if not isinstance(value, str):
         return value
     if kind in ("users_select", "multi_users_select"):
@@ -189,9 +189,6 @@ def _picked(session: Session, kind: str, value: Any) -> Any:
                 raise ConsoleInputError(f"No one here is called {name}: `people` lists who is")
             ids.append(user.id if user is not None else name)
         return ids if kind.startswith("multi_") else (ids[0] if ids else value)
-    if kind in ("conversations_select", "channels_select") and value.startswith("#"):
-        channel_id, _ = session.channel_named(value[1:])
-        return channel_id
     return value
 
 
