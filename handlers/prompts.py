@@ -4,6 +4,7 @@ still working on it. Each records who answered and redraws the message in place.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -23,6 +24,10 @@ from handlers.common import privately_answered, team_of
 from handlers.subcommands import Request
 from handlers.views import meta, prompt_message, values
 from storage.db import Database
+from storage.models import Process
+
+# What an answer does to its process: (session, process, who, is_admin, now) -> anything.
+Act = Callable[[Session, Process, str, bool, datetime], Any]
 
 
 def automating(
@@ -35,9 +40,7 @@ def automating(
     clock: Clock,
 ) -> None:
     ack()
-    _status_answer(
-        body, action, client, context, db, clock, status="automating", answer="automating"
-    )
+    _clicked(body, action, client, context, db, clock, "automating", _set_status("automating"))
 
 
 def still_working(
@@ -50,47 +53,7 @@ def still_working(
     clock: Clock,
 ) -> None:
     ack()
-    _status_answer(
-        body, action, client, context, db, clock, status="automating", answer="still_working"
-    )
-
-
-def _status_answer(
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-    db: Database,
-    clock: Clock,
-    *,
-    status: str,
-    answer: str,
-) -> None:
-    team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
-    message = prompts.where(body)
-    with db.transaction() as session:
-        process = processes.by_id(session, team_id=team_id, process_id=action.get("value"))
-        req = Request(session, client, team_id, user_id, None, now)
-        processes.set_status(
-            session,
-            process=process,
-            actor_id=user_id,
-            is_admin=req.admin_for(process),
-            status=status,
-            now=now,
-        )
-        prompts.answer(
-            session,
-            team_id=team_id,
-            message=message,
-            process_id=process.id,
-            answer=answer,
-            by=user_id,
-            now=now,
-        )
-    prompts.redraw_after_answer(
-        client, db, team_id=team_id, user_id=user_id, message=message, now=now
-    )
+    _clicked(body, action, client, context, db, clock, "still_working", _set_status("automating"))
 
 
 def snooze(
@@ -103,26 +66,41 @@ def snooze(
     clock: Clock,
 ) -> None:
     ack()
-    team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
-    message = prompts.where(body)
-    with db.transaction() as session:
-        process = processes.by_id(session, team_id=team_id, process_id=action.get("value"))
-        req = Request(session, client, team_id, user_id, None, now)
-        processes.snooze(
-            session, process=process, actor_id=user_id, is_admin=req.admin_for(process), now=now
+
+    def act(
+        session: Session, process: Process, user_id: str, is_admin: bool, now: datetime
+    ) -> None:
+        processes.snooze(session, process=process, actor_id=user_id, is_admin=is_admin, now=now)
+
+    _clicked(body, action, client, context, db, clock, "snoozed", act)
+
+
+def _set_status(status: str) -> Act:
+    def act(
+        session: Session, process: Process, user_id: str, is_admin: bool, now: datetime
+    ) -> None:
+        processes.set_status(
+            session, process=process, actor_id=user_id, is_admin=is_admin, status=status, now=now
         )
-        prompts.answer(
-            session,
-            team_id=team_id,
-            message=message,
-            process_id=process.id,
-            answer="snoozed",
-            by=user_id,
-            now=now,
-        )
-    prompts.redraw_after_answer(
-        client, db, team_id=team_id, user_id=user_id, message=message, now=now
-    )
+
+    return act
+
+
+def _clicked(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    clock: Clock,
+    answer: str,
+    act: Act,
+) -> None:
+    """An answer given by a button on the prompt (already acknowledged)."""
+    _answer(
+        body, client, context, db, clock,
+        process_id=action.get("value"), message=prompts.where(body), answer=answer, act=act,
+    )  # fmt: skip
 
 
 def _open_form(kind: str) -> Any:
@@ -169,7 +147,9 @@ def submit_not_worth(
     note = (got.get(Field.REASON_NOTE) or "").strip()
     full = (f"{reason}: {note}" if note else reason)[:200]
 
-    def accept(session: Session, process: Any, user_id: str, is_admin: bool, now: Any) -> None:
+    def accept(
+        session: Session, process: Process, user_id: str, is_admin: bool, now: datetime
+    ) -> None:
         processes.set_status(
             session,
             process=process,
@@ -180,19 +160,7 @@ def submit_not_worth(
             reason=full,
         )
 
-    _answer_by_form(
-        ack,
-        body,
-        view,
-        client,
-        context,
-        db,
-        clock,
-        field=Field.REASON,
-        answer="not_worth",
-        reason=full,
-        act=accept,
-    )
+    _submitted(ack, body, view, client, context, db, clock, Field.REASON, "not_worth", full, accept)
 
 
 def submit_reassign(
@@ -212,7 +180,9 @@ def submit_reassign(
         )
         return
 
-    def hand_over(session: Session, process: Any, user_id: str, is_admin: bool, now: Any) -> None:
+    def hand_over(
+        session: Session, process: Process, user_id: str, is_admin: bool, now: datetime
+    ) -> ProcessCard:
         processes.assign(
             session,
             process=process,
@@ -221,26 +191,18 @@ def submit_reassign(
             is_admin=is_admin,
             now=now,
         )
+        return card_for(session, process, now=now)
 
-    card = _answer_by_form(
-        ack,
-        body,
-        view,
-        client,
-        context,
-        db,
-        clock,
-        field=Field.NEW_OWNER,
-        answer="not_mine",
-        reason=new_owner,
-        act=hand_over,
-    )
+    card = _submitted(
+        ack, body, view, client, context, db, clock, Field.NEW_OWNER, "not_mine", new_owner,
+        hand_over,
+    )  # fmt: skip
     if card is not None:
         text, blocks = handed_over(card, by=body["user"]["id"])
         announce.dm(client, user_id=new_owner, text=text, blocks=blocks)
 
 
-def _answer_by_form(
+def _submitted(
     ack: Ack,
     body: dict[str, Any],
     view: dict[str, Any],
@@ -248,25 +210,48 @@ def _answer_by_form(
     context: BoltContext,
     db: Database,
     clock: Clock,
-    *,
     field: str,
     answer: str,
     reason: str,
-    act: Callable[[Session, Any, str, bool, Any], None],
-) -> ProcessCard | None:
-    """An answer given through a form: act on the process, record the answer and redraw the
-    prompt. A refusal is shown on `field` and changes nothing (None)."""
+    act: Act,
+) -> Any:
+    """An answer given through a form: acknowledged once stored; a refusal is shown on
+    `field` and changes nothing (None)."""
     info = meta(view)
+    try:
+        return _answer(
+            body, client, context, db, clock,
+            process_id=info.get("process"), message=prompt_message(info), answer=answer,
+            act=act, reason=reason, stored=ack,
+        )  # fmt: skip
+    except UserError as err:
+        ack(response_action="errors", errors={field: str(err)[:150]})
+        return None
+
+
+def _answer(
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    db: Database,
+    clock: Clock,
+    *,
+    process_id: object,
+    message: tuple[str | None, str | None],
+    answer: str,
+    act: Act,
+    reason: str | None = None,
+    stored: Callable[[], Any] | None = None,
+) -> Any:
+    """One answer to a prompt, however given: look the process up, `act` on it (admin
+    rights asked of Slack only when needed), record the answer, then (after `stored`, a
+    form's acknowledgement) redraw the prompt and the person's Home tab. Returns what `act`
+    returned; a refusal (UserError) changes nothing."""
     team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
-    message = prompt_message(info)
     with db.transaction() as session:
-        process = processes.by_id(session, team_id=team_id, process_id=info.get("process"))
+        process = processes.by_id(session, team_id=team_id, process_id=process_id)
         req = Request(session, client, team_id, user_id, None, now)
-        try:
-            act(session, process, user_id, req.admin_for(process), now)
-        except UserError as err:
-            ack(response_action="errors", errors={field: str(err)[:150]})
-            return None
+        result = act(session, process, user_id, req.admin_for(process), now)
         prompts.answer(
             session,
             team_id=team_id,
@@ -277,12 +262,12 @@ def _answer_by_form(
             now=now,
             reason=reason,
         )
-        card = card_for(session, process, now=now)
-    ack()
+    if stored is not None:
+        stored()
     prompts.redraw_after_answer(
         client, db, team_id=team_id, user_id=user_id, message=message, now=now
     )
-    return card
+    return result
 
 
 def register(app: App) -> None:

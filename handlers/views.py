@@ -151,10 +151,11 @@ def submit_retire(
             now=now,
         )
     ack()
-    prompts.refresh(client, db, team_id=team_id, message=message, now=now)
+    prompts.redraw_after_answer(
+        client, db, team_id=team_id, user_id=user_id, message=message, now=now
+    )
     if not done.already:
         followups.celebrate(done.card)(client, db, team_id, now)
-    refresh_home(client, db, team_id=team_id, user_id=user_id, now=now)
 
 
 def prompt_message(info: dict[str, Any]) -> tuple[str | None, str | None]:

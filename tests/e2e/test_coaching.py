@@ -111,6 +111,26 @@ def test_each_answer_does_what_it_says(coach: Coach) -> None:
     assert len(coach.fake.messages_in(dm.channel)) == 1, "answers update, never add, messages"
 
 
+def test_a_refused_form_answer_shows_on_the_field_and_changes_nothing(coach: Coach) -> None:
+    _seed(coach)
+    run(coach, "nudges", datetime(2026, 11, 24, 15, 0, tzinfo=UTC))
+    (dm,) = dms(coach, "U_ANA")
+    for action, field, value in (
+        ("nudge_not_worth", "reason", "below break-even"),
+        ("nudge_not_mine", "new_owner", "U_BEN"),
+    ):
+        coach.sim.click("U_ANA", dm, action_id=action)
+        form = coach.fake.wait_for(lambda: (coach.fake.open_modals(TEAM, "U_ANA") or [None])[-1])
+        # Cam neither owns P1 nor reported it first, and is no admin: a forged submission.
+        bad = coach.sim.submit("U_CAM", form, {field: value})
+        assert bad.json and bad.json["response_action"] == "errors"
+        assert field in bad.json["errors"]
+        p1 = _process(coach, 1)
+        assert (p1.status, p1.owner_id) == ("manual", "U_ANA")
+        assert "passed it to" not in _text(dm) and "not worth" not in _text(dm)
+        coach.sim.close("U_ANA", form)
+
+
 def test_not_worth_it_comes_back_in_90_days(coach: Coach) -> None:
     _seed(coach)
     run(coach, "nudges", datetime(2026, 11, 24, 15, 0, tzinfo=UTC))
