@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.messages.blocks import Block
+from bot.mrkdwn import Mrkdwn
 from storage import queries
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ def post(
     *,
     team_id: str,
     channel: str,
-    text: str,
+    text: Mrkdwn,
     blocks: list[Block],
     kind: str,
     process_ids: list[int],
@@ -90,7 +91,7 @@ def dm(
     client: Any,
     *,
     user_id: str,
-    text: str,
+    text: Mrkdwn,
     blocks: list[Block],
     pace: Callable[[], object] | None = None,
 ) -> tuple[str, str] | None:

@@ -173,7 +173,7 @@ def _on_error(
 ) -> None:
     """The last word on a failure: the person learns what happened, in private."""
     if isinstance(error, USER_ERRORS):
-        message = str(error)
+        message = error.text
     else:
         logger.exception("Listener failed", exc_info=error)
         message = SORRY

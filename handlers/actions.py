@@ -12,6 +12,7 @@ from bot.errors import UserError
 from bot.ids import Action
 from bot.messages import modals
 from bot.messages.reports import report_reply
+from bot.mrkdwn import Mrkdwn
 from bot.services import processes, prompts
 from bot.services.cards import card_for
 from bot.services.home import refresh_home
@@ -26,7 +27,7 @@ def _value_id(action: dict[str, Any]) -> int:
     try:
         return int(action.get("value") or "")
     except ValueError:
-        raise UserError("That button is out of date: run the command again.") from None
+        raise UserError(Mrkdwn("That button is out of date: run the command again.")) from None
 
 
 def take_ownership(
@@ -78,7 +79,9 @@ def mark_automated(
     with db.transaction() as session:
         process = processes.by_id(session, team_id=team_id, process_id=action.get("value"))
         if process.status == "retired":
-            raise UserError(f"{process.ref} · {process.title} is already retired.")
+            raise UserError(
+                Mrkdwn("{} · {} is already retired.").format(process.ref, process.title)
+            )
         req = Request(session, client, team_id, user_id, None, now)
         processes.require(process, user_id=user_id, is_admin=req.admin_for(process), what="retire")
         channel, ts = prompts.where(body)
@@ -120,7 +123,7 @@ def undo_report(
     with db.transaction() as session:
         occ = session.get(Occurrence, _value_id(action), with_for_update=True)  # double clicks
         if occ is None or occ.team_id != team_id:
-            text = "That report was already removed."
+            text = Mrkdwn("That report was already removed.")
         else:
             text = processes.undo(session, occurrence=occ, user_id=user_id)
     respond(text=text, replace_original=True)
@@ -130,7 +133,7 @@ def _occurrence(session: Any, team_id: str, occurrence_id: int) -> Occurrence:
     # Locked: a double click waits for the first click's transaction, then sees its result.
     occ = session.get(Occurrence, occurrence_id, with_for_update=True)
     if occ is None or occ.team_id != team_id:
-        raise UserError("That report no longer exists (it may have been undone).")
+        raise UserError(Mrkdwn("That report no longer exists (it may have been undone)."))
     return occ
 
 

@@ -13,6 +13,7 @@ from bot.domain import commands as c
 from bot.errors import UserError
 from bot.messages import modals
 from bot.messages.reports import notice, report_reply
+from bot.mrkdwn import Mrkdwn
 from bot.services import home
 from bot.services.reports import record_report
 from handlers import digests, followups, insights
@@ -70,7 +71,9 @@ def manual_task(
             else:
                 word = (command.get("text") or "").split()[0].lower()
                 raise UserError(
-                    f"`{word[:30]}` isn't available yet. `/manual-task help` shows what I can do."
+                    Mrkdwn(
+                        "`{}` isn't available yet. `/manual-task help` shows what I can do."
+                    ).format(word[:30])
                 )
         if text:
             ack(text=text, blocks=blocks or notice(text)[1])

@@ -8,15 +8,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from bot.domain.commands import CommandError
-from bot.domain.durations import DurationError
 from bot.errors import UserError
 from bot.messages.reports import notice
+from bot.mrkdwn import Mrkdwn
 
 log = logging.getLogger(__name__)
 
-USER_ERRORS = (UserError, CommandError, DurationError)
-SORRY = "Something went wrong on my side and nothing was saved. Please try again in a minute."
+USER_ERRORS = (UserError,)  # CommandError and DurationError are UserErrors too
+SORRY = Mrkdwn(
+    "Something went wrong on my side and nothing was saved. Please try again in a minute."
+)
 
 
 @contextmanager
@@ -30,7 +31,7 @@ def answering_errors(ack: Callable[..., Any]) -> Iterator[None]:
     try:
         yield
     except USER_ERRORS as err:
-        ack(text=str(err), blocks=notice(str(err))[1])
+        ack(text=err.text, blocks=notice(err.text)[1])
     except Exception:
         log.exception("Listener failed")
         ack(text=SORRY, blocks=notice(SORRY)[1])
@@ -47,7 +48,7 @@ def answering_privately(
     try:
         yield
     except USER_ERRORS as err:
-        _tell(respond, str(err), client, user_id)
+        _tell(respond, err.text, client, user_id)
     except Exception:
         log.exception("Listener failed after its acknowledgement")
         _tell(respond, SORRY, client, user_id)
@@ -73,7 +74,10 @@ def privately_answered(listener: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _tell(
-    respond: Callable[..., Any] | None, text: str, client: Any = None, user_id: str | None = None
+    respond: Callable[..., Any] | None,
+    text: Mrkdwn,
+    client: Any = None,
+    user_id: str | None = None,
 ) -> None:
     """Privately: through the response_url when the click came from a message, else (the
     App Home has none) by direct message."""
@@ -94,5 +98,5 @@ def _tell(
 def team_of(body: dict[str, Any], context: Any) -> str:
     team = context.get("team_id") or (body.get("team") or {}).get("id") or body.get("team_id")
     if not team:
-        raise UserError("I couldn't tell which workspace this came from.")
+        raise UserError(Mrkdwn("I couldn't tell which workspace this came from."))
     return str(team)

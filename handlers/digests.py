@@ -6,26 +6,27 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from bot import directory
+from bot import directory, mrkdwn
 from bot.domain import commands as c
 from bot.domain import schedule
 from bot.errors import UserError
 from bot.jobs.digests import title_for
-from bot.messages.blocks import Block
+from bot.messages.blocks import Message
 from bot.messages.digest import digest
 from bot.messages.reports import notice
+from bot.mrkdwn import Mrkdwn
 from bot.services import digests as service
 from storage import digests as q
 from storage import queries
 
-Answer = tuple[str, list[Block]]
+Answer = Message
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def _channel(cmd_channel: str | None, req: Any) -> str:
     channel = cmd_channel or req.channel_id
     if not channel:
-        raise UserError("Run this in the channel that should get the digest.")
+        raise UserError(Mrkdwn("Run this in the channel that should get the digest."))
     return str(channel)
 
 
@@ -52,8 +53,10 @@ def digest_on(cmd: c.DigestOn, req: Any, command: dict[str, Any]) -> tuple[Answe
     )
     verb = "now gets" if replaced else "gets"
     return notice(
-        f"<#{channel}> {verb} a manual-work digest {when} ({tz}). "
-        f"The first one: {first:%a %d %b %H:%M}. `digest preview` shows it now."
+        Mrkdwn(
+            "{} {} a manual-work digest {} ({}). The first one: {:%a %d %b %H:%M}. "
+            "`digest preview` shows it now."
+        ).format(mrkdwn.channel(channel), verb, when, tz, first)
     ), None
 
 
@@ -72,8 +75,10 @@ def _next_slot(cadence: str, weekday: int | None, at: str, tz: str, now: Any) ->
 def digest_off(cmd: c.DigestOff, req: Any, command: dict[str, Any]) -> tuple[Answer, None]:
     channel = _channel(None, req)
     if q.unsubscribe(req.session, team_id=req.team_id, channel_id=channel):
-        return notice(f"<#{channel}> won't get digests any more."), None
-    return notice(f"<#{channel}> has no digest to turn off."), None
+        return notice(
+            Mrkdwn("{} won't get digests any more.").format(mrkdwn.channel(channel))
+        ), None
+    return notice(Mrkdwn("{} has no digest to turn off.").format(mrkdwn.channel(channel))), None
 
 
 def digest_preview(cmd: c.DigestPreview, req: Any, command: dict[str, Any]) -> tuple[Answer, None]:
@@ -93,8 +98,10 @@ def digest_preview(cmd: c.DigestPreview, req: Any, command: dict[str, Any]) -> t
     if not sub:
         blocks.append(
             notice(
-                "This channel has no digest yet: "
-                "`/manual-task digest here weekly mon 09:00` sets one up."
+                Mrkdwn(
+                    "This channel has no digest yet: "
+                    "`/manual-task digest here weekly mon 09:00` sets one up."
+                )
             )[1][0]
         )
     return (text, blocks[:50]), None

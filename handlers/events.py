@@ -13,6 +13,7 @@ from bot import announce
 from bot.clock import Clock
 from bot.domain import commands as c
 from bot.messages.reports import notice, report_reply
+from bot.mrkdwn import from_slack
 from bot.services.reports import record_report
 from handlers import followups
 from handlers.common import USER_ERRORS, team_of
@@ -20,7 +21,14 @@ from handlers.subcommands import SUBCOMMANDS, Request
 from storage import queries
 from storage.db import Database
 
-MENTION = re.compile(r"<@[A-Z0-9_]+(?:\|[^>]*)?>")
+
+def _without_bot(text: str, bot_user_id: str | None) -> str:
+    """The mention's text as the person typed it, without the bot's own @-mention."""
+    bot = re.escape(bot_user_id or "") or r"[UW][A-Z0-9_]+"
+    text = re.sub(rf"<@{bot}(?:\|[^<>]*)?>", " ", text)
+    return " ".join(from_slack(text).split())
+
+
 SHORTCUTS = {"help": c.Help(), "list": c.ListTop(), "top": c.ListTop(), "mine": c.Mine()}
 
 
@@ -36,7 +44,7 @@ def on_mention(
     user_id, channel = event.get("user"), event.get("channel")
     if not user_id or not channel or event.get("bot_id"):
         return
-    text = " ".join(MENTION.sub(" ", event.get("text") or "").split())
+    text = _without_bot(event.get("text") or "", context.bot_user_id)
     thread = event.get("thread_ts") or event.get("ts")
     after = None
     with db.transaction() as session:
@@ -68,7 +76,7 @@ def on_mention(
                 process_ids = [result.card.process_id]
                 after = followups.after_report(result)
         except USER_ERRORS as err:
-            text_out, blocks = notice(str(err))
+            text_out, blocks = notice(err.text)
     announce.post(
         client,
         db.transaction,

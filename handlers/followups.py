@@ -6,7 +6,6 @@ its transaction has committed and Slack has had its acknowledgement.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -16,24 +15,30 @@ from bot.domain import commands as c
 from bot.domain.durations import format_minutes
 from bot.errors import UserError
 from bot.messages import modals
-from bot.messages.blocks import Block
+from bot.messages.blocks import Message
 from bot.messages.cards import ProcessCard, ReportResult
 from bot.messages.celebrations import celebration, regression_notice
+from bot.messages.reports import notice
+from bot.mrkdwn import MAX_LINK, Mrkdwn, is_safe_link
 from bot.services import processes
 from storage import queries
 from storage.db import Database
 
 After = Callable[[Any, Database, str, datetime], None]
-Answer = tuple[str, list[Block]]
-URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f/$.?#][^\s\x00-\x1f\x7f]*$", re.IGNORECASE)
+Answer = Message
 
 
 def check_link(link: str | None) -> str:
+    """The link to an automation, or a clear refusal: only http(s) links, with no spaces,
+    `<`, `>` or `|` (which could make it a disguised link or a ping), and not too long."""
     link = (link or "").strip()
-    if not URL.match(link) or len(link) > 1000:
+    if not is_safe_link(link):
         raise UserError(
-            "Add a link to the automation (the script, PR or runbook), "
-            "like `https://github.com/acme/ops/pull/42`."
+            Mrkdwn(
+                "Add a link to the automation (the script, PR or runbook): one http(s) address "
+                "of at most {:,} characters, with no spaces, `<`, `>` or `|`, like "
+                "`https://github.com/acme/ops/pull/42`."
+            ).format(MAX_LINK)
         )
     return link
 
@@ -92,7 +97,10 @@ def celebrate(card: ProcessCard) -> After:
 def retire_command(cmd: c.Retire, req: Any, command: dict[str, Any]) -> tuple[Answer, After | None]:
     process = req.process(cmd.ref)
     if process.status == "retired":
-        return (f"{process.ref} · {process.title} is already retired.", []), None
+        return (
+            notice(Mrkdwn("{} · {} is already retired.").format(process.ref, process.title)),
+            None,
+        )
     if cmd.link is None:
         processes.require(
             process, user_id=req.user_id, is_admin=req.admin_for(process), what="retire"
@@ -104,7 +112,7 @@ def retire_command(cmd: c.Retire, req: Any, command: dict[str, Any]) -> tuple[An
         def open_form(client: Any, db: Database, team_id: str, now: datetime) -> None:
             client.views_open(trigger_id=command["trigger_id"], view=view)
 
-        return ("", []), open_form
+        return (Mrkdwn(""), []), open_form
     link = check_link(cmd.link)
     admin = req.admin_for(process)
     done = processes.retire(
@@ -117,11 +125,10 @@ def retire_command(cmd: c.Retire, req: Any, command: dict[str, Any]) -> tuple[An
         now=req.now,
     )
     minutes = format_minutes(done.card.eliminated_minutes_per_week or 0)
-    answer = (
-        f"Retired {process.ref} · {process.title}: {minutes} a week eliminated. "
-        "I've told the channel."
+    answer = Mrkdwn("Retired {} · {}: {} a week eliminated. I've told the channel.").format(
+        process.ref, process.title, minutes
     )
-    return (answer, []), celebrate(done.card)
+    return notice(answer), celebrate(done.card)
 
 
 COMMANDS: dict[type, Callable[[Any, Any, dict[str, Any]], tuple[Answer, After | None]]] = {

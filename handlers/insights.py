@@ -14,6 +14,7 @@ from bot.domain import commands as c
 from bot.messages.reports import notice
 from bot.messages.settings import settings_modal
 from bot.messages.stats import stats_message
+from bot.mrkdwn import Mrkdwn
 from bot.services import export, settings
 from bot.services.stats import figures
 from handlers.followups import After, Answer
@@ -21,7 +22,7 @@ from handlers.subcommands import Request
 from storage import stats
 from storage.db import Database
 
-NOT_ADMIN = (
+NOT_ADMIN = Mrkdwn(
     "Only a workspace admin can change the coach's settings. "
     "Ask one of your Slack admins to run `/manual-task config`."
 )
@@ -35,13 +36,13 @@ def export_command(
     cmd: c.Export, req: Request, command: dict[str, Any]
 ) -> tuple[Answer, After | None]:
     if stats.counts(req.session, team_id=req.team_id).reported == 0:
-        return notice("Nothing to export yet: no manual work has been reported here."), None
+        return notice(Mrkdwn("Nothing to export yet: no manual work has been reported here.")), None
     user_id = req.user_id
 
     def send(client: Any, db: Database, team_id: str, now: datetime) -> None:
         export.send_csv(client, db, team_id=team_id, user_id=user_id, now=now)
 
-    return notice("Sending you a CSV of processes and one of reports in a DM…"), send
+    return notice(Mrkdwn("Sending you a CSV of processes and one of reports in a DM…")), send
 
 
 def config_command(
@@ -57,7 +58,7 @@ def config_command(
     def open_form(client: Any, db: Database, team_id: str, now: datetime) -> None:
         client.views_open(trigger_id=command["trigger_id"], view=view)
 
-    return ("", []), open_form
+    return (Mrkdwn(""), []), open_form
 
 
 COMMANDS: dict[type, Callable[[Any, Any, dict[str, Any]], tuple[Answer, After | None]]] = {

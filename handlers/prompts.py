@@ -225,7 +225,7 @@ def _submitted(
             act=act, reason=reason, stored=ack,
         )  # fmt: skip
     except UserError as err:
-        ack(response_action="errors", errors={field: str(err)[:150]})
+        ack(response_action="errors", errors={field: err.text.plain()[:150]})
         return None
 
 

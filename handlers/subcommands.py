@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 from bot import directory
 from bot.domain import commands as c
 from bot.messages import reports as msg
-from bot.messages.blocks import Block
+from bot.messages.blocks import Message
+from bot.mrkdwn import Mrkdwn
 from bot.services import processes
 from bot.services.cards import cards_for, window_start
 from storage import queries
 
-Answer = tuple[str, list[Block]]
+Answer = Message
 
 
 @dataclass
@@ -56,12 +57,14 @@ def list_top(cmd: c.ListTop, req: Request) -> Answer:
     retired = queries.count_processes(req.session, team_id=req.team_id, statuses=("retired",))
     empty = (
         (
-            "No manual work left open: the one reported process is retired. :tada:"
+            Mrkdwn("No manual work left open: the one reported process is retired. :tada:")
             if retired == 1
-            else f"No manual work left open: all {retired} reported processes are retired. :tada:"
+            else Mrkdwn(
+                "No manual work left open: all {} reported processes are retired. :tada:"
+            ).format(retired)
         )
         if retired
-        else "Nothing reported yet. Try `/manual-task Reconcile Stripe payouts 45m`."
+        else Mrkdwn("Nothing reported yet. Try `/manual-task Reconcile Stripe payouts 45m`.")
     )
     return _ranked(req, owner_id=None, title="Most costly manual processes", empty=empty)
 
@@ -71,11 +74,11 @@ def mine(cmd: c.Mine, req: Request) -> Answer:
         req,
         owner_id=req.user_id,
         title="Your processes",
-        empty="You don't own any process yet. `own P7` takes one on.",
+        empty=Mrkdwn("You don't own any process yet. `own P7` takes one on."),
     )
 
 
-def _ranked(req: Request, *, owner_id: str | None, title: str, empty: str) -> Answer:
+def _ranked(req: Request, *, owner_id: str | None, title: str, empty: Mrkdwn) -> Answer:
     loads = queries.top_processes(
         req.session, team_id=req.team_id, since=window_start(req.now), limit=10, owner_id=owner_id
     )
@@ -135,9 +138,9 @@ def merge(cmd: c.Merge, req: Request) -> Answer:
         req.session, keep=keep, gone=gone, actor_id=req.user_id, is_admin=admin, now=req.now
     )
     return msg.notice(
-        f"Merged {gone.ref} into {keep.ref} · {keep.title}: "
-        f"{moved} {'report' if moved == 1 else 'reports'} moved. "
-        f"{gone.ref} now points at {keep.ref}."
+        Mrkdwn("Merged {0} into {1} · {2}: {3} {4} moved. {0} now points at {1}.").format(
+            gone.ref, keep.ref, keep.title, moved, "report" if moved == 1 else "reports"
+        )
     )
 
 

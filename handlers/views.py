@@ -68,7 +68,7 @@ def submit_report(
         try:
             minutes = parse_report(f"x {got[Field.HOW_LONG]}").minutes
         except DurationError as err:
-            ack(response_action="errors", errors={Field.HOW_LONG: str(err)[:150]})
+            ack(response_action="errors", errors={Field.HOW_LONG: err.text.plain()[:150]})
             return
         if minutes is None:
             ack(
@@ -93,7 +93,7 @@ def submit_report(
                 note=note or None,
             )
     except UserError as err:
-        ack(response_action="errors", errors={Field.WHAT: str(err)[:150]})
+        ack(response_action="errors", errors={Field.WHAT: err.text.plain()[:150]})
         return
     ack()
     text, blocks = report_reply(result)
@@ -117,7 +117,7 @@ def submit_retire(
     try:
         link = followups.check_link(got.get(Field.LINK))
     except UserError as err:
-        ack(response_action="errors", errors={Field.LINK: str(err)[:150]})
+        ack(response_action="errors", errors={Field.LINK: err.text.plain()[:150]})
         return
     team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
     with db.transaction() as session:
@@ -138,7 +138,7 @@ def submit_retire(
                 now=now,
             )
         except UserError as err:
-            ack(response_action="errors", errors={Field.LINK: str(err)[:150]})
+            ack(response_action="errors", errors={Field.LINK: err.text.plain()[:150]})
             return
         message = prompt_message(info)
         prompts.answer(

@@ -21,6 +21,8 @@ from functools import lru_cache
 from typing import TypeAlias
 
 from bot.domain.durations import DurationError, parse_report
+from bot.errors import UserError
+from bot.mrkdwn import Mrkdwn, from_slack
 
 # --- the commands ----------------------------------------------------------------------
 
@@ -157,20 +159,21 @@ Command: TypeAlias = (
 )
 
 
-class CommandError(ValueError):
-    """A subcommand with wrong arguments; ``str()`` is a friendly message with the right form."""
+class CommandError(UserError, ValueError):
+    """A subcommand with wrong arguments; ``err.text`` is a friendly message with the right
+    form."""
 
 
 # --- the pieces of a command -----------------------------------------------------------
 
 _USAGE = {
-    "show": "`/manual-task show P7`",
-    "own": "`/manual-task own P7`",
-    "assign": "`/manual-task assign P7 @maria`",
-    "retire": "`/manual-task retire P7 https://github.com/acme/ops/pull/12`",
-    "merge": "`/manual-task merge P7 P9` (keeps P7)",
-    "digest": "`/manual-task digest here weekly mon 09:00` or `/manual-task digest off`",
-    "undo": "`/manual-task undo`",
+    "show": Mrkdwn("`/manual-task show P7`"),
+    "own": Mrkdwn("`/manual-task own P7`"),
+    "assign": Mrkdwn("`/manual-task assign P7 @maria`"),
+    "retire": Mrkdwn("`/manual-task retire P7 https://github.com/acme/ops/pull/12`"),
+    "merge": Mrkdwn("`/manual-task merge P7 P9` (keeps P7)"),
+    "digest": Mrkdwn("`/manual-task digest here weekly mon 09:00` or `/manual-task digest off`"),
+    "undo": Mrkdwn("`/manual-task undo`"),
 }
 
 _TOKEN_RE = re.compile(r"<[^<>|\s]{1,500}(?:\|[^<>]{0,500})?>|\S+")
@@ -195,6 +198,9 @@ _MAX_SHOWN = 40
 
 
 def _shown(text: str) -> str:
+    """A piece of what the person typed, as they typed it, to quote back (not escaped:
+    the message it goes into escapes it)."""
+    text = from_slack(text)
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
 
 
@@ -221,7 +227,8 @@ def parse_link(text: str) -> str | None:
     match = _LINK_RE.fullmatch(text.strip())
     if match is None:
         return None
-    return (match.group(1) or match.group(2)).replace("&amp;", "&")
+    url = match.group(1) or match.group(2)
+    return url.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def parse_time(text: str) -> str | None:
@@ -259,28 +266,27 @@ def _has_duration(text: str) -> bool:
         return True  # a report with a bad duration: parse_report will explain it
 
 
-def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
 # --- the subcommands with arguments ----------------------------------------------------
 
 
 def _needs_ref(word: str, args: list[str]) -> str:
     if not args:
-        raise CommandError(f"`{word}` needs a process id, like {_USAGE[word]}.")
+        raise CommandError(Mrkdwn("`{}` needs a process id, like {}.").format(word, _USAGE[word]))
     ref = parse_ref(args[0])
     if ref is None:
         raise CommandError(
-            f"“{_shown(args[0])}” isn't a process id. Use one like `P7` "
-            f"(`/manual-task list` shows them): {_USAGE[word]}."
+            Mrkdwn(
+                "“{}” isn't a process id. Use one like `P7` (`/manual-task list` shows them): {}."
+            ).format(_shown(args[0]), _USAGE[word])
         )
     return ref
 
 
 def _too_many(word: str, extra: list[str]) -> CommandError:
     return CommandError(
-        f"I didn't understand “{_shown(' '.join(extra))}” after `{word}`. Use {_USAGE[word]}."
+        Mrkdwn("I didn't understand “{}” after `{}`. Use {}.").format(
+            _shown(" ".join(extra)), word, _USAGE[word]
+        )
     )
 
 
@@ -298,13 +304,17 @@ def _parse_assign(word: str, args: list[str]) -> Command:
         rest = rest[1:]
     if not rest:
         raise CommandError(
-            f"`assign` needs a person to give {ref} to: `/manual-task assign {ref} @maria`."
+            Mrkdwn(
+                "`assign` needs a person to give {0} to: `/manual-task assign {0} @maria`."
+            ).format(ref)
         )
     user_id = parse_user(rest[0])
     if user_id is None:
         raise CommandError(
-            f"“{_shown(rest[0])}” isn't someone I can find: @-mention them so Slack "
-            f"links the name, like `/manual-task assign {ref} @maria`."
+            Mrkdwn(
+                "“{}” isn't someone I can find: @-mention them so Slack links the name, like "
+                "`/manual-task assign {} @maria`."
+            ).format(_shown(rest[0]), ref)
         )
     if len(rest) > 1:
         raise _too_many("assign", rest[1:])
@@ -319,8 +329,10 @@ def _parse_retire(word: str, args: list[str]) -> Command:
     link = parse_link(rest[0])
     if link is None or len(rest) > 1:
         raise CommandError(
-            f"`retire` takes a process id and, if you have one, a link to the automation: "
-            f"`/manual-task retire {ref} https://github.com/acme/ops/pull/12`."
+            Mrkdwn(
+                "`retire` takes a process id and, if you have one, a link to the automation: "
+                "`/manual-task retire {} https://github.com/acme/ops/pull/12`."
+            ).format(ref)
         )
     return Retire(ref, link)
 
@@ -331,20 +343,23 @@ def _parse_merge(word: str, args: list[str]) -> Command:
     elif len(args) == 2:
         keep, gone = parse_ref(args[0]), parse_ref(args[1])
     else:
-        raise CommandError(f"`merge` needs two process ids: {_USAGE['merge']}.")
+        raise CommandError(Mrkdwn("`merge` needs two process ids: {}.").format(_USAGE["merge"]))
     if keep is None or gone is None:
         raise CommandError(
-            f"`merge` needs two process ids like `P7`: {_USAGE['merge']}. "
-            "`/manual-task list` shows them."
+            Mrkdwn(
+                "`merge` needs two process ids like `P7`: {}. `/manual-task list` shows them."
+            ).format(_USAGE["merge"])
         )
     if keep == gone:
-        raise CommandError(f"{keep} can't be merged into itself: give two different ids.")
+        raise CommandError(
+            Mrkdwn("{} can't be merged into itself: give two different ids.").format(keep)
+        )
     return Merge(keep, gone)
 
 
 def _parse_digest(word: str, args: list[str]) -> Command:
     if not args:
-        raise CommandError(f"`digest` needs a schedule: {_USAGE['digest']}.")
+        raise CommandError(Mrkdwn("`digest` needs a schedule: {}.").format(_USAGE["digest"]))
     first = args[0].lower()
     if first in ("off", "stop"):
         if len(args) > 1:
@@ -364,8 +379,10 @@ def _parse_digest(word: str, args: list[str]) -> Command:
         rest.pop(0)
     elif rest[0].startswith("#"):
         raise CommandError(
-            f"I can't see the channel “{_shown(rest[0])}”: pick it from Slack's # list, "
-            "or run the command in that channel with `here`."
+            Mrkdwn(
+                "I can't see the channel “{}”: pick it from Slack's # list, or run the command "
+                "in that channel with `here`."
+            ).format(_shown(rest[0]))
         )
 
     cadence: str | None = None
@@ -377,17 +394,23 @@ def _parse_digest(word: str, args: list[str]) -> Command:
     cadence = cadence or ("weekly" if weekday is not None else None)
     if cadence is None:
         raise CommandError(
-            f"Say how often: `daily` or `weekly` and a day, like {_USAGE['digest']}."
+            Mrkdwn("Say how often: `daily` or `weekly` and a day, like {}.").format(
+                _USAGE["digest"]
+            )
         )
     if cadence == "weekly" and weekday is None:
         raise CommandError(
-            "A weekly digest needs a day: `mon`, `tue`, … `sun`, like "
-            "`/manual-task digest here weekly mon 09:00`."
+            Mrkdwn(
+                "A weekly digest needs a day: `mon`, `tue`, … `sun`, like "
+                "`/manual-task digest here weekly mon 09:00`."
+            )
         )
     if cadence == "daily" and weekday is not None:
         raise CommandError(
-            "A daily digest goes out every day, so leave out the day, or use `weekly`: "
-            "`/manual-task digest here daily 08:30`."
+            Mrkdwn(
+                "A daily digest goes out every day, so leave out the day, or use `weekly`: "
+                "`/manual-task digest here daily 08:30`."
+            )
         )
 
     time = "09:00"
@@ -398,7 +421,9 @@ def _parse_digest(word: str, args: list[str]) -> Command:
         parsed = parse_time(raw)
         if parsed is None:
             raise CommandError(
-                f"“{_shown(raw)}” isn't a time of day: use `09:00`, `16:30` or `4pm`."
+                Mrkdwn("“{}” isn't a time of day: use `09:00`, `16:30` or `4pm`.").format(
+                    _shown(raw)
+                )
             )
         time = parsed
 
@@ -407,8 +432,10 @@ def _parse_digest(word: str, args: list[str]) -> Command:
         tz = parse_time_zone(rest[0])
         if tz is None:
             raise CommandError(
-                f"“{_shown(rest[0])}” isn't a time zone I know: use a name like "
-                "`Europe/Berlin`, `America/New_York` or `UTC`."
+                Mrkdwn(
+                    "“{}” isn't a time zone I know: use a name like `Europe/Berlin`, "
+                    "`America/New_York` or `UTC`."
+                ).format(_shown(rest[0]))
             )
         rest.pop(0)
     if rest:
@@ -449,7 +476,7 @@ def parse_command(text: str) -> Command:
         return OpenModal()
     tokens = _TOKEN_RE.findall(stripped)
     word, args = tokens[0].lower(), tokens[1:]
-    report = Report(_unescape(stripped))
+    report = Report(from_slack(stripped))
 
     if word in _NO_ARGS:
         if not args:
@@ -462,13 +489,17 @@ def parse_command(text: str) -> Command:
             if all(a.lower() in _UNDO_WORDS for a in args):
                 return Undo()
             raise CommandError(
-                "`undo` removes your last report and takes nothing else: `/manual-task undo`."
+                Mrkdwn(
+                    "`undo` removes your last report and takes nothing else: `/manual-task undo`."
+                )
             )
         if word in ("config", "settings"):  # "config rate 80 EUR": settings, not a task
             raise CommandError(
-                f"`{word}` opens the settings form and takes nothing after it: "
-                f"`/manual-task {word}`. To report work, say how long it took, like "
-                f"`/manual-task {word} the VPN for a new hire 20m`."
+                Mrkdwn(
+                    "`{0}` opens the settings form and takes nothing after it: "
+                    "`/manual-task {0}`. To report work, say how long it took, like "
+                    "`/manual-task {0} the VPN for a new hire 20m`."
+                ).format(word)
             )
         return report
 

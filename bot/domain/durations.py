@@ -17,19 +17,22 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from bot.errors import UserError
+from bot.mrkdwn import Mrkdwn
+
 DEFAULT_MINUTES = 15
 MAX_MINUTES = 480  # a working day
 
 _MAX_HOURS_TEXT = f"{MAX_MINUTES // 60}h"
 
 
-class DurationError(ValueError):
+class DurationError(UserError, ValueError):
     """A duration was found but cannot be counted (zero, negative, or over a working day).
 
-    ``str()`` is a one-line message meant to be shown to the person as is.
+    ``err.text`` is a one-line message meant to be shown to the person as is.
     """
 
-    def __init__(self, message: str, duration_text: str) -> None:
+    def __init__(self, message: Mrkdwn, duration_text: str) -> None:
         super().__init__(message)
         self.duration_text = duration_text
 
@@ -40,16 +43,18 @@ class DurationError(ValueError):
     @classmethod
     def not_countable(cls, duration_text: str) -> DurationError:
         return cls(
-            f"“{cls._quote(duration_text)}” isn't a duration I can count: "
-            "use something like `45m` or `1h30m`.",
+            Mrkdwn(
+                "“{}” isn't a duration I can count: use something like `45m` or `1h30m`."
+            ).format(cls._quote(duration_text)),
             duration_text,
         )
 
     @classmethod
     def too_long(cls, duration_text: str) -> DurationError:
         return cls(
-            f"“{cls._quote(duration_text)}” is longer than a working day ({_MAX_HOURS_TEXT} max). "
-            "Split it into separate reports.",
+            Mrkdwn(
+                "“{}” is longer than a working day ({} max). Split it into separate reports."
+            ).format(cls._quote(duration_text), _MAX_HOURS_TEXT),
             duration_text,
         )
 

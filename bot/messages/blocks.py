@@ -1,23 +1,47 @@
 """Tiny Block Kit helpers returning plain dicts (JSON-ready), so builders stay pure.
 
-Each respects Slack's limits (3,000 characters a section text, 75 a button label).
+Each respects Slack's limits (3,000 characters a section text, 75 a button label). Every
+mrkdwn text they take is a :class:`~bot.mrkdwn.Mrkdwn`, so a person's text reaches Slack
+only escaped; plain_text (labels, headers) is shown by Slack as it is, unparsed.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from bot.mrkdwn import Mrkdwn
+
 Block = dict[str, Any]
+Message = tuple[Mrkdwn, list[Block]]  # a fallback text and its blocks
 SECTION_LIMIT = 3000
 BUTTON_LIMIT = 75
 MAX_BLOCKS = 50
 
 
 def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """`text` cut to `limit` characters with an ellipsis. Mrkdwn is never cut inside an
+    escape (`&lt;`) or inside the bot's own markup (`<@U1>`, `<https://…|…>`)."""
+    if len(text) <= limit:
+        return text
+    cut = limit - 1
+    if isinstance(text, Mrkdwn):
+        cut = _markup_safe_cut(text, cut)
+        return Mrkdwn(str.__add__(text[:cut], "…"))
+    return text[:cut] + "…"
 
 
-def mrkdwn(text: str) -> dict[str, Any]:
+_TOKEN = re.compile(r"&[a-z]{2,4};|<[^<>]*>")
+
+
+def _markup_safe_cut(text: str, cut: int) -> int:
+    for token in _TOKEN.finditer(text, max(0, cut - 1100), cut + 1100):
+        if token.start() < cut < token.end():
+            return token.start()
+    return cut
+
+
+def mrkdwn(text: Mrkdwn) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": clip(text, SECTION_LIMIT)}
 
 
@@ -25,10 +49,12 @@ def plain(text: str, limit: int = SECTION_LIMIT) -> dict[str, Any]:
     return {"type": "plain_text", "text": clip(text, limit), "emoji": True}
 
 
-def section(text: str, *, fields: list[str] | None = None, accessory: Block | None = None) -> Block:
+def section(
+    text: Mrkdwn, *, fields: list[Mrkdwn] | None = None, accessory: Block | None = None
+) -> Block:
     block: Block = {"type": "section", "text": mrkdwn(text)}
     if fields:
-        block["fields"] = [mrkdwn(clip(f, 2000)) for f in fields[:10]]
+        block["fields"] = [mrkdwn(Mrkdwn(clip(f, 2000))) for f in fields[:10]]
     if accessory:
         block["accessory"] = accessory
     return block
@@ -38,7 +64,7 @@ def header(text: str) -> Block:
     return {"type": "header", "text": plain(text, 150)}
 
 
-def context(*texts: str) -> Block:
+def context(*texts: Mrkdwn) -> Block:
     return {"type": "context", "elements": [mrkdwn(t) for t in texts[:10]]}
 
 
@@ -67,15 +93,6 @@ def actions(*elements: Block, block_id: str | None = None) -> Block:
     if block_id:
         block["block_id"] = block_id
     return block
-
-
-def escape(text: str) -> str:
-    """Escape user text for mrkdwn (Slack's three control characters)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def user(user_id: str | None) -> str:
-    return f"<@{user_id}>" if user_id else "_nobody yet_"
 
 
 def text_input(

@@ -16,14 +16,14 @@ from bot.messages.blocks import (
     MAX_BLOCKS,
     SECTION_LIMIT,
     Block,
+    Message,
     context,
     divider,
-    escape,
     header,
     section,
-    user,
 )
 from bot.messages.cards import ProcessCard
+from bot.mrkdwn import Mrkdwn, mention
 
 QUESTIONS = (
     "Is this ops investment solving a problem or institutionalizing one?",
@@ -66,12 +66,12 @@ class DigestData:
     manual_hours_this: float
     manual_hours_before: float
     question: str
-    notes: list[str] = field(default_factory=list)
+    notes: list[Mrkdwn] = field(default_factory=list)
 
 
-def _bounded(lines: list[str], total: int, noun: str) -> str:
+def _bounded(lines: list[Mrkdwn], total: int, noun: str) -> Mrkdwn:
     """Join lines into one section's text, cutting at Slack's limit and saying so."""
-    out: list[str] = []
+    out: list[Mrkdwn] = []
     size = 0
     for line in lines:
         if size + len(line) + 1 > SECTION_LIMIT - 80:
@@ -80,75 +80,109 @@ def _bounded(lines: list[str], total: int, noun: str) -> str:
         size += len(line) + 1
     left = total - len(out)
     if left > 0:
-        out.append(f"_…and {left:,} more {noun}_")
-    return "\n".join(out)
+        out.append(Mrkdwn("_…and {:,} more {}_").format(left, noun))
+    return Mrkdwn("\n").join(out)
 
 
-def digest(data: DigestData) -> tuple[str, list[Block]]:
+def _named(ref: str, title: str) -> Mrkdwn:
+    return Mrkdwn("*{} · {}*").format(ref, title)
+
+
+def digest(data: DigestData) -> Message:
     blocks: list[Block] = [header(data.title)]
     eliminated_h = data.eliminated_minutes_per_week / 60
     if data.manual_hours_before:
-        change = f"{trend(data.manual_hours_before, data.manual_hours_this)} on the period before"
+        change = Mrkdwn("{} on the period before").format(
+            trend(data.manual_hours_before, data.manual_hours_this)
+        )
     else:
-        change = "none reported the period before"
+        change = Mrkdwn("none reported the period before")
     blocks.append(
         section(
-            f":chart_with_downwards_trend: Manual work: *{format_hours(data.manual_hours_this)}* "
-            f"this period ({change}).\n:trophy: Eliminated so far: "
-            f"*{format_minutes(data.eliminated_minutes_per_week)} a week* "
-            f"({format_hours(hours_per_year(eliminated_h))} a year)."
+            Mrkdwn(
+                ":chart_with_downwards_trend: Manual work: *{}* this period ({}).\n"
+                ":trophy: Eliminated so far: *{} a week* ({} a year)."
+            ).format(
+                format_hours(data.manual_hours_this),
+                change,
+                format_minutes(data.eliminated_minutes_per_week),
+                format_hours(hours_per_year(eliminated_h)),
+            )
         )
     )
     if data.top:
         lines = [
-            f"{i}. *{c.ref} · {escape(c.title)}*: {format_minutes(c.minutes_per_week)} a week, "
-            f"{user(c.owner_id) if c.owner_id else 'no owner'}, {c.status}, worth up to "
-            f"{format_hours(break_even_hours(c.hours_per_week))} of automation"
+            Mrkdwn("{}. {}: {} a week, {}, {}, worth up to {} of automation").format(
+                i,
+                _named(c.ref, c.title),
+                format_minutes(c.minutes_per_week),
+                mention(c.owner_id) if c.owner_id else "no owner",
+                c.status,
+                format_hours(break_even_hours(c.hours_per_week)),
+            )
             for i, c in enumerate(data.top, start=1)
         ]
         blocks += [
             divider(),
-            section("*Biggest manual processes*\n" + _bounded(lines, data.top_total, "processes")),
+            section(
+                Mrkdwn("*Biggest manual processes*\n")
+                + _bounded(lines, data.top_total, "processes")
+            ),
         ]
     if data.retired_total:
         lines = [
-            f":tada: *{r.ref} · {escape(r.title)}* retired by {user(r.by)}: "
-            f"{format_minutes(r.minutes_per_week)} a week eliminated"
+            Mrkdwn(":tada: {} retired by {}: {} a week eliminated").format(
+                _named(r.ref, r.title), mention(r.by), format_minutes(r.minutes_per_week)
+            )
             for r in data.retired
         ]
-        blocks.append(section("*Retired*\n" + _bounded(lines, data.retired_total, "retired")))
+        blocks.append(
+            section(Mrkdwn("*Retired*\n") + _bounded(lines, data.retired_total, "retired"))
+        )
     if data.new_total:
         lines = [
-            f"• *{ref} · {escape(title)}* (first reported by {user(by)})"
+            Mrkdwn("• {} (first reported by {})").format(_named(ref, title), mention(by))
             for ref, title, by in data.new
         ]
         blocks.append(
-            section("*New this period*\n" + _bounded(lines, data.new_total, "new processes"))
+            section(
+                Mrkdwn("*New this period*\n") + _bounded(lines, data.new_total, "new processes")
+            )
         )
     if data.regressions:
         lines = [
-            f":warning: *{ref} · {escape(title)}*: {format_minutes(m)} done by hand again"
+            Mrkdwn(":warning: {}: {} done by hand again").format(
+                _named(ref, title), format_minutes(m)
+            )
             for ref, title, m in data.regressions
         ]
         blocks.append(
             section(
-                "*Regressions* (retired, but back)\n" + _bounded(lines, len(lines), "regressions")
+                Mrkdwn("*Regressions* (retired, but back)\n")
+                + _bounded(lines, len(lines), "regressions")
             )
         )
     if data.reasons:
         lines = [
-            f"• *{ref} · {escape(title)}*: {escape(reason)} ({user(who)})"
+            Mrkdwn("• {}: {} ({})").format(_named(ref, title), reason, mention(who))
             for ref, title, reason, who in data.reasons
         ]
-        blocks.append(section("*Why not automated*\n" + _bounded(lines, len(lines), "reasons")))
+        blocks.append(
+            section(Mrkdwn("*Why not automated*\n") + _bounded(lines, len(lines), "reasons"))
+        )
     if not (data.top or data.new_total or data.retired_total):
         blocks.append(
-            section("No manual work reported yet. Try `/manual-task Reconcile Stripe payouts 45m`.")
+            section(
+                Mrkdwn(
+                    "No manual work reported yet. Try `/manual-task Reconcile Stripe payouts 45m`."
+                )
+            )
         )
-    blocks.append(context(f":thinking_face: {data.question}", *data.notes))
+    blocks.append(context(Mrkdwn(":thinking_face: {}").format(data.question), *data.notes))
     blocks = blocks[:MAX_BLOCKS]
-    text = (
-        f"{data.title}: {format_hours(data.manual_hours_this)} of manual work, "
-        f"{format_minutes(data.eliminated_minutes_per_week)} a week eliminated so far."
+    text = Mrkdwn("{}: {} of manual work, {} a week eliminated so far.").format(
+        data.title,
+        format_hours(data.manual_hours_this),
+        format_minutes(data.eliminated_minutes_per_week),
     )
     return text, blocks

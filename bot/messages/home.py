@@ -10,19 +10,11 @@ from datetime import datetime
 from bot.domain.costs import format_money, hours_per_year, money
 from bot.domain.durations import format_hours, format_minutes
 from bot.ids import Action
-from bot.messages.blocks import (
-    Block,
-    button,
-    context,
-    divider,
-    escape,
-    header,
-    section,
-    user,
-)
+from bot.messages.blocks import Block, button, context, divider, header, section
 from bot.messages.cards import ProcessCard
 from bot.messages.nudges import answer_buttons, figures
-from bot.messages.reports import QUESTION, STATUS_LABEL, name
+from bot.messages.reports import QUESTION, name, status_label
+from bot.mrkdwn import Mrkdwn, mention
 
 HOME_BLOCK_LIMIT = 100  # Slack's limit for a Home tab
 
@@ -51,19 +43,21 @@ class HomePage:
     hourly_rate: float | None = None
     currency: str = "USD"
     updated_at: datetime | None = None
-    notes: Sequence[str] = field(default_factory=tuple)
+    notes: Sequence[Mrkdwn] = field(default_factory=tuple)
 
 
-def eliminated_line(page: HomePage) -> str:
+def eliminated_line(page: HomePage) -> Mrkdwn:
     """'*2h 30m a week* eliminated for good, 130 h a year · 3 processes retired'."""
     per_week = page.eliminated_minutes_per_week
     yearly = hours_per_year(per_week / 60)
-    line = f"*{format_minutes(per_week)} a week* eliminated for good, {format_hours(yearly)} a year"
+    line = Mrkdwn("*{} a week* eliminated for good, {} a year").format(
+        format_minutes(per_week), format_hours(yearly)
+    )
     cash = money(yearly, page.hourly_rate)
     if cash is not None:
-        line += f" ({format_money(cash, page.currency)} a year)"
+        line += Mrkdwn(" ({} a year)").format(format_money(cash, page.currency))
     retired = "1 process" if page.retired == 1 else f"{page.retired:,} processes"
-    return f"{line} · {retired} retired"
+    return Mrkdwn("{} · {} retired").format(line, retired)
 
 
 def _answer_buttons(card: ProcessCard) -> Block:
@@ -73,10 +67,11 @@ def _answer_buttons(card: ProcessCard) -> Block:
 
 
 def _my_process(card: ProcessCard, now: datetime | None) -> list[Block]:
-    status = STATUS_LABEL.get(card.status, card.status)
+    status = status_label(card)
     if card.snoozed_until and now and card.snoozed_until > now:
-        status += f", snoozed until {card.snoozed_until:%a %d %b}"
-    text = f"{name(card)} ({status})\n{figures(card) if card.count else 'not reported lately'}"
+        status += Mrkdwn(", snoozed until {:%a %d %b}").format(card.snoozed_until)
+    cost = figures(card) if card.count else "not reported lately"
+    text = Mrkdwn("{} ({})\n{}").format(name(card), status, cost)
     return [section(text), _answer_buttons(card)]
 
 
@@ -85,7 +80,9 @@ def home_view(page: HomePage, *, max_mine: int = 10) -> Block:
     blocks: list[Block] = [
         header("Automation Coach"),
         section(
-            f"{eliminated_line(page)}\n_The goal of business operations is to not exist._",
+            Mrkdwn("{}\n_The goal of business operations is to not exist._").format(
+                eliminated_line(page)
+            ),
             accessory=button("Refresh", Action.HOME_REFRESH, "refresh"),
         ),
         divider(),
@@ -97,43 +94,56 @@ def home_view(page: HomePage, *, max_mine: int = 10) -> Block:
         if page.mine_total > min(len(page.mine), max_mine):
             blocks.append(
                 context(
-                    f"Showing your {min(len(page.mine), max_mine)} most costly of "
-                    f"{page.mine_total}. `/manual-task mine` lists them."
+                    Mrkdwn(
+                        "Showing your {} most costly of {}. `/manual-task mine` lists them."
+                    ).format(min(len(page.mine), max_mine), page.mine_total)
                 )
             )
         blocks.append(context(QUESTION))
     else:
         blocks.append(
             section(
-                "You don't own any process yet. `/manual-task own P7` takes one on, "
-                "or report one: `/manual-task Reconcile Stripe payouts 45m`."
+                Mrkdwn(
+                    "You don't own any process yet. `/manual-task own P7` takes one on, "
+                    "or report one: `/manual-task Reconcile Stripe payouts 45m`."
+                )
             )
         )
     blocks += [divider(), header("Your recent reports")]
     if page.reports:
         rows = [
-            f"• {r.ref} · {escape(r.title)}: {format_minutes(r.minutes)} "
-            f"on {r.occurred_at:%a %d %b}"
+            Mrkdwn("• {} · {}: {} on {:%a %d %b}").format(
+                r.ref, r.title, format_minutes(r.minutes), r.occurred_at
+            )
             for r in page.reports
         ]
-        blocks.append(section("\n".join(rows)))
+        blocks.append(section(Mrkdwn("\n").join(rows)))
     else:
-        blocks.append(section("Nothing yet. Report manual work the moment you do it."))
+        blocks.append(section(Mrkdwn("Nothing yet. Report manual work the moment you do it.")))
     blocks += [divider(), header("The team's most costly processes")]
     if page.top:
         for i, card in enumerate(page.top, start=1):
-            owner = f"owner {user(card.owner_id)}" if card.owner_id else "no owner"
+            owner = (
+                Mrkdwn("owner {}").format(mention(card.owner_id))
+                if card.owner_id
+                else Mrkdwn("no owner")
+            )
             blocks.append(
                 section(
-                    f"{i}. {name(card)}: *{format_minutes(card.minutes_per_week)} a week* "
-                    f"({owner}, {STATUS_LABEL.get(card.status, card.status)})"
+                    Mrkdwn("{}. {}: *{} a week* ({}, {})").format(
+                        i,
+                        name(card),
+                        format_minutes(card.minutes_per_week),
+                        owner,
+                        status_label(card),
+                    )
                 )
             )
     else:
-        blocks.append(section("Nothing reported yet."))
+        blocks.append(section(Mrkdwn("Nothing reported yet.")))
     footer = list(page.notes)
     if page.updated_at is not None:
-        footer.append(f"Updated {page.updated_at:%a %d %b %H:%M} UTC")
+        footer.append(Mrkdwn("Updated {:%a %d %b %H:%M} UTC").format(page.updated_at))
     if footer:
         blocks.append(context(*footer))
     return {"type": "home", "callback_id": "home", "blocks": _fit(blocks)}
@@ -142,4 +152,4 @@ def home_view(page: HomePage, *, max_mine: int = 10) -> Block:
 def _fit(blocks: list[Block]) -> list[Block]:
     if len(blocks) <= HOME_BLOCK_LIMIT:
         return blocks
-    return blocks[: HOME_BLOCK_LIMIT - 1] + [context("More on `/manual-task list`.")]
+    return blocks[: HOME_BLOCK_LIMIT - 1] + [context(Mrkdwn("More on `/manual-task list`."))]

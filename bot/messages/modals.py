@@ -8,7 +8,6 @@ from bot.ids import Callback, Field
 from bot.messages.blocks import (
     Block,
     context,
-    escape,
     modal,
     section,
     select_input,
@@ -16,6 +15,8 @@ from bot.messages.blocks import (
     user_input,
 )
 from bot.messages.cards import ProcessCard
+from bot.messages.reports import name
+from bot.mrkdwn import Mrkdwn
 
 HOW_OFTEN = [
     ("Every day", "daily"),
@@ -69,7 +70,7 @@ def retire_modal(card: ProcessCard, *, message: dict[str, str] | None = None) ->
         Callback.RETIRE,
         "It's automated",
         [
-            section(f"*{card.ref} · {escape(card.title)}*: how was it automated?"),
+            section(Mrkdwn("{}: how was it automated?").format(name(card))),
             text_input(
                 Field.LINK,
                 "Link to the automation",
@@ -94,10 +95,10 @@ def not_worth_modal(card: ProcessCard, *, message: dict[str, str] | None = None)
         Callback.NOT_WORTH,
         "Not worth automating",
         [
-            section(f"*{card.ref} · {escape(card.title)}*: why not automate it?"),
+            section(Mrkdwn("{}: why not automate it?").format(name(card))),
             select_input(Field.REASON, "Reason", NOT_WORTH_REASONS),
             text_input(Field.REASON_NOTE, "Anything to add?", optional=True, max_length=300),
-            context("It comes back for review in 90 days."),
+            context(Mrkdwn("It comes back for review in 90 days.")),
         ],
         submit="Save",
         private_metadata=metadata(process=card.process_id, message=message),
@@ -109,7 +110,7 @@ def reassign_modal(card: ProcessCard, *, message: dict[str, str] | None = None) 
         Callback.REASSIGN,
         "Who owns this?",
         [
-            section(f"*{card.ref} · {escape(card.title)}*: who should own it?"),
+            section(Mrkdwn("{}: who should own it?").format(name(card))),
             user_input(Field.NEW_OWNER, "New owner"),
         ],
         submit="Reassign",
@@ -117,7 +118,7 @@ def reassign_modal(card: ProcessCard, *, message: dict[str, str] | None = None) 
     )
 
 
-def notice_view(text: str) -> Block:
+def notice_view(text: Mrkdwn) -> Block:
     """A one-line modal that replaces a form which could not be handled."""
     return {
         "type": "modal",

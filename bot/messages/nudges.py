@@ -10,21 +10,26 @@ from datetime import datetime
 from bot.domain.costs import break_even_hours, format_money, money
 from bot.domain.durations import format_hours, format_minutes
 from bot.ids import Action
-from bot.messages.blocks import Block, actions, button, context, escape, header, section, user
+from bot.messages.blocks import Block, Message, actions, button, context, header, section
 from bot.messages.cards import ProcessCard
+from bot.messages.reports import QUESTION, label, name
+from bot.mrkdwn import Mrkdwn, mention
 
-QUESTION = "Could this be automated? Why haven't we?"
 MAX_ITEMS = 8
 
 ANSWERED = {
-    "automating": ":robot_face: {who} will automate it",
-    "automated": ":white_check_mark: Retired by {who}: automated",
-    "retired": ":white_check_mark: Retired by {who}: automated",
-    "not_worth": ":ok_hand: {who}: not worth automating ({reason}); back for review in 90 days",
-    "snoozed": ":zzz: Snoozed for two weeks by {who}",
-    "not_mine": ":arrow_right: {who} passed it on",
-    "still_working": ":hammer_and_wrench: {who} is still on it; I'll check again in two weeks",
-    "owned": ":raising_hand: {who} owns it now",
+    "automating": Mrkdwn(":robot_face: {who} will automate it"),
+    "automated": Mrkdwn(":white_check_mark: Retired by {who}: automated"),
+    "retired": Mrkdwn(":white_check_mark: Retired by {who}: automated"),
+    "not_worth": Mrkdwn(
+        ":ok_hand: {who}: not worth automating ({reason}); back for review in 90 days"
+    ),
+    "snoozed": Mrkdwn(":zzz: Snoozed for two weeks by {who}"),
+    "not_mine": Mrkdwn(":arrow_right: {who} passed it on"),
+    "still_working": Mrkdwn(
+        ":hammer_and_wrench: {who} is still on it; I'll check again in two weeks"
+    ),
+    "owned": Mrkdwn(":raising_hand: {who} owns it now"),
 }
 
 
@@ -40,24 +45,27 @@ class PromptItem:
     reason: str | None = None
 
 
-def figures(card: ProcessCard) -> str:
+def figures(card: ProcessCard) -> Mrkdwn:
     """'45m a week · worth up to 195 h of automation · $67 a week'."""
-    parts = [f"*{format_minutes(card.minutes_per_week)} a week*"]
+    parts = [Mrkdwn("*{} a week*").format(format_minutes(card.minutes_per_week))]
     parts.append(
-        f"worth up to {format_hours(break_even_hours(card.hours_per_week))} of "
-        "automation (the 5-year break-even)"
+        Mrkdwn("worth up to {} of automation (the 5-year break-even)").format(
+            format_hours(break_even_hours(card.hours_per_week))
+        )
     )
     cash = money(card.hours_per_week, card.hourly_rate)
     if cash is not None:
-        parts.append(f"{format_money(cash, card.currency)} a week")
-    return " · ".join(parts)
+        parts.append(Mrkdwn("{} a week").format(format_money(cash, card.currency)))
+    return Mrkdwn(" · ").join(parts)
 
 
-def answered_line(item: PromptItem) -> str:
+def answered_line(item: PromptItem) -> Mrkdwn:
     if item.answer == "not_mine" and item.reason:
-        return f":arrow_right: {user(item.answered_by)} passed it to {user(item.reason)}"
-    template = ANSWERED.get(item.answer or "", "{who} answered")
-    return template.format(who=user(item.answered_by), reason=escape(item.reason or "no reason"))
+        return Mrkdwn(":arrow_right: {} passed it to {}").format(
+            mention(item.answered_by), mention(item.reason)
+        )
+    template = ANSWERED.get(item.answer or "", Mrkdwn("{who} answered"))
+    return template.format(who=mention(item.answered_by), reason=item.reason or "no reason")
 
 
 def answer_buttons(process_id: int, *, followup: bool, block_id: str) -> Block:
@@ -87,14 +95,14 @@ def _buttons(item: PromptItem) -> Block:
     return answer_buttons(pid, followup=item.kind == "followup", block_id=f"prompt:{pid}")
 
 
-def owner_dm(items: Sequence[PromptItem], *, more: int = 0) -> tuple[str, list[Block]]:
+def owner_dm(items: Sequence[PromptItem], *, more: int = 0) -> Message:
     """The one DM an owner gets in a day: each process's cost, break-even, and the question."""
     nudges = [i for i in items if i.kind == "nudge"]
     follow = [i for i in items if i.kind == "followup"]
     blocks: list[Block] = []
     if nudges:
         blocks.append(header(QUESTION))
-        blocks.append(context("You own manual work that costs the team time every week:"))
+        blocks.append(context(Mrkdwn("You own manual work that costs the team time every week:")))
         for item in nudges:
             blocks.extend(_item_blocks(item))
     if follow:
@@ -102,32 +110,36 @@ def owner_dm(items: Sequence[PromptItem], *, more: int = 0) -> tuple[str, list[B
         for item in follow:
             blocks.extend(_item_blocks(item, followup=True))
     if more:
-        blocks.append(context(f"…and {more} more. `/manual-task mine` lists them all."))
-    titles = ", ".join(f"{i.card.ref} {i.card.title}" for i in items[:3])
-    return f"{QUESTION} {titles}", blocks
+        blocks.append(
+            context(Mrkdwn("…and {} more. `/manual-task mine` lists them all.").format(more))
+        )
+    titles = Mrkdwn(", ").join(Mrkdwn("{} {}").format(i.card.ref, i.card.title) for i in items[:3])
+    return Mrkdwn("{} {}").format(QUESTION, titles), blocks
 
 
 def _item_blocks(item: PromptItem, *, followup: bool = False) -> list[Block]:
     card = item.card
-    title = f"*{card.ref} · {escape(card.title)}*"
     if followup:
-        text = f"{title}: you started automating it two weeks ago. Is it done?\n{figures(card)}"
+        text = Mrkdwn("{}: you started automating it two weeks ago. Is it done?\n{}").format(
+            name(card), figures(card)
+        )
     else:
-        text = f"{title}\n{figures(card)}"
+        text = Mrkdwn("{}\n{}").format(name(card), figures(card))
     if item.answer:
         return [section(text), context(answered_line(item))]
     return [section(text), _buttons(item)]
 
 
-def who_owns(item: PromptItem) -> tuple[str, list[Block]]:
+def who_owns(item: PromptItem) -> Message:
     """Raised in the process's channel when a costly process has no owner."""
     card = item.card
     cost = format_minutes(card.minutes_per_week)
-    text = f"Who owns {card.ref} · {card.title}? It costs {cost} a week."
+    text = Mrkdwn("Who owns {}? It costs {} a week.").format(label(card), cost)
     blocks: list[Block] = [
         section(
-            f":raising_hand: *Who owns {card.ref} · {escape(card.title)}?*\n"
-            f"{card.count} reports in the last 28 days: {figures(card)}"
+            Mrkdwn(":raising_hand: *Who owns {}?*\n{} reports in the last 28 days: {}").format(
+                label(card), card.count, figures(card)
+            )
         ),
     ]
     if item.answer:
@@ -143,13 +155,14 @@ def who_owns(item: PromptItem) -> tuple[str, list[Block]]:
     return text, blocks
 
 
-def handed_over(card: ProcessCard, *, by: str) -> tuple[str, list[Block]]:
+def handed_over(card: ProcessCard, *, by: str) -> Message:
     """Told to the new owner when a process is passed to them."""
-    text = f"{card.ref} · {card.title} is yours now, passed on by <@{by}>."
+    text = Mrkdwn("{} is yours now, passed on by {}.").format(label(card), mention(by))
     return text, [
         section(
-            f":inbox_tray: {user(by)} passed *{card.ref} · {escape(card.title)}* to you.\n"
-            f"{figures(card)}"
+            Mrkdwn(":inbox_tray: {} passed {} to you.\n{}").format(
+                mention(by), name(card), figures(card)
+            )
         ),
         context(QUESTION),
     ]

@@ -8,65 +8,60 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.durations import format_hours, format_minutes
-from bot.messages.blocks import escape
 from bot.messages.cards import ProcessCard
+from bot.messages.reports import name as _name
+from bot.mrkdwn import Mrkdwn, channel, date
 
-BUNDLED = "This message covers several processes: use the buttons."
-GONE = "That process no longer exists. `/manual-task list` shows the current ones."
-
-
-def _name(card: ProcessCard) -> str:
-    return f"*{card.ref} · {escape(card.title)}*"
+BUNDLED = Mrkdwn("This message covers several processes: use the buttons.")
+GONE = Mrkdwn("That process no longer exists. `/manual-task list` shows the current ones.")
 
 
-def retired(card: ProcessCard) -> str:
+def retired(card: ProcessCard) -> Mrkdwn:
     """✅: 'Retired *P1 · Reconcile payouts*: 1.5 h a week eliminated. 🎉 ...'"""
     hours = (card.eliminated_minutes_per_week or 0) / 60
-    where = f"I've told <#{card.channel_id}>." if card.channel_id else "Well done."
-    return (
-        f"Retired {_name(card)}: {format_hours(hours)} a week eliminated. 🎉 {where} "
-        f"`/manual-task retire {card.ref} <link>` records how, if you like."
+    where = (
+        Mrkdwn("I've told {}.").format(channel(card.channel_id))
+        if card.channel_id
+        else Mrkdwn("Well done.")
     )
+    return Mrkdwn(
+        "Retired {}: {} a week eliminated. 🎉 {} `/manual-task retire {} <link>` records how, "
+        "if you like."
+    ).format(_name(card), format_hours(hours), where, card.ref)
 
 
-def already_retired(card: ProcessCard) -> str:
-    return f"{_name(card)} is already retired: nothing to do."
+def already_retired(card: ProcessCard) -> Mrkdwn:
+    return Mrkdwn("{} is already retired: nothing to do.").format(_name(card))
 
 
-def automating(card: ProcessCard, *, took_ownership: bool) -> str:
+def automating(card: ProcessCard, *, took_ownership: bool) -> Mrkdwn:
     """🤖: marked as being automated (and now owned by the reactor, if it was unowned)."""
     owned = " You own it now." if took_ownership else ""
-    return (
-        f"{_name(card)} is marked as being automated.{owned} "
-        "I'll check back in two weeks; react ✅ when it's done."
-    )
+    return Mrkdwn(
+        "{} is marked as being automated.{} I'll check back in two weeks; react ✅ when it's done."
+    ).format(_name(card), owned)
 
 
-def already_automating(card: ProcessCard) -> str:
-    return f"{_name(card)} is already being automated. React ✅ when it's done."
+def already_automating(card: ProcessCard) -> Mrkdwn:
+    return Mrkdwn("{} is already being automated. React ✅ when it's done.").format(_name(card))
 
 
-def snoozed(card: ProcessCard, *, until: datetime) -> str:
+def snoozed(card: ProcessCard, *, until: datetime) -> Mrkdwn:
     """💤: no nudges until `until` (shown in the reader's own time zone by Slack)."""
-    stamp = int(until.timestamp())
-    fallback = until.strftime("%a %d %b")
-    return (
-        f"Snoozed {_name(card)} until <!date^{stamp}^{{date_short_pretty}}|{fallback}>: "
-        "no nudges about it until then."
-    )
+    when = date(until, "date_short_pretty", until.strftime("%a %d %b"))
+    return Mrkdwn("Snoozed {} until {}: no nudges about it until then.").format(_name(card), when)
 
 
-def counted(card: ProcessCard, *, minutes: int, duplicate: bool) -> str:
+def counted(card: ProcessCard, *, minutes: int, duplicate: bool) -> Mrkdwn:
     """➕: 'I do this too' became a report of `minutes` for the reactor."""
     if duplicate:
-        return f"You already said you do {_name(card)} too: it's counted once."
+        return Mrkdwn("You already said you do {} too: it's counted once.").format(_name(card))
     if card.status == "retired":
-        return (
-            f"Counted: you did {_name(card)} by hand ({format_minutes(minutes)}), but it was "
-            "retired. I've let its owner know it's back."
-        )
-    return (
-        f"Counted: you do {_name(card)} too ({format_minutes(minutes)}, the usual time). "
-        f"It now costs *{format_minutes(card.minutes_per_week)} a week*. "
+        return Mrkdwn(
+            "Counted: you did {} by hand ({}), but it was retired. I've let its owner know "
+            "it's back."
+        ).format(_name(card), format_minutes(minutes))
+    return Mrkdwn(
+        "Counted: you do {} too ({}, the usual time). It now costs *{} a week*. "
         "`/manual-task undo` takes it back."
-    )
+    ).format(_name(card), format_minutes(minutes), format_minutes(card.minutes_per_week))

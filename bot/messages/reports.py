@@ -8,17 +8,9 @@ from datetime import datetime
 from bot.domain.costs import break_even_hours, format_money, money
 from bot.domain.durations import DEFAULT_MINUTES, format_hours, format_minutes
 from bot.ids import Action
-from bot.messages.blocks import (
-    Block,
-    actions,
-    button,
-    context,
-    escape,
-    header,
-    section,
-    user,
-)
+from bot.messages.blocks import Block, Message, actions, button, context, header, section
 from bot.messages.cards import ProcessCard, ReportResult
+from bot.mrkdwn import Mrkdwn, channel, escape, link, mention
 
 STATUS_LABEL = {
     "manual": "manual",
@@ -27,66 +19,71 @@ STATUS_LABEL = {
     "retired": "retired ✅",
     "merged": "merged",
 }
-QUESTION = "Could this be automated? Why haven't we?"
+QUESTION = Mrkdwn("Could this be automated? Why haven't we?")
 
 
-def name(card: ProcessCard) -> str:
-    return f"*{card.ref} · {escape(card.title)}*"
+def label(card: ProcessCard) -> Mrkdwn:
+    """'P7 · Reconcile Stripe payouts', for fallback texts and plain lines."""
+    return Mrkdwn("{} · {}").format(card.ref, card.title)
 
 
-def cost_line(card: ProcessCard) -> str:
+def name(card: ProcessCard) -> Mrkdwn:
+    """'*P7 · Reconcile Stripe payouts*', in bold."""
+    return Mrkdwn("*{}*").format(label(card))
+
+
+def cost_line(card: ProcessCard) -> Mrkdwn:
     """'Done 3 times in the last 28 days (2h 15m) → 34m a week · $45 a week'."""
     if card.count == 0:
-        return "Not reported in the last 28 days."
+        return Mrkdwn("Not reported in the last 28 days.")
     times = "once" if card.count == 1 else f"{card.count} times"
     parts = [
-        f"Done {times} in the last 28 days ({format_minutes(card.minutes)})"
-        f" → *{format_minutes(card.minutes_per_week)} a week*"
+        Mrkdwn("Done {} in the last 28 days ({}) → *{} a week*").format(
+            times, format_minutes(card.minutes), format_minutes(card.minutes_per_week)
+        )
     ]
     cash = money(card.hours_per_week, card.hourly_rate)
     if cash is not None:
-        parts.append(f"{format_money(cash, card.currency)} a week")
-    return " · ".join(parts)
+        parts.append(Mrkdwn("{} a week").format(format_money(cash, card.currency)))
+    return Mrkdwn(" · ").join(parts)
 
 
-def break_even_line(card: ProcessCard) -> str:
+def break_even_line(card: ProcessCard) -> Mrkdwn:
     hours = break_even_hours(card.hours_per_week)
-    return (
-        f"You could spend up to *{format_hours(hours)}* automating this and still come out "
-        "ahead within 5 years."
-    )
+    return Mrkdwn(
+        "You could spend up to *{}* automating this and still come out ahead within 5 years."
+    ).format(format_hours(hours))
 
 
-def report_reply(result: ReportResult) -> tuple[str, list[Block]]:
+def report_reply(result: ReportResult) -> Message:
     """The reporter's private answer: what was counted, what it costs, and what next."""
     card = result.card
+    minutes = format_minutes(result.minutes)
     if result.duplicate:
-        text = f"Already counted: that report is in {card.ref} · {card.title}."
+        said = Mrkdwn("Already counted: that report is in {}.")
     elif result.created:
-        text = (
-            f"Logged {format_minutes(result.minutes)} as a new process, {card.ref} · {card.title}."
-        )
+        said = Mrkdwn("Logged {1} as a new process, {0}.")
     else:
-        text = f"Logged {format_minutes(result.minutes)} on {card.ref} · {card.title}."
-    lines = [
-        escape(text).replace(escape(card.ref + " · " + card.title), name(card)),
-        cost_line(card),
-    ]
-    blocks: list[Block] = [section("\n".join(lines))]
-    notes = []
+        said = Mrkdwn("Logged {1} on {0}.")
+    text = said.format(label(card), minutes)
+    blocks: list[Block] = [section(said.format(name(card), minutes) + "\n" + cost_line(card))]
+    notes: list[Mrkdwn] = []
     if result.default_used and not result.duplicate:
         notes.append(
-            f"No duration given, so I counted {format_minutes(DEFAULT_MINUTES)}. "
-            "Add one next time, like `45m` or `1h30m`."
+            Mrkdwn(
+                "No duration given, so I counted {}. Add one next time, like `45m` or `1h30m`."
+            ).format(format_minutes(DEFAULT_MINUTES))
         )
     if result.regression and not result.duplicate:
         owner = card.owner_id or card.retired_by
         told = (
-            "check whether its automation still runs."
+            Mrkdwn("check whether its automation still runs.")
             if owner in (None, result.reporter_id)
-            else f"{user(owner)} has been told it's back."
+            else Mrkdwn("{} has been told it's back.").format(mention(owner))
         )
-        notes.append(f":warning: {card.ref} was retired, so this is a regression: {told}")
+        notes.append(
+            Mrkdwn(":warning: {} was retired, so this is a regression: {}").format(card.ref, told)
+        )
     if card.count >= 2 and card.status == "manual":
         notes.append(break_even_line(card))
     if notes:
@@ -113,67 +110,92 @@ def report_reply(result: ReportResult) -> tuple[str, list[Block]]:
     return text, blocks
 
 
-def process_detail(
-    card: ProcessCard, recent: Sequence[tuple[str, int, datetime]]
-) -> tuple[str, list[Block]]:
+def status_label(card: ProcessCard) -> Mrkdwn:
+    return escape(STATUS_LABEL.get(card.status, card.status))
+
+
+def process_detail(card: ProcessCard, recent: Sequence[tuple[str, int, datetime]]) -> Message:
     """`show P7`: everything about one process."""
     fields = [
-        f"*Owner*\n{user(card.owner_id)}",
-        f"*Status*\n{STATUS_LABEL.get(card.status, card.status)}",
-        f"*Cost*\n{format_minutes(card.minutes_per_week)} a week",
-        f"*Break-even*\n{format_hours(break_even_hours(card.hours_per_week))} of automation",
+        Mrkdwn("*Owner*\n{}").format(mention(card.owner_id)),
+        Mrkdwn("*Status*\n{}").format(status_label(card)),
+        Mrkdwn("*Cost*\n{} a week").format(format_minutes(card.minutes_per_week)),
+        Mrkdwn("*Break-even*\n{} of automation").format(
+            format_hours(break_even_hours(card.hours_per_week))
+        ),
     ]
     blocks: list[Block] = [
-        section(f"{name(card)}\n{cost_line(card)}", fields=fields),
+        section(name(card) + "\n" + cost_line(card), fields=fields),
     ]
-    extra = []
+    extra: list[Mrkdwn] = []
     if card.channel_id:
-        extra.append(f"First reported by {user(card.reporter_id)} in <#{card.channel_id}>")
+        extra.append(
+            Mrkdwn("First reported by {} in {}").format(
+                mention(card.reporter_id), channel(card.channel_id)
+            )
+        )
     if card.automation_link:
-        extra.append(f"Automated by {user(card.retired_by)}: {card.automation_link}")
+        extra.append(
+            Mrkdwn("Automated by {}: {}").format(
+                mention(card.retired_by), link(card.automation_link)
+            )
+        )
     if card.eliminated_minutes_per_week:
-        extra.append(f"Eliminated {format_minutes(card.eliminated_minutes_per_week)} a week")
+        extra.append(
+            Mrkdwn("Eliminated {} a week").format(format_minutes(card.eliminated_minutes_per_week))
+        )
     if card.accepted_reason:
-        extra.append(f"Not automated because: {escape(card.accepted_reason)}")
+        extra.append(Mrkdwn("Not automated because: {}").format(card.accepted_reason))
     if card.merged_into_ref:
-        extra.append(f"Merged into {card.merged_into_ref}")
+        extra.append(Mrkdwn("Merged into {}").format(card.merged_into_ref))
     if extra:
         blocks.append(context(*extra))
     if recent:
         rows = [
-            f"• {user(who)}, {format_minutes(minutes)} on {when:%a %d %b}"
+            Mrkdwn("• {}, {} on {:%a %d %b}").format(mention(who), format_minutes(minutes), when)
             for who, minutes, when in recent
         ]
-        blocks.append(section("*Recent reports*\n" + "\n".join(rows)))
+        blocks.append(section(Mrkdwn("*Recent reports*\n") + Mrkdwn("\n").join(rows)))
     if card.status in ("manual", "accepted", "automating"):
         blocks.append(context(QUESTION))
-    return f"{card.ref} · {card.title}: {format_minutes(card.minutes_per_week)} a week", blocks
+    text = Mrkdwn("{}: {} a week").format(label(card), format_minutes(card.minutes_per_week))
+    return text, blocks
 
 
 def process_list(
-    cards: Sequence[ProcessCard], *, title: str, empty: str, total: int | None = None
-) -> tuple[str, list[Block]]:
+    cards: Sequence[ProcessCard], *, title: str, empty: Mrkdwn, total: int | None = None
+) -> Message:
     """`list` and `mine`: processes ranked by cost."""
     if not cards:
         return empty, [section(empty)]
     blocks: list[Block] = [header(title)]
     for i, card in enumerate(cards, start=1):
-        owner = f"owner {user(card.owner_id)}" if card.owner_id else "no owner"
+        owner = (
+            Mrkdwn("owner {}").format(mention(card.owner_id))
+            if card.owner_id
+            else Mrkdwn("no owner")
+        )
         blocks.append(
             section(
-                f"{i}. {name(card)}: *{format_minutes(card.minutes_per_week)} a week* "
-                f"({owner}, {STATUS_LABEL.get(card.status, card.status)})"
+                Mrkdwn("{}. {}: *{} a week* ({}, {})").format(
+                    i, name(card), format_minutes(card.minutes_per_week), owner, status_label(card)
+                )
             )
         )
     shown = len(cards)
     if total is not None and total > shown:
-        blocks.append(context(f"Showing the top {shown} of {total}. `show P7` for one."))
+        blocks.append(
+            context(Mrkdwn("Showing the top {} of {}. `show P7` for one.").format(shown, total))
+        )
     else:
-        blocks.append(context("`/manual-task show P7` shows one; `own P7` takes it on."))
-    return f"{title}: " + ", ".join(f"{c.ref} {c.title}" for c in cards[:5]), blocks
+        blocks.append(context(Mrkdwn("`/manual-task show P7` shows one; `own P7` takes it on.")))
+    text = Mrkdwn("{}: ").format(title) + Mrkdwn(", ").join(
+        Mrkdwn("{} {}").format(c.ref, c.title) for c in cards[:5]
+    )
+    return text, blocks
 
 
-HELP = """*Report manual work the moment you do it:*
+HELP = Mrkdwn("""*Report manual work the moment you do it:*
 `/manual-task Reconcile Stripe payouts 45m`  (durations: `45m`, `1h30m`, `1.5h`, `90 minutes`)
 `/manual-task` alone opens a form.
 *See and act:*
@@ -181,16 +203,19 @@ HELP = """*Report manual work the moment you do it:*
 `own P7` · `assign P7 @maria` · `retire P7 https://…` (a link to the automation) · `merge P7 P9`
 `undo`: remove your last report · `stats` · `export`
 `digest here weekly mon 09:00` · `digest off` · `digest preview` · `config` (admins)
-You can also mention me: _@coach spent 20 minutes copying leads into the CRM_."""
+You can also mention me: _@coach spent 20 minutes copying leads into the CRM_.""")
 
 
-def help_message() -> tuple[str, list[Block]]:
+def help_message() -> Message:
     return (
-        "How to use Automation Coach",
-        [section(HELP), context(f"The goal of business operations is to not exist. {QUESTION}")],
+        Mrkdwn("How to use Automation Coach"),
+        [
+            section(HELP),
+            context(Mrkdwn("The goal of business operations is to not exist. {}").format(QUESTION)),
+        ],
     )
 
 
-def notice(text: str) -> tuple[str, list[Block]]:
+def notice(text: Mrkdwn) -> Message:
     """A one-line answer (a refusal, a confirmation)."""
     return text, [section(text)]

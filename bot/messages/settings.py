@@ -6,7 +6,8 @@ import json
 
 from bot.domain.settings import WEEKDAYS, WorkspaceSettings
 from bot.ids import Callback, Field
-from bot.messages.blocks import Block, context, modal, option, plain, section, text_input
+from bot.messages.blocks import Block, Message, context, modal, option, plain, section, text_input
+from bot.mrkdwn import Mrkdwn
 
 
 def _days(current: str) -> Block:
@@ -28,7 +29,7 @@ def settings_modal(current: WorkspaceSettings, *, channel_id: str | None = None)
     """`/manual-task config`: the workspace's settings, filled in with what they are now."""
     rate = "" if current.hourly_rate is None else f"{current.hourly_rate:g}"
     blocks: list[Block] = [
-        section("These settings apply to the whole workspace."),
+        section(Mrkdwn("These settings apply to the whole workspace.")),
         text_input(
             Field.HOURLY_RATE,
             "Hourly rate",
@@ -66,12 +67,15 @@ def settings_modal(current: WorkspaceSettings, *, channel_id: str | None = None)
     )
 
 
-def saved(s: WorkspaceSettings) -> tuple[str, list[Block]]:
+def saved(s: WorkspaceSettings) -> Message:
     """The admin's confirmation: what the settings are now."""
     rate = f"{s.hourly_rate:g} {s.currency} an hour" if s.hourly_rate else "no hourly rate"
     days = ", ".join(WEEKDAYS[int(d)] for d in s.work_days.split(","))
-    text = (
-        f"Workspace settings saved: {rate}; nudges above {s.nudge_threshold_minutes} minutes "
-        f"a week; working hours {s.work_start}–{s.work_end} on {days}; time zone {s.timezone}."
-    )
-    return text, [section(text), context("Change them any time with `/manual-task config`.")]
+    text = Mrkdwn(
+        "Workspace settings saved: {}; nudges above {} minutes a week; working hours {}–{} on "
+        "{}; time zone {}."
+    ).format(rate, s.nudge_threshold_minutes, s.work_start, s.work_end, days, s.timezone)
+    return text, [
+        section(text),
+        context(Mrkdwn("Change them any time with `/manual-task config`.")),
+    ]

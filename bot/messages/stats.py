@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from bot.domain.costs import WEEKS_IN_WINDOW, format_money, hours_per_year, money, trend
 from bot.domain.durations import format_hours, format_minutes
-from bot.messages.blocks import Block, context, header, section
+from bot.messages.blocks import Block, Message, context, header, section
+from bot.mrkdwn import Mrkdwn
 
 
 @dataclass(frozen=True)
@@ -35,46 +36,59 @@ class Figures:
         return trend(self.last_week_minutes, self.this_week_minutes)
 
 
-def _weekly(minutes_per_week: float, rate: float | None, currency: str) -> str:
+def _weekly(minutes_per_week: float, rate: float | None, currency: str) -> Mrkdwn:
     """'*1h 1m a week* (53 h a year · $4,420 a year)'."""
     hours = minutes_per_week / 60
-    extra = [f"{format_hours(hours_per_year(hours))} a year"]
+    extra = [Mrkdwn("{} a year").format(format_hours(hours_per_year(hours)))]
     cash = money(hours_per_year(hours), rate)
     if cash is not None:
-        extra.append(f"{format_money(cash, currency)} a year")
-    return f"*{format_minutes(minutes_per_week)} a week* ({' · '.join(extra)})"
+        extra.append(Mrkdwn("{} a year").format(format_money(cash, currency)))
+    return Mrkdwn("*{} a week* ({})").format(
+        format_minutes(minutes_per_week), Mrkdwn(" · ").join(extra)
+    )
 
 
-def stats_message(f: Figures) -> tuple[str, list[Block]]:
+def stats_message(f: Figures) -> Message:
     if f.reported == 0:
-        text = "Nothing reported yet. Try `/manual-task Reconcile Stripe payouts 45m`."
+        text = Mrkdwn("Nothing reported yet. Try `/manual-task Reconcile Stripe payouts 45m`.")
         return text, [section(text)]
     rate, cur = f.hourly_rate, f.currency
+    recent = (
+        Mrkdwn("({} on the 7 days before: {})").format(f.trend, format_minutes(f.last_week_minutes))
+        if f.last_week_minutes
+        else Mrkdwn("(none the 7 days before)")
+    )
     fields = [
-        f"*Processes reported*\n{f.reported:,} ({f.active:,} open)",
-        f"*Retired by automation*\n{f.retired:,}",
-        f"*Manual work now*\n{_weekly(f.manual_minutes_per_week, rate, cur)}",
-        f"*Eliminated for good*\n{_weekly(f.eliminated_minutes_per_week, rate, cur)}",
-        f"*Reported in the last 7 days*\n{format_minutes(f.this_week_minutes)} "
-        + (
-            f"({f.trend} on the 7 days before: {format_minutes(f.last_week_minutes)})"
-            if f.last_week_minutes
-            else "(none the 7 days before)"
+        Mrkdwn("*Processes reported*\n{:,} ({:,} open)").format(f.reported, f.active),
+        Mrkdwn("*Retired by automation*\n{:,}").format(f.retired),
+        Mrkdwn("*Manual work now*\n{}").format(_weekly(f.manual_minutes_per_week, rate, cur)),
+        Mrkdwn("*Eliminated for good*\n{}").format(
+            _weekly(f.eliminated_minutes_per_week, rate, cur)
         ),
-        f"*Reports*\n{f.occurrences:,} by {f.reporters:,} "
-        + ("person" if f.reporters == 1 else "people"),
+        Mrkdwn("*Reported in the last 7 days*\n{} {}").format(
+            format_minutes(f.this_week_minutes), recent
+        ),
+        Mrkdwn("*Reports*\n{:,} by {:,} {}").format(
+            f.occurrences, f.reporters, "person" if f.reporters == 1 else "people"
+        ),
     ]
     blocks: list[Block] = [
         header("Automation Coach: the numbers"),
-        section("Where things stand today:", fields=fields),
+        section(Mrkdwn("Where things stand today:"), fields=fields),
     ]
-    notes = ["Manual work is the last 28 days ÷ 4, over processes not yet retired."]
+    notes = [Mrkdwn("Manual work is the last 28 days ÷ 4, over processes not yet retired.")]
     if rate is None:
-        notes.append("An admin can set an hourly rate with `/manual-task config` to see money.")
+        notes.append(
+            Mrkdwn("An admin can set an hourly rate with `/manual-task config` to see money.")
+        )
     blocks.append(context(*notes))
-    text = (
-        f"{f.reported} processes reported, {f.retired} retired. Manual now: "
-        f"{format_minutes(f.manual_minutes_per_week)} a week; eliminated: "
-        f"{format_minutes(f.eliminated_minutes_per_week)} a week; trend {f.trend}."
+    text = Mrkdwn(
+        "{} processes reported, {} retired. Manual now: {} a week; eliminated: {} a week; trend {}."
+    ).format(
+        f.reported,
+        f.retired,
+        format_minutes(f.manual_minutes_per_week),
+        format_minutes(f.eliminated_minutes_per_week),
+        f.trend,
     )
     return text, blocks

@@ -16,6 +16,7 @@ from bot.domain.durations import DurationError, parse_report
 from bot.domain.matching import normalize_title
 from bot.errors import NotAllowed, UserError
 from bot.messages.cards import ProcessCard
+from bot.mrkdwn import Mrkdwn, mention
 from bot.services.cards import card_for
 from storage import queries
 from storage.models import Nudge, Occurrence, Process
@@ -28,10 +29,12 @@ def resolve(session: Session, *, team_id: str, ref: str) -> Process:
     """The process a person typed (`P7`, `p7`, `#7`), or a clear UserError."""
     norm = parse_ref(ref)
     if norm is None:
-        raise UserError(f"“{ref[:40]}” isn't a process id: they look like `P7`.")
+        raise UserError(Mrkdwn("“{}” isn't a process id: they look like `P7`.").format(ref[:40]))
     process = queries.process_by_ref(session, team_id=team_id, number=int(norm[1:]))
     if process is None:
-        raise UserError(f"There's no {norm} here. `/manual-task list` shows the processes.")
+        raise UserError(
+            Mrkdwn("There's no {} here. `/manual-task list` shows the processes.").format(norm)
+        )
     if process.merged_into_id is not None:
         target = session.get(Process, process.merged_into_id)
         if target is not None:
@@ -52,7 +55,9 @@ def by_id(session: Session, *, team_id: str, process_id: object) -> Process:
         else None
     )
     if process is None:
-        raise UserError("That process no longer exists. `/manual-task list` shows the others.")
+        raise UserError(
+            Mrkdwn("That process no longer exists. `/manual-task list` shows the others.")
+        )
     return process
 
 
@@ -64,21 +69,26 @@ def require(process: Process, *, user_id: str, is_admin: bool, what: str) -> Non
     """Raise NotAllowed unless the person may manage the process (see `may_manage`)."""
     if not may_manage(process, user_id=user_id, is_admin=is_admin):
         raise NotAllowed(
-            f"Only {process.ref}'s owner, the person who first reported it or a workspace "
-            f"admin can {what} it."
+            Mrkdwn(
+                "Only {}'s owner, the person who first reported it or a workspace admin can {} it."
+            ).format(process.ref, what)
         )
+
+
+def _label(process: Process) -> Mrkdwn:
+    return Mrkdwn("{} · {}").format(process.ref, process.title)
 
 
 def take_ownership(
     session: Session, *, process: Process, user_id: str, is_admin: bool, now: datetime
-) -> str:
+) -> Mrkdwn:
     if process.owner_id == user_id:
-        return f"You already own {process.ref} · {process.title}."
+        return Mrkdwn("You already own {}.").format(_label(process))
     if process.owner_id is not None:
         require(process, user_id=user_id, is_admin=is_admin, what="take over")
     process.owner_id = user_id
     session.flush()
-    return f"You now own {process.ref} · {process.title}. I'll check in about automating it."
+    return Mrkdwn("You now own {}. I'll check in about automating it.").format(_label(process))
 
 
 def assign(
@@ -89,14 +99,14 @@ def assign(
     new_owner_id: str,
     is_admin: bool,
     now: datetime,
-) -> str:
+) -> Mrkdwn:
     if process.owner_id is not None or actor_id != new_owner_id:
         require(process, user_id=actor_id, is_admin=is_admin, what="reassign")
     if process.owner_id == new_owner_id:
-        return f"<@{new_owner_id}> already owns {process.ref} · {process.title}."
+        return Mrkdwn("{} already owns {}.").format(mention(new_owner_id), _label(process))
     process.owner_id = new_owner_id
     session.flush()
-    return f"<@{new_owner_id}> now owns {process.ref} · {process.title}."
+    return Mrkdwn("{} now owns {}.").format(mention(new_owner_id), _label(process))
 
 
 @dataclass(frozen=True)
@@ -148,7 +158,7 @@ def set_status(
 ) -> None:
     """automating / accepted (with a reason, back for review in 90 days) / manual."""
     if process.status == "retired":
-        raise UserError(f"{process.ref} is already retired.")
+        raise UserError(Mrkdwn("{} is already retired.").format(process.ref))
     if process.owner_id is None and status == "automating":
         process.owner_id = actor_id
     else:
@@ -182,7 +192,7 @@ def merge(
 ) -> int:
     """Move `gone`'s reports into `keep`; `gone` then points at `keep`."""
     if keep.id == gone.id:
-        raise UserError("Those are the same process: name two different ones.")
+        raise UserError(Mrkdwn("Those are the same process: name two different ones."))
     require(keep, user_id=actor_id, is_admin=is_admin, what="merge")
     require(gone, user_id=actor_id, is_admin=is_admin, what="merge")
     moved = queries.move_occurrences(session, from_process=gone, to_process=keep)
@@ -197,28 +207,28 @@ def merge(
     return moved
 
 
-def undo(session: Session, *, occurrence: Occurrence, user_id: str) -> str:
+def undo(session: Session, *, occurrence: Occurrence, user_id: str) -> Mrkdwn:
     """Remove one report; only its reporter may."""
     if occurrence.user_id != user_id:
-        raise NotAllowed("Only the person who made a report can undo it.")
+        raise NotAllowed(Mrkdwn("Only the person who made a report can undo it."))
     process = session.get(Process, occurrence.process_id)
-    label = f"{process.ref} · {process.title}" if process else "that process"
+    label = _label(process) if process else Mrkdwn("that process")
     minutes = occurrence.minutes
     queries.delete_occurrence(session, occurrence=occurrence)
-    return f"Removed your report of {minutes}m on {label}."
+    return Mrkdwn("Removed your report of {}m on {}.").format(minutes, label)
 
 
-def undo_last(session: Session, *, team_id: str, user_id: str) -> str:
+def undo_last(session: Session, *, team_id: str, user_id: str) -> Mrkdwn:
     last = queries.last_report_by(session, team_id=team_id, user_id=user_id)
     if last is None:
-        return "You have no reports to undo."
+        return Mrkdwn("You have no reports to undo.")
     return undo(session, occurrence=last, user_id=user_id)
 
 
 def split(session: Session, *, occurrence: Occurrence, user_id: str, now: datetime) -> Process:
     """Move one report into a new process of its own ("this is a different task")."""
     if occurrence.user_id != user_id:
-        raise NotAllowed("Only the person who made a report can split it off.")
+        raise NotAllowed(Mrkdwn("Only the person who made a report can split it off."))
     current = session.get(Process, occurrence.process_id)
     if current is not None and current.reporter_id == user_id and _only(session, current):
         return current  # already on its own (a second click)

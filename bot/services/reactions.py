@@ -27,6 +27,7 @@ from bot.domain.durations import DEFAULT_MINUTES, MAX_MINUTES
 from bot.errors import UserError
 from bot.messages import reactions as msg
 from bot.messages.cards import ProcessCard, ReportResult
+from bot.mrkdwn import Mrkdwn
 from bot.services import processes
 from bot.services.cards import card_for
 from bot.services.reports import record_report
@@ -50,7 +51,7 @@ EMOJI = frozenset(r.value for r in Reaction)
 class Outcome:
     """What to tell the reactor, and what follows once the transaction has committed."""
 
-    text: str
+    text: Mrkdwn
     retired: ProcessCard | None = None  # to celebrate
     report: ReportResult | None = None  # a "me too" report (maybe a regression)
 
@@ -100,7 +101,7 @@ def react(
         with session.begin_nested():  # a refusal leaves nothing half-done
             return _ACTIONS[Reaction(emoji)](session, process, who)
     except UserError as err:
-        return Outcome(str(err))
+        return Outcome(err.text)
 
 
 def _current(session: Session, *, team_id: str, process_id: int) -> Process | None:

@@ -15,6 +15,7 @@ from bot.domain.durations import DEFAULT_MINUTES, MAX_MINUTES, DurationError, pa
 from bot.domain.matching import best_match, normalize_title
 from bot.errors import UserError
 from bot.messages.cards import ReportResult
+from bot.mrkdwn import Mrkdwn
 from bot.services.cards import card_by_id
 from storage import queries
 from storage.models import Occurrence, Process
@@ -23,19 +24,19 @@ MAX_TITLE = 150
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _title_problem(title: str) -> str | None:
+def _title_problem(title: str) -> Mrkdwn | None:
     if not title.strip():
-        return (
+        return Mrkdwn(
             "Tell me what you did, like `/manual-task Reconcile Stripe payouts 45m`, "
             "or run `/manual-task` alone for a form."
         )
     if len(title) > MAX_TITLE:
-        return (
-            f"That's {len(title):,} characters: give the task a short name "
-            f"(under {MAX_TITLE} characters), like `Reconcile Stripe payouts 45m`."
-        )
+        return Mrkdwn(
+            "That's {:,} characters: give the task a short name (under {} characters), like "
+            "`Reconcile Stripe payouts 45m`."
+        ).format(len(title), MAX_TITLE)
     if not normalize_title(title):
-        return "I need a few words about the task, like `Reconcile Stripe payouts 45m`."
+        return Mrkdwn("I need a few words about the task, like `Reconcile Stripe payouts 45m`.")
     return None
 
 
@@ -143,12 +144,16 @@ def _title_and_minutes(text: str, minutes: int | None) -> tuple[str, int | None]
         try:
             parsed = parse_report(text)
         except DurationError as err:
-            raise UserError(str(err)) from None
+            raise UserError(err.text) from None
         title, minutes = parsed.title, parsed.minutes
     else:
         title = " ".join(text.split())
     if minutes is not None and not 0 < minutes <= MAX_MINUTES:
-        raise UserError(f"{minutes} minutes isn't something I can count: use 1 to {MAX_MINUTES}.")
+        raise UserError(
+            Mrkdwn("{} minutes isn't something I can count: use 1 to {}.").format(
+                minutes, MAX_MINUTES
+            )
+        )
     return title, minutes
 
 

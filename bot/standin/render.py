@@ -83,7 +83,8 @@ def mrkdwn_to_text(text: str, *, names: NameLookup | None = None) -> str:
             if label:
                 return label
             return "@" + target[1:].split("^")[0]
-        if label and label != target:
+        shown = html.unescape(target)
+        if label and html.unescape(label) not in (shown, shown.split("://", 1)[-1]):
             return f"{label} ({target})"
         return target
 

@@ -310,7 +310,8 @@ def test_random_slash_command_texts(coach: Coach, failures: Failures) -> None:
         if not said:  # no text, `config`, `retire P1` without a link: a form opens instead
             wait_for(lambda: len(coach.fake.calls_to("views.open")) > forms)
         assert SORRY not in said, (text[:200], said)
-        assert not TRACEBACK.search(said), said
+        # (a report echoes its title: "sqlalchemy" typed by the person is no leak)
+        assert not TRACEBACK.search(said) or TRACEBACK.search(text), said
 
     strategy = st.tuples(st.sampled_from(USERS), st.sampled_from(CHANNELS), command_text)
     run_property(coach, "slash", examples(coach, 300), strategy, check)

@@ -115,11 +115,31 @@ def test_commands(text: str, command: Command) -> None:
         "own goals analysis 20m",
         "spent 20 minutes copying leads into the CRM again",
         "show me 0m",  # a bad duration: parse_report will explain it
-        "<@U123ABC> and I did payroll 1h",
     ],
 )
 def test_reports(text: str) -> None:
     assert parse_command(text) == Report(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "typed"),
+    [
+        ("<@U123ABC> and I did payroll 1h", "@U123ABC and I did payroll 1h"),
+        ("Onboard <@U1ABC|maria> 30m", "Onboard @maria 30m"),
+        ("<!channel> urgent payroll fix 40m", "@channel urgent payroll fix 40m"),
+        ("Ping <!subteam^S1ABC|@ops-team> 5m", "Ping @ops-team 5m"),
+        ("Post in <#C1ABC|finance> 10m", "Post in #finance 10m"),
+        ("Check <https://x.io/a|x.io/a> 10m", "Check https://x.io/a 10m"),
+        (
+            "Open <https://evil.example|the payroll sheet> 10m",
+            "Open the payroll sheet (https://evil.example) 10m",
+        ),
+        ("&lt;!channel&gt; typed literally 5m", "<!channel> typed literally 5m"),
+    ],
+)
+def test_reports_are_stored_as_the_person_typed_them(text: str, typed: str) -> None:
+    """Slack's markup becomes readable words once, on the way in (escaped on the way out)."""
+    assert parse_command(text) == Report(typed)
 
 
 @pytest.mark.parametrize("text", ["config rate 80 EUR", "settings currency EUR", "Config x"])
