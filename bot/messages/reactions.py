@@ -25,9 +25,9 @@ def retired(card: ProcessCard) -> Mrkdwn:
         else Mrkdwn("Well done.")
     )
     return Mrkdwn(
-        "Retired {}: {} a week eliminated. 🎉 {} `/manual-task retire {} <link>` records how, "
+        "Retired {}: {} a week eliminated. 🎉 {} `/manual-task retire {} {}` records how, "
         "if you like."
-    ).format(_name(card), format_hours(hours), where, card.ref)
+    ).format(_name(card), format_hours(hours), where, card.ref, "<link>")
 
 
 def already_retired(card: ProcessCard) -> Mrkdwn:

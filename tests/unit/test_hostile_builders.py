@@ -1,0 +1,262 @@
+"""Every message builder, fed the hostile corpus: no mention, ping or disguised link that a
+person typed survives into what the bot would send, and the person's text still shows as
+they typed it. A builder added to bot/messages without a case here fails the last test."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+import bot.messages
+from bot.domain.settings import WorkspaceSettings
+from bot.messages import celebrations, digest, home, modals, nudges, reactions, reports
+from bot.messages import settings as settings_msg
+from bot.messages import stats as stats_msg
+from bot.messages.cards import ProcessCard, ReportResult
+from bot.messages.digest import DigestData, Retired
+from bot.messages.home import HomePage, ReportLine
+from bot.messages.nudges import PromptItem
+from bot.messages.stats import Figures
+from bot.mrkdwn import Mrkdwn, escape
+from tests.hostile import (
+    GOOD_LINK,
+    HOSTILE_NOTE,
+    HOSTILE_TITLES,
+    LONG_TITLE,
+    markup_problems,
+    mrkdwn_texts,
+    visible,
+)
+
+NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+USERS = {"U_ANA", "U_BEN", "U_X1"}
+CHANNELS = {"C_OPS"}
+TITLES = [*HOSTILE_TITLES, LONG_TITLE]
+
+
+def card(title: str, **kw: Any) -> ProcessCard:
+    base = ProcessCard(
+        process_id=7,
+        ref="P7",
+        title=title,
+        status="manual",
+        owner_id="U_ANA",
+        reporter_id="U_BEN",
+        channel_id="C_OPS",
+        count=3,
+        minutes=180,
+        hourly_rate=80.0,
+        currency="EUR",
+        accepted_reason=HOSTILE_NOTE,
+        automation_link=GOOD_LINK,
+        retired_by="U_ANA",
+        eliminated_minutes_per_week=45.0,
+        merged_into_ref="P3",
+        snoozed_until=datetime(2026, 12, 7, tzinfo=UTC),
+    )
+    return replace(base, **kw)
+
+
+def result(title: str, **kw: Any) -> ReportResult:
+    return ReportResult(
+        card=card(title),
+        occurrence_id=11,
+        reporter_id="U_BEN",
+        minutes=40,
+        created=kw.get("created", False),
+        duplicate=kw.get("duplicate", False),
+        default_used=True,
+        regression=kw.get("regression", True),
+    )
+
+
+def digest_data(title: str) -> DigestData:
+    c = card(title)
+    return DigestData(
+        title="Manual work digest · week to Mon 23 Nov",
+        period_start=NOW,
+        top=[c, card(title, ref="P8", owner_id=None)],
+        top_total=2,
+        new=[("P7", title, "U_BEN")],
+        new_total=1,
+        retired=[Retired("P7", title, "U_ANA", 45.0, GOOD_LINK)],
+        retired_total=1,
+        eliminated_minutes_per_week=45.0,
+        reasons=[("P7", title, HOSTILE_NOTE, "U_ANA")],
+        regressions=[("P7", title, 40)],
+        manual_hours_this=3.0,
+        manual_hours_before=2.0,
+        question="Could this be automated? Why haven't we?",
+        notes=[escape(title)],
+    )
+
+
+def home_page(title: str) -> HomePage:
+    return HomePage(
+        user_id="U_ANA",
+        mine=[card(title), card(title, status="automating")],
+        mine_total=12,
+        reports=[ReportLine("P7", title, 40, NOW)],
+        top=[card(title), card(title, owner_id=None)],
+        eliminated_minutes_per_week=45.0,
+        retired=1,
+        hourly_rate=80.0,
+        currency="EUR",
+        updated_at=NOW,
+        notes=[escape(title)],
+    )
+
+
+def prompts(title: str) -> list[PromptItem]:
+    c = card(title)
+    return [
+        PromptItem(c, "nudge"),
+        PromptItem(c, "followup"),
+        PromptItem(c, "nudge", "not_worth", "U_ANA", NOW, HOSTILE_NOTE),
+        PromptItem(c, "nudge", "not_mine", "U_ANA", NOW, "U_BEN"),
+        PromptItem(c, "who_owns", "owned", "U_BEN", NOW),
+    ]
+
+
+# Each builder, called with hostile text: name -> (title -> what it built).
+CASES: dict[str, Callable[[str], Any]] = {
+    "celebrations.celebration": lambda t: celebrations.celebration(
+        card(t), total_eliminated_hours=2.5
+    ),
+    "celebrations.regression_notice": lambda t: celebrations.regression_notice(
+        card(t), reporter_id="U_BEN", minutes=40
+    ),
+    "digest.digest": lambda t: digest.digest(digest_data(t)),
+    "digest.question_for": lambda t: Mrkdwn(digest.question_for(NOW)),
+    "home.eliminated_line": lambda t: home.eliminated_line(home_page(t)),
+    "home.home_view": lambda t: home.home_view(home_page(t)),
+    "modals.metadata": lambda t: modals.report_modal(channel_id="C_OPS"),
+    "modals.report_modal": lambda t: modals.report_modal(channel_id="C_OPS"),
+    "modals.retire_modal": lambda t: modals.retire_modal(card(t)),
+    "modals.not_worth_modal": lambda t: modals.not_worth_modal(card(t)),
+    "modals.reassign_modal": lambda t: modals.reassign_modal(card(t)),
+    "modals.notice_view": lambda t: modals.notice_view(Mrkdwn("Refused: {}").format(t)),
+    "nudges.figures": lambda t: nudges.figures(card(t)),
+    "nudges.answered_line": lambda t: [nudges.answered_line(i) for i in prompts(t)],
+    "nudges.answer_buttons": lambda t: nudges.answer_buttons(7, followup=False, block_id="b"),
+    "nudges.owner_dm": lambda t: nudges.owner_dm(prompts(t), more=3),
+    "nudges.who_owns": lambda t: [nudges.who_owns(i) for i in prompts(t)],
+    "nudges.handed_over": lambda t: nudges.handed_over(card(t), by="U_BEN"),
+    "reactions.retired": lambda t: reactions.retired(card(t)),
+    "reactions.already_retired": lambda t: reactions.already_retired(card(t)),
+    "reactions.automating": lambda t: reactions.automating(card(t), took_ownership=True),
+    "reactions.already_automating": lambda t: reactions.already_automating(card(t)),
+    "reactions.snoozed": lambda t: reactions.snoozed(card(t), until=NOW),
+    "reactions.counted": lambda t: [
+        reactions.counted(card(t, status=s), minutes=40, duplicate=d)
+        for s in ("manual", "retired")
+        for d in (False, True)
+    ],
+    "reports.label": lambda t: reports.label(card(t)),
+    "reports.name": lambda t: reports.name(card(t)),
+    "reports.cost_line": lambda t: reports.cost_line(card(t)),
+    "reports.break_even_line": lambda t: reports.break_even_line(card(t)),
+    "reports.report_reply": lambda t: [
+        reports.report_reply(result(t, created=c, duplicate=d))
+        for c in (False, True)
+        for d in (False, True)
+    ],
+    "reports.status_label": lambda t: reports.status_label(card(t)),
+    "reports.process_detail": lambda t: reports.process_detail(
+        card(t), [("U_BEN", 40, NOW), ("U_X1", 5, NOW)]
+    ),
+    "reports.process_list": lambda t: reports.process_list(
+        [card(t), card(t, owner_id=None)],
+        title="Most costly manual processes",
+        empty=Mrkdwn("Nothing yet."),
+        total=9,
+    ),
+    "reports.help_message": lambda t: reports.help_message(),
+    "reports.notice": lambda t: reports.notice(Mrkdwn("Done: {}").format(t)),
+    "settings.settings_modal": lambda t: settings_msg.settings_modal(SETTINGS),
+    "settings.saved": lambda t: settings_msg.saved(SETTINGS),
+    "stats.stats_message": lambda t: stats_msg.stats_message(FIGURES),
+}
+SETTINGS = WorkspaceSettings(80.0, "EUR", 30, "09:00", "17:00", "0,1,2,3,4", "Europe/Berlin")
+FIGURES = Figures(3, 1, 2, 9, 3, 600, 45.0, 120, 60, 80.0, "EUR")
+# Builders that show no title: checked for markup, not for the title.
+NO_TITLE = {
+    "digest.question_for",
+    "modals.metadata",
+    "modals.report_modal",
+    "nudges.answer_buttons",
+    "reports.cost_line",
+    "reports.break_even_line",
+    "reports.status_label",
+    "reports.help_message",
+    "settings.settings_modal",
+    "settings.saved",
+    "stats.stats_message",
+    "nudges.figures",
+    "home.eliminated_line",
+    "nudges.answered_line",
+}
+
+
+def _payloads(built: Any) -> list[Any]:
+    """What a builder returned, as the payloads Slack would get: a (text, blocks) pair is
+    a message body; a view, a block or a Mrkdwn line stands for itself."""
+    items = built if isinstance(built, list) else [built]
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, tuple):
+            out.append({"text": item[0], "blocks": item[1]})
+        elif isinstance(item, str):
+            out.append({"text": item})
+        else:
+            out.append(item)
+    return out
+
+
+@pytest.mark.parametrize("title", TITLES, ids=range(len(TITLES)))
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_no_markup_from_user_text_survives(name: str, title: str) -> None:
+    for payload in _payloads(CASES[name](title)):
+        problems = markup_problems(payload, users=USERS, channels=CHANNELS, links=[GOOD_LINK])
+        assert not problems, (name, title, problems)
+        if name not in NO_TITLE:
+            seen = "\n".join(visible(t) for t in mrkdwn_texts(payload))
+            assert title in seen or title[:40] in seen, (name, title, seen[:500])
+
+
+def test_the_link_shows_where_it_goes() -> None:
+    _, blocks = celebrations.celebration(card("Payouts"), total_eliminated_hours=1)
+    body = blocks[0]["text"]["text"]
+    assert (
+        "<https://github.com/acme/ops/pull/42?tab=files&amp;view=split|"
+        "github.com/acme/ops/pull/42?tab=files&amp;view=split>" in body
+    )
+
+
+def _public_builders() -> set[str]:
+    names = set()
+    for info in pkgutil.iter_modules(bot.messages.__path__):
+        if info.name in ("blocks", "cards"):  # Block Kit helpers and plain data
+            continue
+        module = importlib.import_module(f"bot.messages.{info.name}")
+        for attr, value in vars(module).items():
+            if (
+                inspect.isfunction(value)
+                and not attr.startswith("_")
+                and value.__module__ == module.__name__
+            ):
+                names.add(f"{info.name}.{attr}")
+    return names
+
+
+def test_every_builder_is_in_the_corpus_test() -> None:
+    assert _public_builders() == set(CASES), (
+        "a message builder is missing from CASES (or CASES names one that's gone)"
+    )
