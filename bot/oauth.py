@@ -117,8 +117,9 @@ class WorkspaceBots:
 def remember_installations(
     db: Database, later: Callable[..., None]
 ) -> Callable[[Any, dict[str, Any], Callable[[], BoltResponse]], BoltResponse]:
-    """A Bolt middleware: note on each workspace row which installation serves it, so the
-    jobs can find its token. Once per workspace and process, after the acknowledgement."""
+    """A Bolt middleware: note on a Grid workspace's row which installation serves it, so
+    the jobs can find its token (a plain workspace's install callback said all there is).
+    Once per workspace and process, after the acknowledgement."""
     noted: set[InstallationKey] = set()
 
     def note(key: InstallationKey) -> None:
@@ -137,7 +138,7 @@ def remember_installations(
         context: Any, body: dict[str, Any], next: Callable[[], BoltResponse]
     ) -> BoltResponse:
         key = installation_key(context, body)
-        if key.team_id and key not in noted:
+        if key.team_id and key.enterprise_id and key not in noted:
             later(note, key)
         return next()
 

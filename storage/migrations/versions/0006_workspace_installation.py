@@ -8,8 +8,9 @@ A scheduled job knows a workspace only by its team_id, but slack_sdk's installat
 keys an install by (enterprise_id, team_id): a workspace of a Grid org is stored with its
 org's id, and an org-wide install with team_id NULL. Without these two columns the jobs
 looked every workspace up with enterprise_id NULL and never found those installs. Existing
-rows get NULL and false, which is what a plain workspace install is; Grid workspaces fill
-theirs in on their next request or install.
+rows get NULL and false, which is what a plain workspace install is; a Grid workspace
+installed on its own gets its org from its newest bot in slack_bots, and the workspaces of
+an org-wide install (stored without a team) fill theirs in on their next request.
 """
 
 from collections.abc import Sequence
@@ -32,6 +33,11 @@ def upgrade() -> None:
     op.add_column(
         "workspaces",
         sa.Column("is_enterprise_install", sa.Boolean(), nullable=False, server_default="0"),
+    )
+    op.execute(
+        "UPDATE workspaces SET enterprise_id = (SELECT b.enterprise_id FROM slack_bots b"
+        " WHERE b.team_id = workspaces.team_id AND b.enterprise_id IS NOT NULL"
+        " ORDER BY b.installed_at DESC LIMIT 1)"
     )
 
 
