@@ -45,12 +45,17 @@ def retry_handlers() -> list[Any]:
     ]
 
 
-def make_client(settings: Settings, token: str | None = None) -> WebClient:
+def make_client(
+    settings: Settings, token: str | None = None, *, team_id: str | None = None
+) -> WebClient:
+    """A Web API client with our retry handlers; `team_id` names the workspace an
+    org-wide install's token acts in (slack_sdk sends it with every call)."""
     client = WebClient(
         token=token or settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=15,
         retry_handlers=retry_handlers(),
+        team_id=team_id,
     )
     return client
 
@@ -69,19 +74,20 @@ def create_app(
     if not socket_mode:
         settings.require("slack_signing_secret")
     clock = clock or SystemClock()
-    oauth = None
-    if settings.oauth_enabled and not socket_mode:
-        from bot.oauth import oauth_settings
-
-        oauth = oauth_settings(settings, db)
-        client = client or WebClient(
-            base_url=settings.slack_api_url, timeout=15, retry_handlers=retry_handlers()
-        )
-    client = client or make_client(settings)
     listeners = ThreadPoolExecutor(
         max_workers=LISTENER_THREADS, thread_name_prefix="coach-listener"
     )
     later = Later()
+    oauth, remember = None, None
+    if settings.oauth_enabled and not socket_mode:
+        from bot.oauth import oauth_settings, remember_installations
+
+        oauth = oauth_settings(settings, db)
+        remember = remember_installations(db, later)
+        client = client or WebClient(  # no token: Bolt's authorize finds each request's
+            base_url=settings.slack_api_url, timeout=15, retry_handlers=retry_handlers()
+        )
+    client = client or make_client(settings)
 
     def build(before_response: bool) -> CoachApp:
         app = CoachApp(
@@ -107,6 +113,8 @@ def create_app(
                 context["respond"] = RetryingRespond(response_url=context["response_url"])
             return next()
 
+        if remember is not None:
+            app.middleware(remember)
         handlers.register(app)
         app.event(re.compile(".*"))(_ignore)  # acknowledge the rest, or Slack retries them
         app.error(_on_error)

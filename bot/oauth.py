@@ -1,18 +1,34 @@
 """Many workspaces: OAuth install through Bolt, with slack_sdk's SQLAlchemy installation
-and state stores in the bot's own database (tables made by migration 0002)."""
+and state stores in the bot's own database (tables made by migration 0002).
+
+The store keys an installation by (enterprise_id, team_id): a plain workspace is (None, T),
+a workspace of an Enterprise Grid org installed on its own is (E, T), and an org-wide
+install is (E, None) with `is_enterprise_install`, one token for every workspace of the
+org. A scheduled job knows only a workspace's team_id, so each workspace row remembers its
+org and whether its install is org-wide (migration 0006): filled on install and on each
+request, read by `WorkspaceBots` the way Bolt's own authorize reads the store.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import BoltResponse
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.config import Settings
+from storage import queries
 from storage.db import Database
+
+log = logging.getLogger(__name__)
 
 BOT_SCOPES = [
     "app_mentions:read",
@@ -53,24 +69,112 @@ def oauth_settings(settings: Settings, db: Database) -> OAuthSettings:
     )
 
 
+@dataclass(frozen=True)
+class InstallationKey:
+    """Which installation a request or a workspace belongs to.
+
+    `team_id` is the workspace (None for an org-level event such as an org-wide
+    uninstall); `store_team_id` is the team_id the installation store files it under."""
+
+    team_id: str | None
+    enterprise_id: str | None
+    is_enterprise_install: bool
+
+    @property
+    def store_team_id(self) -> str | None:
+        return None if self.is_enterprise_install else self.team_id
+
+
+def installation_key(context: Any, body: dict[str, Any]) -> InstallationKey:
+    """The installation a Slack request comes from, from what Bolt put in its context.
+
+    An org-wide install's events name the org and, when they happen in a workspace, that
+    workspace (in the envelope's team_id: their authorization has team_id None); an event
+    with an org and no workspace (an org-wide `app_uninstalled`) is about the org."""
+    enterprise_id = context.get("enterprise_id")
+    team = context.get("team_id") or body.get("team_id") or (body.get("team") or {}).get("id")
+    org_wide = bool(context.get("is_enterprise_install")) or (bool(enterprise_id) and not team)
+    return InstallationKey(team or None, enterprise_id or None, org_wide)
+
+
+class WorkspaceBots:
+    """Each workspace's bot (its token) in the installation store, found as Bolt's
+    authorize finds it: a workspace of an org-wide install by its org's id."""
+
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self._store = installation_store(settings, db)
+        self._db = db
+
+    def find(self, team_id: str) -> Bot | None:
+        """The newest bot with a token that serves `team_id`, or None when not installed."""
+        with self._db.transaction() as session:
+            enterprise_id, org_wide = queries.installation_of(session, team_id=team_id)
+        return self._store.find_bot(
+            enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=org_wide
+        )
+
+
+def remember_installations(
+    db: Database, later: Callable[..., None]
+) -> Callable[[Any, dict[str, Any], Callable[[], BoltResponse]], BoltResponse]:
+    """A Bolt middleware: note on a Grid workspace's row which installation serves it, so
+    the jobs can find its token (a plain workspace's install callback said all there is).
+    Once per workspace and process, after the acknowledgement."""
+    noted: set[InstallationKey] = set()
+
+    def note(key: InstallationKey) -> None:
+        assert key.team_id is not None
+        with db.transaction() as session:
+            queries.remember_installation(
+                session,
+                team_id=key.team_id,
+                enterprise_id=key.enterprise_id,
+                is_enterprise_install=key.is_enterprise_install,
+                now=datetime.now(UTC),
+            )
+        noted.add(key)
+
+    def middleware(
+        context: Any, body: dict[str, Any], next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        key = installation_key(context, body)
+        if key.team_id and key.enterprise_id and key not in noted:
+            later(note, key)
+        return next()
+
+    return middleware
+
+
 def _installed(db: Database) -> Any:
-    """After an install: the workspace is (again) one the bot serves; Bolt's own page."""
+    """After an install: the workspace (or every known workspace of an org that installed
+    org-wide) is again one the bot serves, and remembers its installation; Bolt's own page."""
 
     def success(args: SuccessArgs) -> BoltResponse:
-        from datetime import UTC, datetime
-
-        from storage import queries
-
-        team_id = args.installation.team_id
-        if team_id:
-            with db.transaction() as session:
-                ws = queries.get_or_create_workspace(
-                    session, team_id=team_id, now=datetime.now(UTC)
-                )
-                ws.uninstalled_at = None
+        _serve_again(db, args.installation, datetime.now(UTC))
         return args.default.success(args)
 
     return success
+
+
+def _serve_again(db: Database, installation: Installation, now: datetime) -> None:
+    with db.transaction() as session:
+        if installation.is_enterprise_install and installation.enterprise_id:
+            served = queries.org_workspaces(session, enterprise_id=installation.enterprise_id)
+            log.info("Org %s installed the app org-wide", installation.enterprise_id)
+        elif installation.team_id:
+            served = [
+                queries.remember_installation(
+                    session,
+                    team_id=installation.team_id,
+                    enterprise_id=installation.enterprise_id,
+                    is_enterprise_install=False,
+                    now=now,
+                )
+            ]
+        else:
+            served = []
+        for ws in served:
+            ws.uninstalled_at = None
 
 
 def _failed(args: FailureArgs) -> BoltResponse:

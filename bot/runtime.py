@@ -30,10 +30,7 @@ def serve(
     scheduler: bool,
 ) -> int:
     settings.require("slack_signing_secret")
-    if not settings.has_slack_tokens:
-        raise ConfigError(
-            "SLACK_BOT_TOKEN is not set (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth)"
-        )
+    _require_tokens(settings)
     setup = Database(settings.database_url)  # once, before the workers fork
     setup.upgrade()
     mark_installed(settings, setup)
@@ -79,12 +76,22 @@ def socket_mode(settings: Settings) -> int:
             "network, or SLACK_API_URL"
         ) from None
     if settings.scheduler_enabled:  # once the app is up and connected
+        from bot.jobs import job_clients
         from bot.scheduler import start_scheduler
 
-        start_scheduler(settings, db=db)
+        start_scheduler(settings, db=db, clients=job_clients(settings, db, socket_mode=True))
     log.info("Connected: Automation Coach is listening")
     threading.Event().wait()
     return 0
+
+
+def _require_tokens(settings: Settings) -> None:
+    """A bot token, or OAuth's client id and secret (each workspace's token is then in
+    its installation)."""
+    if not settings.has_slack_tokens:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN is not set (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth)"
+        )
 
 
 class SlackUnavailable(Exception):
@@ -104,7 +111,7 @@ def _parse_now(raw: str | None) -> datetime:
 
 
 def jobs_command(settings: Settings, action: str, name: str | None, now_text: str | None) -> int:
-    from bot.jobs import Clients, JobContext, registry
+    from bot.jobs import JobContext, job_clients, registry
     from bot.scheduler import next_runs, run_job
 
     if action == "list":
@@ -117,10 +124,11 @@ def jobs_command(settings: Settings, action: str, name: str | None, now_text: st
         print(f"coach: there is no job {name!r}; jobs: {', '.join(registry())}", file=sys.stderr)
         return 2
     now = _parse_now(now_text)
-    settings.require("slack_bot_token")
+    _require_tokens(settings)
     db = Database(settings.database_url)
     db.upgrade()
-    figures = run_job(name, JobContext(db=db, settings=settings, clients=Clients(settings)), now)
+    ctx = JobContext(db=db, settings=settings, clients=job_clients(settings, db))
+    figures = run_job(name, ctx, now)
     print(json.dumps({"job": name, "now": now.isoformat(), **figures}))
     return 0
 
@@ -129,6 +137,7 @@ def scheduler_only(settings: Settings) -> int:
     """`coach scheduler`: run the jobs until SIGTERM or Ctrl-C, then stop cleanly."""
     from bot.scheduler import start_scheduler
 
+    _require_tokens(settings)
     db = Database(settings.database_url)
     db.upgrade()
     scheduler = start_scheduler(settings, db=db)

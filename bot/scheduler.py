@@ -16,7 +16,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.jobs import Clients, JobContext, registry
+from bot.jobs import Clients, JobContext, job_clients, registry
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,9 @@ def _safe_run(name: str, ctx: JobContext, clock: Clock) -> None:
 def start_scheduler(
     settings: Settings, *, db: Database, clients: Clients | None = None, clock: Clock | None = None
 ) -> Any:
-    ctx = JobContext(db=db, settings=settings, clients=clients or Clients(settings))
+    """Run the jobs in the background with the entry point's clients (by default the
+    ones `job_clients` builds from the settings)."""
+    ctx = JobContext(db=db, settings=settings, clients=clients or job_clients(settings, db))
     scheduler = build_scheduler(ctx, clock=clock)
     scheduler.start()
     atexit.register(_stop, scheduler)

@@ -1,19 +1,25 @@
-"""Uninstalls: `app_uninstalled` and `tokens_revoked` stop every message to that workspace.
+"""Uninstalls: `app_uninstalled` and `tokens_revoked` stop every message to that workspace,
+or, for an org-wide install, to every workspace of the org.
 
 Its data is kept (a reinstall picks up where it left off); `coach export` takes a copy and
-the README says how to delete it."""
+the README says how to delete it. In OAuth mode the installation is deleted under the key
+the store filed it by: (org, workspace) for a workspace, (org, None) for an org-wide one."""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import App, BoltContext
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.oauth import InstallationKey, installation_key, installation_store
 from storage import queries
 from storage.db import Database
+from storage.models import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -21,10 +27,7 @@ log = logging.getLogger(__name__)
 def uninstalled(
     body: dict[str, Any], context: BoltContext, db: Database, clock: Clock, settings: Settings
 ) -> None:
-    team_id = context.team_id or body.get("team_id")
-    if not team_id:
-        return
-    _stop(team_id, db, clock, settings)
+    _stop(installation_key(context, body), db, clock, settings)
 
 
 def tokens_revoked(
@@ -35,20 +38,38 @@ def tokens_revoked(
     clock: Clock,
     settings: Settings,
 ) -> None:
-    team_id = context.team_id or body.get("team_id")
-    if team_id and (event.get("tokens") or {}).get("bot"):
-        _stop(team_id, db, clock, settings)
+    if (event.get("tokens") or {}).get("bot"):
+        _stop(installation_key(context, body), db, clock, settings)
 
 
-def _stop(team_id: str, db: Database, clock: Clock, settings: Settings) -> None:
+def _stop(key: InstallationKey, db: Database, clock: Clock, settings: Settings) -> None:
+    if not key.team_id and not key.enterprise_id:
+        return
+    now = clock.now()
     with db.transaction() as session:
-        ws = queries.get_or_create_workspace(session, team_id=team_id, now=clock.now())
-        ws.uninstalled_at = clock.now()
+        stopped = _served_by(session, key, now)
+        for ws in stopped:
+            ws.uninstalled_at = now
+        names = sorted(ws.team_id for ws in stopped)
     if settings.oauth_enabled:
-        from bot.oauth import installation_store
+        installation_store(settings, db).delete_all(
+            enterprise_id=key.enterprise_id, team_id=key.store_team_id
+        )
+    where = f"org {key.enterprise_id} (org-wide)" if key.is_enterprise_install else key.team_id
+    log.info("%s uninstalled the app: no more messages to %s", where, ", ".join(names) or "it")
 
-        installation_store(settings, db).delete_all(enterprise_id=None, team_id=team_id)
-    log.info("Workspace %s uninstalled the app: no more messages to it", team_id)
+
+def _served_by(session: Session, key: InstallationKey, now: datetime) -> list[Workspace]:
+    """The workspaces the installation served: the one, or all of an org-wide install's."""
+    served: dict[str, Workspace] = {}
+    if key.is_enterprise_install and key.enterprise_id:
+        served = {
+            ws.team_id: ws
+            for ws in queries.org_workspaces(session, enterprise_id=key.enterprise_id)
+        }
+    if key.team_id and key.team_id not in served:
+        served[key.team_id] = queries.get_or_create_workspace(session, team_id=key.team_id, now=now)
+    return list(served.values())
 
 
 def register(app: App) -> None:

@@ -67,6 +67,10 @@ class Workspace(Base):
     next_process_number: Mapped[int] = mapped_column(Integer, default=1)
     uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Which installation serves it (OAuth mode, 0006): its Enterprise Grid org, if any, and
+    # whether the app is installed org-wide there (one token for all the org's workspaces).
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))
+    is_enterprise_install: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Process(Base):

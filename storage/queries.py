@@ -59,6 +59,48 @@ def lock_workspace(session: Session, *, team_id: str, now: datetime) -> Workspac
     ).scalar_one()
 
 
+def remember_installation(
+    session: Session,
+    *,
+    team_id: str,
+    enterprise_id: str | None,
+    is_enterprise_install: bool,
+    now: datetime,
+) -> Workspace:
+    """The workspace row, noting which installation serves it: its Grid org (if any) and
+    whether the install is org-wide. Writes only what changed."""
+    ws = get_or_create_workspace(session, team_id=team_id, now=now)
+    if ws.enterprise_id != enterprise_id:
+        ws.enterprise_id = enterprise_id
+    if ws.is_enterprise_install != is_enterprise_install:
+        ws.is_enterprise_install = is_enterprise_install
+    session.flush()
+    return ws
+
+
+def installation_of(session: Session, *, team_id: str) -> tuple[str | None, bool]:
+    """(enterprise_id, is_enterprise_install) of a workspace; (None, False), a plain
+    workspace install, when the workspace is not known yet."""
+    row = session.execute(
+        select(Workspace.enterprise_id, Workspace.is_enterprise_install).where(
+            Workspace.team_id == team_id
+        )
+    ).first()
+    return (row[0], bool(row[1])) if row is not None else (None, False)
+
+
+def org_workspaces(session: Session, *, enterprise_id: str) -> list[Workspace]:
+    """The workspaces of an Enterprise Grid org that its org-wide install serves."""
+    return list(
+        session.scalars(
+            select(Workspace).where(
+                Workspace.enterprise_id == enterprise_id,
+                Workspace.is_enterprise_install.is_(True),
+            )
+        )
+    )
+
+
 def claim_event(session: Session, *, event_id: str, team_id: str | None, now: datetime) -> bool:
     """Record an event id; False when it was seen before (a Slack retry)."""
     if session.get(SlackEvent, event_id) is not None:

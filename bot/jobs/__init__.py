@@ -3,6 +3,7 @@ and claims every unit of work in the database so that replicas never double-send
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from collections.abc import Callable
@@ -11,35 +12,55 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.config import Settings
+from bot.oauth import WorkspaceBots
 from bot.pacing import Pacer, teach
 from storage.db import Database
 
+log = logging.getLogger(__name__)
+
 
 class Clients:
-    """The Web API client to use for a workspace (one bot token, or OAuth installations)."""
+    """The Web API client for each workspace: the one bot token, or in OAuth mode each
+    workspace's own from its installation (`bots`). Entry points build it with
+    `job_clients`; `client` serves every workspace with one given client (the console)."""
 
     def __init__(
-        self, settings: Settings, *, client: Any = None, installation_store: Any = None
+        self, settings: Settings, *, client: Any = None, bots: WorkspaceBots | None = None
     ) -> None:
         self.settings = settings
         self._client = client
-        self._store = installation_store
+        self._bots = bots
         self.pacer = Pacer(settings.slack_posts_per_minute)
 
     def for_team(self, team_id: str) -> Any | None:
-        """The team's client; its 429s on chat.postMessage slow the team's bucket down."""
-        if self._store is not None:
-            from bot.app import make_client
+        """The team's client, or None when there is no token for it (nothing is sent, and
+        nothing is claimed); its 429s on chat.postMessage slow the team's bucket down."""
+        from bot.app import make_client  # bot.app registers the handlers, which use jobs
 
-            bot = self._store.find_bot(enterprise_id=None, team_id=team_id)
+        if self._bots is not None:
+            bot = self._bots.find(team_id)
             if bot is None:
+                log.warning("Workspace %s has no installation: nothing is sent to it", team_id)
                 return None
-            return teach(make_client(self.settings, bot.bot_token), self.pacer.bucket(team_id))
+            org = team_id if bot.is_enterprise_install else None  # an org token names its team
+            client = make_client(self.settings, bot.bot_token, team_id=org)
+            return teach(client, self.pacer.bucket(team_id))
         if self._client is None:
-            from bot.app import make_client
-
+            if not self.settings.slack_bot_token:
+                log.warning("SLACK_BOT_TOKEN is not set: nothing is sent to %s", team_id)
+                return None
             self._client = make_client(self.settings)
         return teach(self._client, self.pacer.bucket(team_id))
+
+
+def job_clients(settings: Settings, db: Database, *, socket_mode: bool = False) -> Clients:
+    """The clients of every entry point (the scheduler in `coach serve` and `coach socket`,
+    `coach scheduler`, `coach jobs run`): with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET each
+    workspace's token comes from its OAuth installation, else SLACK_BOT_TOKEN serves the
+    one workspace. Socket Mode always runs on the bot token, as its app does."""
+    if settings.oauth_enabled and not socket_mode:
+        return Clients(settings, bots=WorkspaceBots(settings, db))
+    return Clients(settings)
 
 
 @dataclass

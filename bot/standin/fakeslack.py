@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.parser import BytesParser
 from email.policy import HTTP
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
@@ -65,11 +66,25 @@ class SlackError(Exception):
 
 @dataclass
 class Team:
-    """One workspace with the app installed."""
+    """One workspace with the app installed; `enterprise_id` is its Enterprise Grid org."""
 
     id: str
     name: str
     domain: str
+    bot_token: str
+    bot_user_id: str
+    bot_id: str
+    revoked: bool = False
+    enterprise_id: str | None = None
+
+
+@dataclass
+class Org:
+    """An Enterprise Grid org whose org-wide install has one token for all its workspaces
+    (each of those workspaces shares the org's bot user)."""
+
+    id: str
+    name: str
     bot_token: str
     bot_user_id: str
     bot_id: str
@@ -531,6 +546,7 @@ class FakeSlack:
         self._subscribers: list[Callable[[Event], None]] = []
         self.subscriber_errors: list[BaseException] = []
         self.teams: dict[str, Team] = {}
+        self.orgs: dict[str, Org] = {}
         self.users: dict[tuple[str, str], User] = {}
         self.channels: dict[tuple[str, str], Channel] = {}
         self.trigger_ttl: float | None = None
@@ -634,16 +650,22 @@ class FakeSlack:
         *,
         bot_id: str | None = None,
         domain: str | None = None,
+        enterprise_id: str | None = None,
     ) -> Team:
-        """Install the app in a workspace; its bot token selects it in API calls."""
+        """Install the app in a workspace; its bot token selects it in API calls. With
+        `enterprise_id` (an org from `add_org`) the workspace belongs to that org: its bot
+        user is the org's, and the org's token works in it too."""
+        org = self.orgs[enterprise_id] if enterprise_id else None
         team = Team(
             id=team_id,
             name=name,
             domain=domain or "".join(c for c in name.lower() if c.isalnum()) or team_id.lower(),
             bot_token=bot_token,
-            bot_user_id=bot_user_id,
-            bot_id=bot_id or "B" + team_id.lstrip("T"),
+            bot_user_id=org.bot_user_id if org else bot_user_id,
+            bot_id=org.bot_id if org else bot_id or "B" + team_id.lstrip("T"),
+            enterprise_id=enterprise_id,
         )
+        bot_user_id = team.bot_user_id
         with self._lock:
             self.teams[team_id] = team
             self.users[(team_id, bot_user_id)] = User(
@@ -651,12 +673,28 @@ class FakeSlack:
             )
         return team
 
+    def add_org(
+        self,
+        enterprise_id: str = "E0001",
+        name: str = "Initech",
+        bot_token: str = "xoxb-E0001",
+        bot_user_id: str = "WBOTE1",
+    ) -> Org:
+        """An Enterprise Grid org with an org-wide install; add its workspaces with
+        ``add_team(..., enterprise_id=...)``. Its token acts in whichever of them a call
+        names (``team_id``) or whose channel, user or trigger it uses."""
+        org = Org(enterprise_id, name, bot_token, bot_user_id, "B" + enterprise_id.lstrip("E"))
+        with self._lock:
+            self.orgs[enterprise_id] = org
+        return org
+
     def revoke(self, token: str) -> None:
         """Make a bot token invalid (the app was uninstalled): calls answer invalid_auth."""
         with self._lock:
-            for team in self.teams.values():
-                if team.bot_token == token:
-                    team.revoked = True
+            holders: list[Team | Org] = [*self.teams.values(), *self.orgs.values()]
+            for holder in holders:
+                if holder.bot_token == token:
+                    holder.revoked = True
 
     def add_user(
         self,
@@ -749,7 +787,8 @@ class FakeSlack:
 
     def issue_oauth_code(self, team_id: str, user_id: str = "UINSTALLER") -> str:
         """A one-time code that ``oauth.v2.access`` exchanges for ``team_id``'s bot token,
-        as Slack's redirect after "Allow" would carry."""
+        as Slack's redirect after "Allow" would carry. Given an org's id (``add_org``) it is
+        an org-wide install: the answer has ``team`` null, the org, and the org's token."""
         code = _new_id("code-", 16)
         with self._lock:
             self._oauth_codes[code] = (team_id, user_id)
@@ -1121,9 +1160,8 @@ class FakeSlack:
         token = token or str((body or {}).get("token") or "")
         status, extra_headers = 200, {}
         with self._changing():
-            team = next(
-                (t for t in self.teams.values() if t.bot_token == token and not t.revoked), None
-            )
+            org = self._org_of(token)
+            team, refused = self._team_for(token, org, body or {})
             call, fault = self._record(method, handler, body or {}, team, raw)
             if fault is None:
                 try:
@@ -1134,16 +1172,18 @@ class FakeSlack:
                         raise SlackError("unknown_method")
                     if not token:
                         raise SlackError("not_authed")
-                    if team is None:
-                        raise SlackError("invalid_auth")
-                    if method == "chat.postMessage":
+                    if method == "auth.test" and org and refused in ("", "missing_argument"):
+                        action = partial(self._org_auth_test, org)
+                    elif team is None:
+                        raise SlackError(refused)
+                    if method == "chat.postMessage" and team is not None:
                         wait = self._rate_limited(team, body)
                         if wait is not None:
                             self.rejected_429 += 1
                             call.failed, call.status = "ratelimited", 429
                             status, extra_headers = 429, {"Retry-After": str(wait)}
                             raise SlackError("ratelimited")
-                    payload = {"ok": True, **action(team, body)}
+                    payload = {"ok": True, **action(team, body)}  # type: ignore[arg-type]
                 except SlackError as exc:
                     payload = exc.payload()
                 call.response = payload
@@ -1151,6 +1191,53 @@ class FakeSlack:
             self._answer_fault(handler, fault)
             return
         _reply(handler, status, json.dumps(payload).encode(), headers=extra_headers)
+
+    def _org_of(self, token: str) -> Org | None:
+        """The org whose org-wide token this is, if any."""
+        return next((o for o in self.orgs.values() if token and o.bot_token == token), None)
+
+    def _team_for(self, token: str, org: Org | None, body: JSONDict) -> tuple[Team | None, str]:
+        """The workspace a call acts in, or None and the error Slack would answer: a
+        workspace's token is its own; an org-wide token acts in the org's workspace that
+        the call names (``team_id``, as slack_sdk sends it) or whose objects it uses."""
+        for team in self.teams.values():
+            if team.bot_token == token and not team.revoked:
+                return team, ""
+        if org is None or org.revoked:
+            return None, "invalid_auth"
+        members = [t for t in self.teams.values() if t.enterprise_id == org.id]
+        wanted = str(body.get("team_id") or "")
+        if wanted:
+            named = next((t for t in members if t.id == wanted), None)
+            return (named, "") if named else (None, "team_access_not_granted")
+        found = next((t for t in members if self._uses(t, body)), None)
+        return (found, "") if found else (None, "missing_argument")
+
+    def _uses(self, team: Team, body: JSONDict) -> bool:
+        """Whether a call's channel, user or trigger belongs to ``team``."""
+        channel = str(body.get("channel") or body.get("channel_id") or "")
+        if (team.id, channel) in self.channels or (
+            channel.startswith("D") and (team.id, channel[1:]) in self.users
+        ):
+            return True
+        users = str(body.get("user") or body.get("user_id") or body.get("users") or "")
+        if users and (team.id, users.split(",")[0].strip()) in self.users:
+            return True
+        trigger = self._triggers.get(str(body.get("trigger_id") or ""))
+        return trigger is not None and trigger.team_id == team.id
+
+    def _org_auth_test(self, org: Org, team: Team | None, body: JSONDict) -> JSONDict:
+        """``auth.test`` with an org-wide token: the workspace it names, else the org."""
+        return {
+            "url": f"https://{(team.domain if team else org.id.lower())}.slack.com/",
+            "team": team.name if team else org.name,
+            "user": "coach",
+            "team_id": team.id if team else org.id,
+            "user_id": org.bot_user_id,
+            "bot_id": org.bot_id,
+            "enterprise_id": org.id,
+            "is_enterprise_install": True,
+        }
 
     def _rate_limited(self, team: Team, body: JSONDict) -> int | None:
         """Seconds to wait if this chat.postMessage breaks a limit, else None (and count it).
@@ -1299,24 +1386,34 @@ class FakeSlack:
                 )
             )
             found = self._oauth_codes.pop(str(body.get("code") or ""), None)
-            team = self.teams.get(found[0]) if found else None
-        if found is None or team is None:
+            answer = self._installed(*found) if found else None
+        if answer is None:
             _reply(handler, 200, json.dumps({"ok": False, "error": "invalid_code"}).encode())
             return
-        answer = {
+        _reply(handler, 200, json.dumps(answer).encode())
+
+    def _installed(self, installed_in: str, user_id: str) -> JSONDict | None:
+        """``oauth.v2.access``'s answer for an install in a workspace (of an org or not),
+        or org-wide (``team`` null, ``is_enterprise_install`` true: the org's token)."""
+        org = self.orgs.get(installed_in)
+        team = self.teams.get(installed_in)
+        if org is None and team is None:
+            return None
+        if team is not None and team.enterprise_id:
+            org = self.orgs[team.enterprise_id]
+        return {
             "ok": True,
             "app_id": "A0COACH01",
-            "authed_user": {"id": found[1]},
+            "authed_user": {"id": user_id},
             "scope": "app_mentions:read,chat:write,commands,files:write,im:write,"
             "reactions:read,users:read",
             "token_type": "bot",
-            "access_token": team.bot_token,
-            "bot_user_id": team.bot_user_id,
-            "team": {"id": team.id, "name": team.name},
-            "enterprise": None,
-            "is_enterprise_install": False,
+            "access_token": team.bot_token if team else org.bot_token,  # type: ignore[union-attr]
+            "bot_user_id": team.bot_user_id if team else org.bot_user_id,  # type: ignore[union-attr]
+            "team": {"id": team.id, "name": team.name} if team else None,
+            "enterprise": {"id": org.id, "name": org.name} if org else None,
+            "is_enterprise_install": team is None,
         }
-        _reply(handler, 200, json.dumps(answer).encode())
 
     def _auth_test(self, team: Team, body: JSONDict) -> JSONDict:
         return {
@@ -1327,6 +1424,7 @@ class FakeSlack:
             "user_id": team.bot_user_id,
             "bot_id": team.bot_id,
             "is_enterprise_install": False,
+            **({"enterprise_id": team.enterprise_id} if team.enterprise_id else {}),
         }
 
     def _team_info(self, team: Team, body: JSONDict) -> JSONDict:

@@ -5,6 +5,7 @@ mid-run."""
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import signal
@@ -15,6 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -23,10 +25,8 @@ from sqlalchemy import func, select
 from bot.app import create_app
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.jobs import Clients, JobContext
 from bot.oauth import installation_store
-from bot.runtime import mark_installed
-from bot.scheduler import run_job
+from bot.runtime import jobs_command, mark_installed
 from bot.server import serve_in_thread, wsgi_app
 from bot.standin.fakeslack import FakeSlack
 from bot.standin.simulator import SlackSimulator
@@ -87,8 +87,19 @@ def _install(base: str, fake: FakeSlack, team_id: str) -> None:
     assert status == 200, page[:500]
 
 
+def _jobs_run(
+    settings: Settings, name: str, when: datetime, out: pytest.CaptureFixture[str]
+) -> Any:
+    """`coach jobs run NAME --now WHEN` with these settings: its JSON figures."""
+    assert jobs_command(settings, "run", name, when.isoformat()) == 0
+    return json.loads(out.readouterr().out.strip().splitlines()[-1])
+
+
 def test_oauth_installs_keep_workspaces_apart_until_uninstalled(
-    multi: tuple[str, Settings, ManualClock], fake: FakeSlack, db: Database
+    multi: tuple[str, Settings, ManualClock],
+    fake: FakeSlack,
+    db: Database,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     base, settings, clock = multi
     _install(base, fake, "T0001")
@@ -104,19 +115,17 @@ def test_oauth_installs_keep_workspaces_apart_until_uninstalled(
     listed = str(globex.slash("U_GIL", "C_G", "list").json)
     assert "shipping labels" in listed and "Stripe" not in listed
     assert "Stripe" in str(acme.slash("U_ANA", "C_FIN", "show P1").json)
-    # Jobs find each workspace's token in the installation store.
-    ctx = JobContext(
-        db=db,
-        settings=settings,
-        clients=Clients(settings, installation_store=installation_store(settings, db)),
-    )
-    assert run_job("nudges", ctx, TUESDAY)["dms"] == 2
+    # Jobs find each workspace's token in the installation store, as `coach jobs run` does.
+    assert _jobs_run(settings, "nudges", TUESDAY, capsys)["dms"] == 2
     dm_calls = [c for c in fake.calls_to("chat.postMessage") if not c.failed]
-    assert {c.team_id for c in dm_calls} == {"T0001", "T0002"}
+    assert {(c.team_id, c.headers["Authorization"]) for c in dm_calls} == {
+        ("T0001", "Bearer xoxb-T0001"),
+        ("T0002", "Bearer xoxb-T0002"),
+    }
     # Digests and the Home tab show each workspace only its own work.
     assert acme.slash("U_ANA", "C_FIN", "digest here daily 09:00 UTC").ok
     assert globex.slash("U_GIL", "C_G", "digest here daily 09:00 UTC").ok
-    assert run_job("digests", ctx, TUESDAY)["digests"] == 2
+    assert _jobs_run(settings, "digests", TUESDAY, capsys)["digests"] == 2
     (acme_digest,) = [m for m in fake.messages_in("C_FIN") if "digest ·" in m.text]
     (globex_digest,) = [m for m in fake.messages_in("C_G") if "digest ·" in m.text]
     assert "Stripe" in str(acme_digest.blocks) and "shipping" not in str(acme_digest.blocks)
@@ -135,7 +144,7 @@ def test_oauth_installs_keep_workspaces_apart_until_uninstalled(
         )
     )
     before = len(fake.calls_to("chat.postMessage"))
-    figures = run_job("nudges", ctx, TUESDAY + timedelta(days=7))
+    figures = _jobs_run(settings, "nudges", TUESDAY + timedelta(days=7), capsys)
     after = [c for c in fake.calls_to("chat.postMessage")[before:] if not c.failed]
     assert figures["dms"] == 1 and {c.team_id for c in after} == {"T0001"}
     assert store.find_bot(enterprise_id=None, team_id="T0002") is None
