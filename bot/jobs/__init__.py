@@ -29,16 +29,17 @@ class Clients:
     def for_team(self, team_id: str) -> Any | None:
         """The team's client; its 429s on chat.postMessage slow the team's bucket down."""
         if self._store is not None:
-            from bot.app import make_client
+            from bot.app import JOB_BUDGET, make_client
 
             bot = self._store.find_bot(enterprise_id=None, team_id=team_id)
             if bot is None:
                 return None
-            return teach(make_client(self.settings, bot.bot_token), self.pacer.bucket(team_id))
+            client = make_client(self.settings, bot.bot_token, budget=JOB_BUDGET)
+            return teach(client, self.pacer.bucket(team_id))
         if self._client is None:
-            from bot.app import make_client
+            from bot.app import JOB_BUDGET, make_client
 
-            self._client = make_client(self.settings)
+            self._client = make_client(self.settings, budget=JOB_BUDGET)
         return teach(self._client, self.pacer.bucket(team_id))
 
 
