@@ -84,6 +84,7 @@ class Watchdog:
         self._cond = threading.Condition()
         self._watches: set[Watch] = set()
         self._thread: threading.Thread | None = None
+        self._wakes_at = float("inf")  # when the thread wakes next, to look again
         self.fired = 0  # connections broken so far (for tests and logs)
 
     def start(self, watch: Watch) -> None:
@@ -93,7 +94,8 @@ class Watchdog:
                 self._thread = threading.Thread(target=self._run, name="coach-db-watchdog")
                 self._thread.daemon = True
                 self._thread.start()
-            self._cond.notify()
+            if watch.deadline < self._wakes_at:  # rare: deadlines mostly come in order
+                self._cond.notify()
 
     def stop(self, watch: Watch) -> None:
         with self._cond:
@@ -123,8 +125,8 @@ class Watchdog:
                 now = time.monotonic()
                 for watch in [w for w in self._watches if w.deadline <= now]:
                     self._expire(watch)
-                pending = [w.deadline for w in self._watches]
-                self._cond.wait(min(pending) - now if pending else None)
+                self._wakes_at = min((w.deadline for w in self._watches), default=float("inf"))
+                self._cond.wait(None if self._wakes_at == float("inf") else self._wakes_at - now)
 
     def _expire(self, watch: Watch) -> None:
         """Called with the lock held, so no connection is released meanwhile."""
@@ -144,6 +146,7 @@ class Watchdog:
         self._cond = threading.Condition()
         self._watches = set()
         self._thread = None
+        self._wakes_at = float("inf")
 
 
 WATCHDOG = Watchdog()
