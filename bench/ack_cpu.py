@@ -39,7 +39,7 @@ def measure(command: list[str], env: dict[str, str], port: int, requests: int) -
         for _ in range(100):
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                conn.request("GET", "/healthz")
+                conn.request("GET", "/readyz")
                 conn.getresponse().read()
                 break
             except OSError:

@@ -266,7 +266,7 @@ def server(kind: str, *, db_url: str, api_url: str, workers: int, threads: int) 
         cmd + common, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     try:
-        _wait_ready(port, "/healthz", proc)
+        _wait_ready(port, "/readyz", proc)
         yield port
     finally:
         proc.terminate()

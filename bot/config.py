@@ -34,6 +34,8 @@ class Settings:
     slack_oauth_authorize_url: str | None = None
     scheduler_enabled: bool = True
     claim_timeout_seconds: int = 300
+    db_timeout_seconds: int = 2  # a transaction on a request's path (Slack waits 3 s)
+    job_timeout_seconds: int = 240  # one run of a scheduled job (they run every 5-10 min)
     slack_posts_per_minute: int = 300  # chat.postMessage per workspace, see bot/pacing.py
     log_level: str = "INFO"
 
@@ -137,6 +139,8 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         slack_oauth_authorize_url=opt("SLACK_OAUTH_AUTHORIZE_URL"),
         scheduler_enabled=_bool(env, "COACH_SCHEDULER", True),
         claim_timeout_seconds=_int(env, "COACH_CLAIM_TIMEOUT", 300),
+        db_timeout_seconds=_int(env, "COACH_DB_TIMEOUT", 2),
+        job_timeout_seconds=_int(env, "COACH_JOB_TIMEOUT", 240),
         slack_posts_per_minute=_int(env, "COACH_SLACK_POSTS_PER_MINUTE", 300),
         log_level=level,
     )

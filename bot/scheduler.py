@@ -2,12 +2,19 @@
 
 Every job also runs once right after start: a run that fell due while the bot was down
 happens once, not once per missed slot (jobs decide from the database what is due).
+
+Each run has a time budget (`COACH_JOB_TIMEOUT`), so a run that hangs cannot hold the one
+slot (`max_instances=1`) and block every later run: see `run_job`.
 """
 
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import logging
+import threading
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,6 +29,13 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 # Minutes past each hour at which each job runs (UTC); both are cheap when nothing is due.
 EVERY_MINUTES = {"nudges": 10, "digests": 5}
+# The deadline of each transaction of a job (one claim, one scan), within its run's budget.
+JOB_TRANSACTION_TIMEOUT = 30.0
+
+
+class JobOverran(TimeoutError):
+    """A run passed its budget. It goes on in the background (each of its transactions
+    and Slack calls has its own deadline, so it ends), and frees its slot meanwhile."""
 
 
 def trigger(name: str) -> CronTrigger:
@@ -41,10 +55,28 @@ def next_runs(now: datetime) -> list[tuple[str, str, datetime]]:
 
 
 def run_job(name: str, ctx: JobContext, now: datetime) -> dict[str, int]:
+    """Run job `name` as if the clock read `now`; its figures. Past the run's budget
+    (`settings.job_timeout_seconds`) raise `JobOverran` rather than wait: a run that
+    hangs never blocks the next. Overlapping runs are safe: every unit of work is
+    claimed in the database, as between replicas."""
     jobs = registry()
     if name not in jobs:
         raise KeyError(name)
-    figures = jobs[name](ctx, now)
+    budget = ctx.settings.job_timeout_seconds
+    ctx = dataclasses.replace(ctx, db=ctx.db.with_timeout(min(JOB_TRANSACTION_TIMEOUT, budget)))
+    done: Future[dict[str, int]] = Future()
+
+    def run() -> None:
+        try:
+            done.set_result(jobs[name](ctx, now))
+        except Exception as err:
+            done.set_exception(err)
+
+    threading.Thread(target=run, name=f"coach-job-{name}", daemon=True).start()
+    try:
+        figures = done.result(timeout=budget)
+    except FutureTimeout:
+        raise JobOverran(f"job {name} ran past its {budget} s budget") from None
     log.info("job %s at %s: %s", name, now.isoformat(), figures)
     return figures
 
@@ -80,6 +112,8 @@ def _stop(scheduler: BackgroundScheduler) -> None:
 def _safe_run(name: str, ctx: JobContext, clock: Clock) -> None:
     try:
         run_job(name, ctx, clock.now())
+    except JobOverran as err:
+        log.error("%s; it finishes in the background, and the next run starts on time", err)
     except Exception:
         log.exception("job %s failed; it runs again at its next slot", name)
 

@@ -1,4 +1,4 @@
-"""HTTP mode: one WSGI application (Slack endpoints and a health check), served by
+"""HTTP mode: one WSGI application (Slack endpoints and health checks), served by
 gunicorn in production and by a small threaded server in tests and the console."""
 
 from __future__ import annotations
@@ -18,11 +18,14 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1_000_000  # Slack's own payloads are far smaller
+READY_TIMEOUT = 1.5  # seconds /readyz waits for the database (load balancers allow ~2)
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def wsgi_app(app: App, db: Database) -> WSGIApp:
-    """Routes: POST /slack/events, GET /healthz, and Bolt's OAuth paths when enabled."""
+    """Routes: POST /slack/events, Bolt's OAuth paths when enabled, and two health checks:
+    GET /healthz (liveness: the process answers, at once) and GET /readyz (readiness:
+    200 when the database answers, 503 within `READY_TIMEOUT` when it does not)."""
     slack = SlackRequestHandler(app, path="/slack/events")
     twin = getattr(app, "commands", None)
     commands = SlackRequestHandler(twin, path="/slack/events") if twin is not None else None
@@ -30,11 +33,14 @@ def wsgi_app(app: App, db: Database) -> WSGIApp:
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/healthz":
-            ok = db.ping()
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"ok\n"]
+        if path == "/readyz":
+            ok = db.ping(timeout=READY_TIMEOUT)
             start_response(
                 "200 OK" if ok else "503 Service Unavailable", [("Content-Type", "text/plain")]
             )
-            return [b"ok\n" if ok else b"database unreachable\n"]
+            return [b"ready\n" if ok else b"database unreachable\n"]
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -1,4 +1,4 @@
-"""What every listener shares: turning user-facing errors into answers."""
+"""What every listener shares: turning user-facing errors and faults into answers."""
 
 from __future__ import annotations
 
@@ -11,13 +11,45 @@ from typing import Any
 from bot.errors import UserError
 from bot.messages.reports import notice
 from bot.mrkdwn import Mrkdwn
+from storage.db import DatabaseTimeout, DatabaseUnavailable, rolled_back
 
 log = logging.getLogger(__name__)
 
 USER_ERRORS = (UserError,)  # CommandError and DurationError are UserErrors too
+# A fault's answer says what happened, whether anything was stored, and what to do.
+# "Nothing was saved" only when the transaction was certainly rolled back.
 SORRY = Mrkdwn(
     "Something went wrong on my side and nothing was saved. Please try again in a minute."
 )
+SORRY_UNSURE = Mrkdwn(
+    "Something went wrong on my side, and this may not have been saved. "
+    "Please check in a minute before you try again."
+)
+TOO_SLOW = Mrkdwn("That took me too long, so nothing was saved. Please try again in a minute.")
+NO_DATABASE = Mrkdwn(
+    "I can't reach my database right now, so nothing was saved. Please try again in a few minutes."
+)
+LOST_DATABASE = Mrkdwn(
+    "I lost my database while saving this, so it may not have been saved. "
+    "Please check in a few minutes before you try again."
+)
+
+
+def apology(err: BaseException) -> Mrkdwn:
+    """The answer to a request that `err` ended (anything but a user error)."""
+    if isinstance(err, DatabaseUnavailable):
+        if not err.rolled_back:
+            return LOST_DATABASE
+        return TOO_SLOW if isinstance(err, DatabaseTimeout) else NO_DATABASE
+    return SORRY if rolled_back(err) else SORRY_UNSURE
+
+
+def _log_fault(err: BaseException, what: str) -> None:
+    """A database fault is one line (the watchdog said why); anything else a traceback."""
+    if isinstance(err, DatabaseUnavailable):
+        log.warning("%s: %s", what, err)
+    else:
+        log.exception(what)
 
 
 @contextmanager
@@ -32,9 +64,9 @@ def answering_errors(ack: Callable[..., Any]) -> Iterator[None]:
         yield
     except USER_ERRORS as err:
         ack(text=err.text, blocks=notice(err.text)[1])
-    except Exception:
-        log.exception("Listener failed")
-        ack(text=SORRY, blocks=notice(SORRY)[1])
+    except Exception as err:
+        _log_fault(err, "Listener failed")
+        ack(text=apology(err), blocks=notice(apology(err))[1])
 
 
 @contextmanager
@@ -49,9 +81,9 @@ def answering_privately(
         yield
     except USER_ERRORS as err:
         _tell(respond, err.text, client, user_id)
-    except Exception:
-        log.exception("Listener failed after its acknowledgement")
-        _tell(respond, SORRY, client, user_id)
+    except Exception as err:
+        _log_fault(err, "Listener failed after its acknowledgement")
+        _tell(respond, apology(err), client, user_id)
 
 
 def privately_answered(listener: Callable[..., Any]) -> Callable[..., Any]:

@@ -35,7 +35,7 @@ class Clients:
     def for_team(self, team_id: str) -> Any | None:
         """The team's client, or None when there is no token for it (nothing is sent, and
         nothing is claimed); its 429s on chat.postMessage slow the team's bucket down."""
-        from bot.app import make_client  # bot.app registers the handlers, which use jobs
+        from bot.app import JOB_BUDGET, make_client  # bot.app registers handlers, which use jobs
 
         if self._bots is not None:
             bot = self._bots.find(team_id)
@@ -43,13 +43,13 @@ class Clients:
                 log.warning("Workspace %s has no installation: nothing is sent to it", team_id)
                 return None
             org = team_id if bot.is_enterprise_install else None  # an org token names its team
-            client = make_client(self.settings, bot.bot_token, team_id=org)
+            client = make_client(self.settings, bot.bot_token, budget=JOB_BUDGET, team_id=org)
             return teach(client, self.pacer.bucket(team_id))
         if self._client is None:
             if not self.settings.slack_bot_token:
                 log.warning("SLACK_BOT_TOKEN is not set: nothing is sent to %s", team_id)
                 return None
-            self._client = make_client(self.settings)
+            self._client = make_client(self.settings, budget=JOB_BUDGET)
         return teach(self._client, self.pacer.bucket(team_id))
 
 

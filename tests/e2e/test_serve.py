@@ -63,14 +63,14 @@ def served(fake: FakeSlack, tmp_path: Path) -> Iterator[tuple[int, subprocess.Po
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
+            conn.request("GET", "/readyz")
             if conn.getresponse().status == 200:
                 break
         except OSError:
             time.sleep(0.2)
     else:
         proc.kill()
-        pytest.fail("coach serve did not answer /healthz: " + proc.communicate()[0][-2000:])
+        pytest.fail("coach serve did not answer /readyz: " + proc.communicate()[0][-2000:])
     yield port, proc
     if proc.poll() is None:
         proc.terminate()
