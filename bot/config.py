@@ -119,8 +119,8 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> i
 
 
 def safe_url(url: str) -> str:
-    """`url` fit to print: its password (and a `password=` query value) as `***`; a value
-    that does not even parse as a URL is not shown at all.
+    """`url` fit to print: its password (and a `password=` query value) as `***`; nothing
+    ('') for a value that does not even parse as a URL.
 
     >>> safe_url("postgresql+psycopg://coach:s3cret@db/coach")
     'postgresql+psycopg://coach:***@db/coach'
@@ -128,7 +128,7 @@ def safe_url(url: str) -> str:
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):
-        return "(not a URL)"
+        return ""
     query = {k: "***" if "password" in k.lower() else v for k, v in parsed.query.items()}
     shown = parsed.set(query=query).render_as_string(hide_password=True)
     return shown.replace("%2A%2A%2A", "***")
@@ -147,13 +147,10 @@ def _database_url(raw: str | None) -> str:
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     if not re.match(r"^(sqlite(\+\w+)?|postgresql(\+\w+)?)://", url):
         shown = safe_url(url)
+        named = f"DATABASE_URL={shown!r}" if shown else "DATABASE_URL"
         raise ConfigError(
-            (
-                f"DATABASE_URL={shown!r} is not a SQLite or PostgreSQL URL"
-                if shown != "(not a URL)"
-                else "DATABASE_URL is not a URL"
-            )
-            + ": use sqlite:///coach.db or postgresql+psycopg://user@host/dbname"
+            f"{named} is not a SQLite or PostgreSQL URL: use "
+            "sqlite:///coach.db or postgresql+psycopg://user@host/dbname"
         )
     return url
 
@@ -161,7 +158,9 @@ def _database_url(raw: str | None) -> str:
 def _api_url(raw: str | None) -> str:
     url = (raw or "").strip() or DEFAULT_SLACK_API_URL
     if not re.match(r"^https?://[^/\s]+", url):
-        raise ConfigError(f"SLACK_API_URL={safe_url(url)!r} is not an http(s) URL")
+        shown = safe_url(url)
+        named = f"SLACK_API_URL={shown!r}" if shown else "SLACK_API_URL"
+        raise ConfigError(f"{named} is not an http(s) URL")
     return url if url.endswith("/") else url + "/"
 
 
