@@ -204,6 +204,7 @@ def create_app(
             raise_error_for_unhandled_request=False,
             url_verification_enabled=True,
         )
+        app.signing_secret = settings.slack_signing_secret
 
         @app.middleware
         def inject(context: Any, next: Callable[[], BoltResponse]) -> BoltResponse:
@@ -232,9 +233,11 @@ def create_app(
 
 
 class CoachApp(App):
-    """A Bolt App, with the twin that serves slash commands (see `create_app`)."""
+    """A Bolt App, with the twin that serves slash commands (see `create_app`) and the
+    signing secret that `bot.server` checks requests against before Bolt parses them."""
 
     commands: App | None = None
+    signing_secret: str | None = None
 
 
 class Later:

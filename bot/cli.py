@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure_logging, redact
 
 log = logging.getLogger("coach")
 
@@ -71,19 +72,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
-        logging.basicConfig(
-            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
+        configure_logging(settings.log_level, secrets=settings.secret_values())
         return _dispatch(args, settings)
     except ConfigError as err:
-        print(f"coach: {err}", file=sys.stderr)
+        print(f"coach: {redact(str(err))}", file=sys.stderr)
         return 2
     except Exception as err:  # Slack unreachable in Socket Mode: one line, no traceback
         from bot.runtime import SlackUnavailable
 
         if not isinstance(err, SlackUnavailable):
             raise
-        print(f"coach: {err}", file=sys.stderr)
+        print(f"coach: {redact(str(err))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

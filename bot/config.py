@@ -9,20 +9,31 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite:///coach.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+# Fields whose values are never shown (repr) and are redacted from the logs by value.
+SECRET_FIELDS = (
+    "slack_bot_token",
+    "slack_signing_secret",
+    "slack_app_token",
+    "slack_client_secret",
+)
 
 
 class ConfigError(Exception):
     """A setting is missing or malformed; the message names it."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Settings:
-    """Everything the bot needs to know about its environment."""
+    """Everything the bot needs to know about its environment. Its repr shows no secret:
+    tokens and secrets read '***' when set, the database URL has no password."""
 
     database_url: str = DEFAULT_DATABASE_URL
     slack_bot_token: str | None = None
@@ -47,6 +58,21 @@ class Settings:
     @property
     def has_slack_tokens(self) -> bool:
         return bool(self.slack_bot_token or self.oauth_enabled)
+
+    def secret_values(self) -> tuple[str, ...]:
+        """What the logs must never show: the tokens, the secrets, the database password."""
+        values = [getattr(self, name) for name in SECRET_FIELDS]
+        values.append(_password(self.database_url))
+        return tuple(v for v in values if v)
+
+    def __repr__(self) -> str:
+        def shown(name: str) -> object:
+            value = getattr(self, name)
+            if name in SECRET_FIELDS and value:
+                return "***"
+            return safe_url(value) if name.endswith("_url") and value else value
+
+        return f"Settings({', '.join(f'{f.name}={shown(f.name)!r}' for f in fields(self))})"
 
     def require(self, *names: str) -> None:
         """Raise ConfigError naming the first of `names` (attribute names) that is unset."""
@@ -94,13 +120,38 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> i
     return value
 
 
+def safe_url(url: str) -> str:
+    """`url` fit to print: its password (and a `password=` query value) as `***`; nothing
+    ('') for a value that does not even parse as a URL.
+
+    >>> safe_url("postgresql+psycopg://coach:s3cret@db/coach")
+    'postgresql+psycopg://coach:***@db/coach'
+    """
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return ""
+    query = {k: "***" if "password" in k.lower() else v for k, v in parsed.query.items()}
+    shown = parsed.set(query=query).render_as_string(hide_password=True)
+    return shown.replace("%2A%2A%2A", "***")
+
+
+def _password(url: str) -> str | None:
+    try:
+        return make_url(url).password
+    except (ArgumentError, ValueError):
+        return None
+
+
 def _database_url(raw: str | None) -> str:
     url = (raw or "").strip() or DEFAULT_DATABASE_URL
     if url.startswith(("postgres://", "postgresql://")):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     if not re.match(r"^(sqlite(\+\w+)?|postgresql(\+\w+)?)://", url):
+        shown = safe_url(url)
+        named = f"DATABASE_URL={shown!r}" if shown else "DATABASE_URL"
         raise ConfigError(
-            f"DATABASE_URL={url!r} is not a SQLite or PostgreSQL URL: use "
+            f"{named} is not a SQLite or PostgreSQL URL: use "
             "sqlite:///coach.db or postgresql+psycopg://user@host/dbname"
         )
     return url
@@ -109,7 +160,9 @@ def _database_url(raw: str | None) -> str:
 def _api_url(raw: str | None) -> str:
     url = (raw or "").strip() or DEFAULT_SLACK_API_URL
     if not re.match(r"^https?://[^/\s]+", url):
-        raise ConfigError(f"SLACK_API_URL={url!r} is not an http(s) URL")
+        shown = safe_url(url)
+        named = f"SLACK_API_URL={shown!r}" if shown else "SLACK_API_URL"
+        raise ConfigError(f"{named} is not an http(s) URL")
     return url if url.endswith("/") else url + "/"
 
 

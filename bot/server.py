@@ -13,22 +13,34 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
 
+from bot.logs import protect_handlers
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1_000_000  # Slack's own payloads are far smaller
 READY_TIMEOUT = 1.5  # seconds /readyz waits for the database (load balancers allow ~2)
+EVENTS_PATH = "/slack/events"
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def wsgi_app(app: App, db: Database) -> WSGIApp:
     """Routes: POST /slack/events, Bolt's OAuth paths when enabled, and two health checks:
     GET /healthz (liveness: the process answers, at once) and GET /readyz (readiness:
-    200 when the database answers, 503 within `READY_TIMEOUT` when it does not)."""
-    slack = SlackRequestHandler(app, path="/slack/events")
+    200 when the database answers, 503 within `READY_TIMEOUT` when it does not).
+
+    A POST to /slack/events must carry Slack's signature over its exact body: it is
+    checked here, before anything parses the body, so an unsigned request (however deeply
+    nested its JSON) gets Bolt's own 401 without being parsed. `app` is a `CoachApp`
+    (see `create_app`), which knows its signing secret."""
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
     twin = getattr(app, "commands", None)
-    commands = SlackRequestHandler(twin, path="/slack/events") if twin is not None else None
+    commands = SlackRequestHandler(twin, path=EVENTS_PATH) if twin is not None else None
+    secret = getattr(app, "signing_secret", None)
+    if not secret:
+        raise ValueError("wsgi_app serves an app from create_app: it needs its signing secret")
+    verifier = SignatureVerifier(secret)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -50,29 +62,78 @@ def wsgi_app(app: App, db: Database) -> WSGIApp:
             start_response("413 Payload Too Large", [("Content-Type", "text/plain")])
             return [b"request too large\n"]
         handler = slack
-        if commands is not None and _is_slash_command(environ, length):
-            handler = commands
+        if environ.get("REQUEST_METHOD") == "POST" and path == EVENTS_PATH:
+            body = _read_body(environ, length)
+            if not _is_utf8(body):  # Bolt could not even read it
+                return _bad_request(start_response)
+            if not _signed(verifier, environ, body):
+                return _unauthorized(start_response)
+            if commands is not None and _is_slash_command(environ, body):
+                handler = commands
         try:
             return handler(environ, start_response)
-        except (ValueError, UnicodeDecodeError, LookupError, TypeError, AttributeError) as err:
-            # A body Bolt cannot even parse, or one whose shape breaks Bolt's own matchers
-            # (`"actions": null`, an action without `action_id`): Slack never sends these.
-            log.info("refused a malformed request: %r", err)
-            start_response("400 Bad Request", [("Content-Type", "text/plain")])
-            return [b"bad request\n"]
+        except MALFORMED as err:
+            # A body Bolt cannot even parse (RecursionError: JSON nested too deep), or one
+            # whose shape breaks Bolt's own matchers (`"actions": null`, an action without
+            # `action_id`): Slack never sends these.
+            log.info("refused a malformed request: %s", _summary(err))
+            return _bad_request(start_response)
 
     return application
 
 
-def _is_slash_command(environ: dict[str, Any], length: int) -> bool:
-    """A slash command (a form with `command`, no `payload`)? The body is read here and put
-    back for Bolt, which checks its signature as usual."""
-    if environ.get("REQUEST_METHOD") != "POST" or not str(
-        environ.get("CONTENT_TYPE", "")
-    ).startswith("application/x-www-form-urlencoded"):
-        return False
+MALFORMED = (ValueError, UnicodeDecodeError, LookupError, TypeError, AttributeError, RecursionError)
+
+
+def _read_body(environ: dict[str, Any], length: int) -> bytes:
+    """The request's body, read once and put back for Bolt."""
     body = environ["wsgi.input"].read(length) if length else b""
     environ["wsgi.input"] = io.BytesIO(body)
+    return body
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _signed(verifier: SignatureVerifier, environ: dict[str, Any], body: bytes) -> bool:
+    """Does the request carry Slack's signature over this very body, made within the last
+    five minutes? (Bolt's own check, with slack_sdk's verifier; it stays on behind this.)"""
+    timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP")
+    signature = environ.get("HTTP_X_SLACK_SIGNATURE")
+    try:
+        if verifier.is_valid(body, timestamp, signature):
+            return True
+    except ValueError:  # a timestamp that is not a number
+        pass
+    log.info("refused a request without a valid Slack signature")
+    return False
+
+
+def _unauthorized(start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """Bolt's own answer to a bad signature, word for word."""
+    start_response("401 Unauthorized", [("Content-Type", "application/json;charset=utf-8")])
+    return [b'{"error": "invalid request"}']
+
+
+def _bad_request(start_response: Callable[..., Any]) -> Iterable[bytes]:
+    start_response("400 Bad Request", [("Content-Type", "text/plain")])
+    return [b"bad request\n"]
+
+
+def _summary(err: BaseException) -> str:
+    """An error in one short line: a JSON parser's message may quote the body."""
+    return f"{type(err).__name__}: {str(err)[:200]}"
+
+
+def _is_slash_command(environ: dict[str, Any], body: bytes) -> bool:
+    """A slash command (a form with `command`, no `payload`)?"""
+    if not str(environ.get("CONTENT_TYPE", "")).startswith("application/x-www-form-urlencoded"):
+        return False
     fields = {pair.split(b"=", 1)[0] for pair in body.split(b"&")}
     return b"command" in fields and b"payload" not in fields
 
@@ -125,7 +186,8 @@ def run_gunicorn(
     on_starting: Callable[[], None] | None = None,
     post_fork: Callable[[], None] | None = None,
 ) -> None:
-    """Serve with gunicorn (gthread workers); each worker builds its own app."""
+    """Serve with gunicorn (gthread workers); each worker builds its own app. gunicorn's
+    own error log logs at the root logger's level, through a redacting handler too."""
     from gunicorn.app.base import BaseApplication
 
     class Server(BaseApplication):  # type: ignore[misc]
@@ -137,6 +199,9 @@ def run_gunicorn(
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 20)
             self.cfg.set("accesslog", None)
+            self.cfg.set("logger_class", gunicorn_logger_class())
+            level = logging.getLogger().getEffectiveLevel()
+            self.cfg.set("loglevel", logging.getLevelName(level).lower())
             if on_starting:
                 self.cfg.set("on_starting", lambda _arbiter: on_starting())
             if post_fork:
@@ -146,3 +211,16 @@ def run_gunicorn(
             return factory()
 
     Server().run()
+
+
+def gunicorn_logger_class() -> type:
+    """gunicorn's Logger, with `bot.logs`'s filter on the handlers it sets up (its error
+    and access logs, or whatever a `logconfig_dict` makes), at start and on reload."""
+    from gunicorn.glogging import Logger
+
+    class RedactingLogger(Logger):  # type: ignore[misc]
+        def setup(self, cfg: Any) -> None:
+            super().setup(cfg)
+            protect_handlers()
+
+    return RedactingLogger

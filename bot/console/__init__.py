@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.config import Settings
+from bot.config import Settings, safe_url
 from bot.console import commands as c
 from bot.console.actions import describe_time, execute
 from bot.console.commands import ConsoleInputError
@@ -144,7 +144,7 @@ def run_interactive(session: Session, stdin: TextIO) -> int:
     """The terminal loop: readline history and editing, a prompt saying who and where."""
     history = _readline_history()
     printer = session.printer
-    database = session.settings.database_url
+    database = safe_url(session.settings.database_url)
     if "coach-console-" in database:
         database = "a temporary database, gone when you quit (--fresh)"
     printer.write(printer.paint(WELCOME.format(database=database), "bold"))

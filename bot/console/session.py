@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.console.plumbing import AppLog, Tracking, emoji, label_channels
 from bot.console.view import Printer
 from bot.jobs import Clients, JobContext
+from bot.logs import protect_handlers
 from bot.server import serve_in_thread, wsgi_app
 from bot.standin.fakeslack import Event, FakeSlack, Message, UploadedFile, User, View
 from bot.standin.render import interactive_elements, render_blocks, render_view
@@ -147,6 +148,7 @@ class Session:
         self._saved_log = (list(root.handlers), root.level)
         root.handlers = [self._log]
         root.setLevel(logging.WARNING)
+        protect_handlers()  # the transcript's handler redacts secrets as every handler does
 
     def _restore_logs(self) -> None:
         if self._saved_log is not None:
