@@ -77,15 +77,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as err:
         print(f"coach: {redact(str(err))}", file=sys.stderr)
         return 2
-    except Exception as err:  # Slack unreachable in Socket Mode: one line, no traceback
-        from bot.runtime import SlackUnavailable
-
-        if not isinstance(err, SlackUnavailable):
-            raise
-        print(f"coach: {redact(str(err))}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as err:  # faults a person can act on: one line, no traceback
+        message = _fault_line(err, settings if "settings" in locals() else None)
+        if message is None:
+            raise
+        print(f"coach: {redact(message)}", file=sys.stderr)
+        return 1
+
+
+def _fault_line(err: Exception, settings: Settings | None) -> str | None:
+    """One line for a fault outside the program (Slack or the database unreachable, a job
+    past its budget), or None for a bug, which keeps its traceback."""
+    from sqlalchemy.exc import OperationalError
+
+    from bot.config import safe_url
+    from bot.runtime import SlackUnavailable
+    from bot.scheduler import JobOverran
+    from storage.faults import DatabaseUnavailable
+
+    if isinstance(err, SlackUnavailable | JobOverran):
+        return str(err)
+    if isinstance(err, OperationalError | DatabaseUnavailable):
+        where = safe_url(settings.database_url) if settings else "DATABASE_URL"
+        cause = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
+        return f"the database at {where} isn't answering ({cause}): check DATABASE_URL"
+    return None
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

@@ -203,3 +203,21 @@ def test_a_bad_database_url_is_shown_without_its_password(tmp_path: Path) -> Non
         )
         assert done.returncode == 2, done.stderr
         assert says in done.stderr and "Hunter2" not in done.stderr + done.stdout, done.stderr
+
+
+def test_a_database_that_refuses_gets_one_line_without_its_password(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "db", "upgrade"],
+        cwd=tmp_path,
+        env=_env(DATABASE_URL=f"postgresql+psycopg://coach:Hunter2Hunter2@127.0.0.1:{port}/x"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    said = [line for line in done.stderr.splitlines() if line.startswith("coach:")]
+    assert len(said) == 1 and "isn't answering" in said[0], done.stderr
+    assert "Traceback" not in done.stderr and "Hunter2" not in done.stderr + done.stdout
