@@ -24,10 +24,10 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 
 from bench.common import Row, print_table, write_results
-from bot.app import make_client
 from bot.config import Settings
 from bot.jobs import Clients, JobContext
 from bot.scheduler import run_job
+from bot.slack import make_client
 from bot.standin.fakeslack import FakeSlack
 from storage.db import Database
 from storage.models import Nudge, Occurrence, Process, Workspace

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.messages.blocks import Block
 from bot.mrkdwn import Mrkdwn
-from storage import queries
+from storage import posts
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def remember(
 
 def remember_in(session: Session, **kw: Any) -> None:
     """Remember a posted message inside the caller's transaction."""
-    queries.remember_bot_message(
+    posts.remember_bot_message(
         session,
         team_id=kw["team_id"],
         channel_id=kw["channel"],

@@ -17,3 +17,23 @@ class UserError(Exception):
 
 class NotAllowed(UserError):
     """The person may not do this (only the owner, the reporter or an admin may)."""
+
+
+# A fault's answer says what happened, whether anything was stored, and what to do.
+# "Nothing was saved" only when the transaction was certainly rolled back.
+SORRY = Mrkdwn(
+    "Something went wrong on my side and nothing was saved. Please try again in a minute."
+)
+SORRY_UNSURE = Mrkdwn(
+    "Something went wrong on my side, and this may not have been saved. "
+    "Please check in a minute before you try again."
+)
+TOO_SLOW = Mrkdwn("That took me too long, so nothing was saved. Please try again in a minute.")
+NO_DATABASE = Mrkdwn(
+    "I can't reach my database right now, so nothing was saved. Please try again in a few minutes."
+)
+LOST_DATABASE = Mrkdwn(
+    "I lost my database while saving this, so it may not have been saved. "
+    "Please check in a few minutes before you try again."
+)
+WHO = Mrkdwn("I couldn't tell who or which workspace this came from, so I did nothing.")

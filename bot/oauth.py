@@ -25,7 +25,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.config import Settings
-from storage import queries
+from storage import workspaces
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -108,24 +108,24 @@ class WorkspaceBots:
     def find(self, team_id: str) -> Bot | None:
         """The newest bot with a token that serves `team_id`, or None when not installed."""
         with self._db.transaction() as session:
-            enterprise_id, org_wide = queries.installation_of(session, team_id=team_id)
+            enterprise_id, org_wide = workspaces.installation_of(session, team_id=team_id)
         return self._store.find_bot(
             enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=org_wide
         )
 
 
 def remember_installations(
-    db: Database, later: Callable[..., None]
+    db: Database,
 ) -> Callable[[Any, dict[str, Any], Callable[[], BoltResponse]], BoltResponse]:
     """A Bolt middleware: note on a Grid workspace's row which installation serves it, so
     the jobs can find its token (a plain workspace's install callback said all there is).
-    Once per workspace and process, after the acknowledgement."""
+    Once per workspace and process: one short write, the first time it is seen."""
     noted: set[InstallationKey] = set()
 
     def note(key: InstallationKey) -> None:
         assert key.team_id is not None
         with db.transaction() as session:
-            queries.remember_installation(
+            workspaces.remember_installation(
                 session,
                 team_id=key.team_id,
                 enterprise_id=key.enterprise_id,
@@ -139,7 +139,7 @@ def remember_installations(
     ) -> BoltResponse:
         key = installation_key(context, body)
         if key.team_id and key.enterprise_id and key not in noted:
-            later(note, key)
+            note(key)
         return next()
 
     return middleware
@@ -159,11 +159,11 @@ def _installed(db: Database) -> Any:
 def _serve_again(db: Database, installation: Installation, now: datetime) -> None:
     with db.transaction() as session:
         if installation.is_enterprise_install and installation.enterprise_id:
-            served = queries.org_workspaces(session, enterprise_id=installation.enterprise_id)
+            served = workspaces.org_workspaces(session, enterprise_id=installation.enterprise_id)
             log.info("Org %s installed the app org-wide", installation.enterprise_id)
         elif installation.team_id:
             served = [
-                queries.remember_installation(
+                workspaces.remember_installation(
                     session,
                     team_id=installation.team_id,
                     enterprise_id=installation.enterprise_id,

@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from bot.app import create_app
 from bot.config import ConfigError, Settings
 from bot.server import WSGIApp, run_gunicorn, wsgi_app
+from storage import workspaces
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -160,8 +161,6 @@ def mark_installed(settings: Settings, db: Database) -> None:
 
     from slack_sdk import WebClient
 
-    from storage import queries
-
     client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
     try:
         team_id = client.auth_test()["team_id"]
@@ -169,7 +168,7 @@ def mark_installed(settings: Settings, db: Database) -> None:
         log.warning("auth.test failed at start-up: %s", err)
         return
     with db.transaction() as session:
-        ws = queries.get_or_create_workspace(session, team_id=team_id, now=datetime.now(UTC))
+        ws = workspaces.get_or_create_workspace(session, team_id=team_id, now=datetime.now(UTC))
         if ws.uninstalled_at is not None:
             log.info("Workspace %s has the app again: serving it", team_id)
             ws.uninstalled_at = None

@@ -1,21 +1,47 @@
-"""Slack listeners, one module per kind; `register(app)` wires them all."""
+"""Slack listeners, one module per feature; `register(app)` wires them all.
+
+Each Slack surface leads in one hop to the module that owns it (README, "How it is
+built"): `/manual-task` to commands.py (its table names the feature of each subcommand),
+a button or form to the feature whose ids it carries, an event to its module."""
+
+import re
 
 from slack_bolt import App
 
+from handlers import (
+    commands,
+    home,
+    lifecycle,
+    mentions,
+    ownership,
+    prompts,
+    reactions,
+    reporting,
+    retirement,
+    settings,
+)
+from handlers.context import error_response
+
+FEATURES = (
+    commands,
+    reporting,
+    mentions,
+    ownership,
+    retirement,
+    prompts,
+    reactions,
+    home,
+    settings,
+    lifecycle,
+)
+
 
 def register(app: App) -> None:
-    from handlers import (
-        actions,
-        commands,
-        events,
-        home,
-        lifecycle,
-        prompts,
-        reactions,
-        settings,
-        views,
-    )
+    for feature in FEATURES:
+        feature.register(app)
+    app.event(re.compile(".*"))(_ignore)  # acknowledge the rest, or Slack retries them
+    app.error(error_response)
 
-    modules = (commands, events, actions, views, reactions, prompts, home, settings, lifecycle)
-    for module in modules:
-        module.register(app)
+
+def _ignore() -> None:
+    """Events we don't act on still get their 200."""

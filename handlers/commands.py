@@ -1,89 +1,64 @@
-"""`/manual-task`: report manual work, or run a subcommand. Always answers in the ack."""
+"""`/manual-task`: the one table from each parsed command to the feature that answers it.
+
+Every command is answered in the acknowledgement (handlers/context.py `command`); what
+follows the answer travels in its `Reply`. A mention of the bot ("@coach help") runs the
+same features through `route_mention`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import App
 
-from bot.clock import Clock
 from bot.domain import commands as c
-from bot.errors import UserError
-from bot.messages import modals
-from bot.messages.reports import notice, report_reply
-from bot.mrkdwn import Mrkdwn
-from bot.services import home
-from bot.services.reports import record_report
-from handlers import digests, followups, insights
-from handlers.common import answering_errors, team_of
-from handlers.subcommands import SUBCOMMANDS, Request
-from storage.db import Database
+from bot.domain.people import Actor
+from bot.services.home import changes_something
+from handlers import digests, insights, ownership, reporting, retirement, settings
+from handlers.after import RefreshHome
+from handlers.context import Deps, Reply, command, follow_up
 
 COMMAND = "/manual-task"
-# Subcommands that may have work to do after the acknowledgement.
-ROUTES = {**followups.COMMANDS, **digests.COMMANDS, **insights.COMMANDS}
+Route = Callable[[Any, Actor, Deps], Reply]
+
+ROUTES: dict[type, Route] = {
+    c.Report: reporting.report,
+    c.OpenModal: reporting.open_form,
+    c.Undo: reporting.undo,
+    c.Help: insights.help_,
+    c.ListTop: insights.list_top,
+    c.Mine: insights.mine,
+    c.Show: insights.show,
+    c.Stats: insights.show_stats,
+    c.Export: insights.export,
+    c.Own: ownership.own,
+    c.Assign: ownership.assign,
+    c.Merge: ownership.merge,
+    c.Retire: retirement.retire_command,
+    c.DigestOn: digests.digest_on,
+    c.DigestOff: digests.digest_off,
+    c.DigestPreview: digests.digest_preview,
+    c.Config: settings.open_config,
+}
+# What a mention may ask besides a report: "@coach help", "@coach list", …
+MENTION_SHORTCUTS = {"help": c.Help(), "list": c.ListTop(), "top": c.ListTop(), "mine": c.Mine()}
 
 
-def manual_task(
-    ack: Ack,
-    command: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-    db: Database,
-    clock: Clock,
-    later: Callable[..., None],
-) -> None:
-    with answering_errors(ack):
-        cmd = c.parse_command(command.get("text") or "")
-        team_id, now = team_of(command, context), clock.now()
-        if isinstance(cmd, c.OpenModal):
-            ack()
-            later(
-                client.views_open,
-                trigger_id=command["trigger_id"],
-                view=modals.report_modal(channel_id=command.get("channel_id")),
-            )
-            return
-        after = None
-        with db.transaction() as session:
-            req = Request(
-                session, client, team_id, command["user_id"], command.get("channel_id"), now
-            )
-            if isinstance(cmd, c.Report):
-                result = record_report(
-                    session,
-                    team_id=team_id,
-                    user_id=req.user_id,
-                    channel_id=req.channel_id,
-                    text=cmd.text,
-                    source="command",
-                    slack_key=f"command:{command['trigger_id']}",
-                    now=now,
-                )
-                text, blocks = report_reply(result)
-                after = followups.after_report(result)
-            elif type(cmd) in ROUTES:
-                (text, blocks), after = ROUTES[type(cmd)](cmd, req, command)
-            elif type(cmd) in SUBCOMMANDS:
-                text, blocks = SUBCOMMANDS[type(cmd)](cmd, req)
-            else:
-                word = (command.get("text") or "").split()[0].lower()
-                raise UserError(
-                    Mrkdwn(
-                        "`{}` isn't available yet. `/manual-task help` shows what I can do."
-                    ).format(word[:30])
-                )
-        if text:
-            ack(text=text, blocks=blocks or notice(text)[1])
-        else:
-            ack()
-        if after is not None:
-            later(after, client, db, team_id, now)
-        if home.changes_something(cmd):
-            home.refresh_home(client, db, team_id=team_id, user_id=command["user_id"], now=now)
+def manual_task(text: str, actor: Actor, deps: Deps) -> Reply:
+    """Parse the command's text and hand it to its feature."""
+    cmd = c.parse_command(text)
+    reply = ROUTES[type(cmd)](cmd, actor, deps)
+    return reply.then(RefreshHome()) if changes_something(cmd) else reply
+
+
+def route_mention(text: str) -> Callable[[Actor, Deps], Reply] | None:
+    """The subcommand a mention's text asks for, or None (it is a report)."""
+    cmd = MENTION_SHORTCUTS.get(text.lower().strip(" .!?"))
+    if cmd is None:
+        return None
+    return lambda actor, deps: ROUTES[type(cmd)](cmd, actor, deps)
 
 
 def register(app: App) -> None:
-    app.command(COMMAND)(manual_task)
+    app.command(COMMAND)(ack=command(manual_task), lazy=[follow_up])

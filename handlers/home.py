@@ -4,46 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import App
 
-from bot.clock import Clock
+from bot.domain.people import Actor
 from bot.ids import Action
-from bot.services.home import mark_opened, publish_home
-from handlers.common import privately_answered, team_of
-from storage.db import Database
+from bot.services.home import mark_opened
+from handlers.after import PublishHome
+from handlers.context import Deps, Incoming, Reply, clicked, follow_up, happened
 
 
-def home_opened(
-    event: dict[str, Any],
-    body: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-    db: Database,
-    clock: Clock,
-) -> None:
+def home_opened(incoming: Incoming, actor: Actor, deps: Deps) -> Reply | None:
     """`app_home_opened`: draw the Home tab (the Messages tab needs nothing)."""
-    if event.get("tab", "home") != "home" or not event.get("user"):
-        return
-    team_id, now = team_of(body, context), clock.now()
-    mark_opened(db, team_id=team_id, user_id=event["user"], now=now)
-    publish_home(client, db, team_id=team_id, user_id=event["user"], now=now)
+    if incoming.event.get("tab", "home") != "home":
+        return None
+    mark_opened(deps.db, team_id=actor.team_id, user_id=actor.user_id, now=actor.now)
+    return Reply(after=(PublishHome(),))
 
 
-def refresh(
-    ack: Ack,
-    body: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-    db: Database,
-    clock: Clock,
-) -> None:
-    ack()
-    publish_home(
-        client, db, team_id=team_of(body, context), user_id=body["user"]["id"], now=clock.now()
-    )
+def refresh(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
+    return Reply(after=(PublishHome(),))
 
 
 def register(app: App) -> None:
-    app.event("app_home_opened")(home_opened)
-    app.action(Action.HOME_REFRESH.value)(privately_answered(refresh))
+    app.event("app_home_opened")(ack=happened(home_opened), lazy=[follow_up])
+    app.action(Action.HOME_REFRESH.value)(ack=clicked(refresh), lazy=[follow_up])

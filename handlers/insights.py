@@ -1,68 +1,90 @@
-"""`/manual-task stats`, `export` and `config`: the numbers, the data, the settings.
-
-Each takes (parsed command, request, raw command) and returns ((text, blocks), after):
-`after(client, db, team_id, now)` runs once Slack has its acknowledgement.
-"""
+"""What the team sees of its manual work: `help`, `list` (the most costly processes),
+`mine`, `show P7`, `stats` and `export` (a CSV in a DM)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-from typing import Any
-
 from bot.domain import commands as c
-from bot.messages.reports import notice
-from bot.messages.settings import settings_modal
+from bot.domain.people import Actor
+from bot.domain.states import OPEN_STATUSES, Status
+from bot.messages import reports as msg
 from bot.messages.stats import stats_message
 from bot.mrkdwn import Mrkdwn
-from bot.services import export, settings
+from bot.services import lookup
+from bot.services.cards import cards_for, window_start
 from bot.services.stats import figures
-from handlers.followups import After, Answer
-from handlers.subcommands import Request
-from storage import stats
-from storage.db import Database
-
-NOT_ADMIN = Mrkdwn(
-    "Only a workspace admin can change the coach's settings. "
-    "Ask one of your Slack admins to run `/manual-task config`."
-)
+from handlers.after import SendExport
+from handlers.context import Deps, Reply
+from storage import processes, stats
 
 
-def stats_command(cmd: c.Stats, req: Request, command: dict[str, Any]) -> tuple[Answer, None]:
-    return stats_message(figures(req.session, team_id=req.team_id, now=req.now)), None
+def help_(cmd: c.Help, actor: Actor, deps: Deps) -> Reply:
+    return Reply(msg.help_message())
 
 
-def export_command(
-    cmd: c.Export, req: Request, command: dict[str, Any]
-) -> tuple[Answer, After | None]:
-    if stats.counts(req.session, team_id=req.team_id).reported == 0:
-        return notice(Mrkdwn("Nothing to export yet: no manual work has been reported here.")), None
-    user_id = req.user_id
-
-    def send(client: Any, db: Database, team_id: str, now: datetime) -> None:
-        export.send_csv(client, db, team_id=team_id, user_id=user_id, now=now)
-
-    return notice(Mrkdwn("Sending you a CSV of processes and one of reports in a DM…")), send
-
-
-def config_command(
-    cmd: c.Config, req: Request, command: dict[str, Any]
-) -> tuple[Answer, After | None]:
-    if not req.is_admin():
-        return notice(NOT_ADMIN), None
-    view = settings_modal(
-        settings.current(req.session, team_id=req.team_id, now=req.now),
-        channel_id=req.channel_id,
-    )
-
-    def open_form(client: Any, db: Database, team_id: str, now: datetime) -> None:
-        client.views_open(trigger_id=command["trigger_id"], view=view)
-
-    return (Mrkdwn(""), []), open_form
+def list_top(cmd: c.ListTop, actor: Actor, deps: Deps) -> Reply:
+    """The team's most costly open processes."""
+    with deps.db.transaction() as session:
+        retired = processes.count_processes(
+            session, team_id=actor.team_id, statuses=(Status.RETIRED,)
+        )
+    if retired == 1:
+        empty = Mrkdwn("No manual work left open: the one reported process is retired. :tada:")
+    elif retired:
+        empty = Mrkdwn(
+            "No manual work left open: all {} reported processes are retired. :tada:"
+        ).format(retired)
+    else:
+        empty = Mrkdwn("Nothing reported yet. Try `/manual-task Reconcile Stripe payouts 45m`.")
+    return _ranked(actor, deps, owner_id=None, title="Most costly manual processes", empty=empty)
 
 
-COMMANDS: dict[type, Callable[[Any, Any, dict[str, Any]], tuple[Answer, After | None]]] = {
-    c.Stats: stats_command,
-    c.Export: export_command,
-    c.Config: config_command,
-}
+def mine(cmd: c.Mine, actor: Actor, deps: Deps) -> Reply:
+    empty = Mrkdwn("You don't own any process yet. `own P7` takes one on.")
+    return _ranked(actor, deps, owner_id=actor.user_id, title="Your processes", empty=empty)
+
+
+def _ranked(actor: Actor, deps: Deps, *, owner_id: str | None, title: str, empty: Mrkdwn) -> Reply:
+    with deps.db.transaction() as session:
+        loads = processes.top_processes(
+            session,
+            team_id=actor.team_id,
+            since=window_start(actor.now),
+            limit=10,
+            owner_id=owner_id,
+        )
+        cards = cards_for(session, [pl.process for pl in loads], now=actor.now)
+        total = (
+            processes.count_processes(session, team_id=actor.team_id, statuses=OPEN_STATUSES)
+            if owner_id is None
+            else None
+        )
+    return Reply(msg.process_list(cards, title=title, empty=empty, total=total))
+
+
+def show(cmd: c.Show, actor: Actor, deps: Deps) -> Reply:
+    """One process in detail, with its latest reports."""
+    with deps.db.transaction() as session:
+        process = lookup.find(session, actor, ref=cmd.ref)
+        card = cards_for(session, [process], now=actor.now)[0]
+        recent = [
+            (o.user_id, o.minutes, o.occurred_at)
+            for o in sorted(process.occurrences, key=lambda o: o.occurred_at, reverse=True)[:5]
+        ]
+    return Reply(msg.process_detail(card, recent))
+
+
+def show_stats(cmd: c.Stats, actor: Actor, deps: Deps) -> Reply:
+    with deps.db.transaction() as session:
+        return Reply(stats_message(figures(session, team_id=actor.team_id, now=actor.now)))
+
+
+def export(cmd: c.Export, actor: Actor, deps: Deps) -> Reply:
+    """A CSV of processes and one of reports, by DM."""
+    with deps.db.transaction() as session:
+        reported = stats.counts(session, team_id=actor.team_id).reported
+    if reported == 0:
+        return Reply(
+            msg.notice(Mrkdwn("Nothing to export yet: no manual work has been reported here."))
+        )
+    sending = Mrkdwn("Sending you a CSV of processes and one of reports in a DM…")
+    return Reply(msg.notice(sending), (SendExport(),))

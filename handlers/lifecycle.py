@@ -14,38 +14,27 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from sqlalchemy.orm import Session
 
-from bot.clock import Clock
-from bot.config import Settings
 from bot.oauth import InstallationKey, installation_key, installation_store
-from storage import queries
-from storage.db import Database
+from handlers.context import Deps
+from storage import workspaces
 from storage.models import Workspace
 
 log = logging.getLogger(__name__)
 
 
-def uninstalled(
-    body: dict[str, Any], context: BoltContext, db: Database, clock: Clock, settings: Settings
-) -> None:
-    _stop(installation_key(context, body), db, clock, settings)
+def uninstalled(body: dict[str, Any], context: BoltContext) -> None:
+    _stop(installation_key(context, body), context["deps"])
 
 
-def tokens_revoked(
-    event: dict[str, Any],
-    body: dict[str, Any],
-    context: BoltContext,
-    db: Database,
-    clock: Clock,
-    settings: Settings,
-) -> None:
+def tokens_revoked(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
     if (event.get("tokens") or {}).get("bot"):
-        _stop(installation_key(context, body), db, clock, settings)
+        _stop(installation_key(context, body), context["deps"])
 
 
-def _stop(key: InstallationKey, db: Database, clock: Clock, settings: Settings) -> None:
+def _stop(key: InstallationKey, deps: Deps) -> None:
     if not key.team_id and not key.enterprise_id:
         return
-    now = clock.now()
+    db, settings, now = deps.db, deps.settings, deps.clock.now()
     with db.transaction() as session:
         stopped = _served_by(session, key, now)
         for ws in stopped:
@@ -65,10 +54,12 @@ def _served_by(session: Session, key: InstallationKey, now: datetime) -> list[Wo
     if key.is_enterprise_install and key.enterprise_id:
         served = {
             ws.team_id: ws
-            for ws in queries.org_workspaces(session, enterprise_id=key.enterprise_id)
+            for ws in workspaces.org_workspaces(session, enterprise_id=key.enterprise_id)
         }
     if key.team_id and key.team_id not in served:
-        served[key.team_id] = queries.get_or_create_workspace(session, team_id=key.team_id, now=now)
+        served[key.team_id] = workspaces.get_or_create_workspace(
+            session, team_id=key.team_id, now=now
+        )
     return list(served.values())
 
 

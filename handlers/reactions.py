@@ -1,73 +1,45 @@
-"""Reactions on the bot's prompts: ✅ retires, 🤖 automating, 💤 snooze, ➕ "I do this too".
-
-The reactor gets one private line in the same channel; a retirement is then celebrated.
-Reactions on other messages, and other emoji, are ignored without a word.
-"""
+"""Reactions on the bot's own posts: ✅ retires, 🤖 "I'm automating it", 💤 snoozes, ➕ "I do
+this too" (bot/services/reactions.py says what each does, through the same use cases as
+the buttons). Reactions on other messages, and other emoji, are ignored without a word."""
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+from dataclasses import replace
 
-from slack_bolt import App, BoltContext
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_bolt import App
 
-from bot import directory
-from bot.clock import Clock
+from bot.domain.people import Actor
+from bot.messages.reports import notice
 from bot.services import reactions
-from handlers import followups
-from handlers.common import team_of
-from storage.db import Database
-
-log = logging.getLogger(__name__)
+from handlers import after as then
+from handlers.context import Deps, Followup, Incoming, Reply, follow_up, happened
 
 
-def on_reaction(
-    event: dict[str, Any],
-    body: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-    db: Database,
-    clock: Clock,
-) -> None:
-    item, user_id, emoji = event.get("item") or {}, event.get("user"), event.get("reaction")
-    channel, ts = item.get("channel"), item.get("ts")
-    if emoji not in reactions.EMOJI or item.get("type") != "message" or not (channel and ts):
-        return
-    if not user_id or user_id == context.bot_user_id:
-        return
-    team_id, now = team_of(body, context), clock.now()
-    event_id = body.get("event_id") or f"reaction:{channel}:{ts}:{user_id}:{emoji}"
-    with db.transaction() as session:
-
-        def is_admin() -> bool:
-            return directory.lookup(
-                session, client, team_id=team_id, user_id=user_id, now=now
-            ).is_admin
-
-        outcome = reactions.react(
-            session,
-            team_id=team_id,
-            event_id=str(event_id),
-            user_id=user_id,
-            channel_id=channel,
-            ts=ts,
-            emoji=emoji,
-            is_admin=is_admin,
-            now=now,
-        )
+def reacted(incoming: Incoming, actor: Actor, deps: Deps) -> Reply | None:
+    event = incoming.event
+    item = event.get("item")
+    if not isinstance(item, dict):
+        return None
+    channel, ts, emoji = item.get("channel"), item.get("ts"), event.get("reaction")
+    if emoji not in reactions.EMOJI or item.get("type") != "message":
+        return None
+    if not (isinstance(channel, str) and isinstance(ts, str)):
+        return None
+    if actor.user_id == incoming.bot_user_id:
+        return None
+    event_id = incoming.body.get("event_id") or f"reaction:{channel}:{ts}:{actor.user_id}:{emoji}"
+    here = replace(actor, channel_id=channel)
+    with deps.db.transaction() as session:
+        outcome = reactions.react(session, here, event_id=str(event_id), ts=ts, emoji=str(emoji))
     if outcome is None:
-        return
-    try:
-        client.chat_postEphemeral(channel=channel, user=user_id, text=outcome.text)
-    except SlackApiError as err:  # e.g. not in the channel: the change itself stands
-        log.warning("chat.postEphemeral to %s in %s failed: %s", user_id, channel, err)
+        return None
+    work: list[Followup] = [then.Ephemeral(channel, notice(outcome.text), plain=True)]
     if outcome.retired is not None:
-        followups.celebrate(outcome.retired)(client, db, team_id, now)
-    if outcome.report is not None and (after := followups.after_report(outcome.report)):
-        after(client, db, team_id, now)
+        work.append(then.Celebrate(outcome.retired))
+    if outcome.report is not None:
+        work.extend(then.after_report(outcome.report))
+    return Reply(after=tuple(work))
 
 
 def register(app: App) -> None:
-    app.event("reaction_added")(on_reaction)
+    app.event("reaction_added")(ack=happened(reacted), lazy=[follow_up])

@@ -1,57 +1,52 @@
-"""The workspace settings modal's submission (admins only): check, save, confirm."""
+"""The workspace's settings (admins only): `/manual-task config` opens the form filled in
+with what they are now; submitting it checks, saves and confirms by DM."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import App
 
-from bot import announce
-from bot.clock import Clock
+from bot.domain import commands as c
+from bot.domain.people import Actor
 from bot.domain.settings import parse_settings
 from bot.ids import Callback, Field
-from bot.messages.settings import saved
+from bot.messages.reports import notice
+from bot.messages.settings import saved, settings_modal
+from bot.mrkdwn import Mrkdwn
 from bot.services import settings
-from handlers.common import team_of
-from handlers.insights import NOT_ADMIN
-from handlers.subcommands import Request
-from handlers.views import values
-from storage.db import Database
+from handlers.after import DirectMessage, OpenForm
+from handlers.context import Deps, FieldError, Reply, follow_up, submitted
+from handlers.payloads import ticked, values
+
+NOT_ADMIN = Mrkdwn(
+    "Only a workspace admin can change the coach's settings. "
+    "Ask one of your Slack admins to run `/manual-task config`."
+)
 
 
-def _entered(view: dict[str, Any]) -> dict[str, str | None]:
-    """The text inputs via `views.values`, and the ticked working days as "0,1,2"."""
-    got = values(view)
-    days = ((view.get("state") or {}).get("values") or {}).get(Field.WORK_DAYS) or {}
-    ticked = [o.get("value", "") for el in days.values() for o in el.get("selected_options") or []]
-    got[Field.WORK_DAYS] = ",".join(ticked)
-    return got
+def open_config(cmd: c.Config, actor: Actor, deps: Deps) -> Reply:
+    if not actor.is_admin:
+        return Reply(notice(NOT_ADMIN))
+    with deps.db.transaction() as session:
+        current = settings.current(session, team_id=actor.team_id, now=actor.now)
+    return Reply(after=(OpenForm(settings_modal(current, channel_id=actor.channel_id)),))
 
 
-def submit_config(
-    ack: Ack,
-    body: dict[str, Any],
-    view: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-    db: Database,
-    clock: Clock,
-) -> None:
-    new, errors = parse_settings(_entered(view))
+def submit_config(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
+    entered = values(view)
+    entered[Field.WORK_DAYS] = ",".join(ticked(view, Field.WORK_DAYS))
+    new, errors = parse_settings(entered)
     if new is None:
-        ack(response_action="errors", errors=errors)
-        return
-    team_id, now, user_id = team_of(body, context), clock.now(), body["user"]["id"]
-    with db.transaction() as session:
-        if not Request(session, client, team_id, user_id, None, now).is_admin():
-            ack(response_action="errors", errors={Field.HOURLY_RATE: NOT_ADMIN[:150]})
-            return
-        settings.save(session, team_id=team_id, settings=new, now=now)
-    ack()
-    text, blocks = saved(new)
-    announce.dm(client, user_id=user_id, text=text, blocks=blocks)
+        said = {field: Mrkdwn("{}").format(text) for field, text in errors.items()}
+        field = next(iter(said))
+        raise FieldError(field, said.pop(field), **said)
+    if not actor.is_admin:
+        raise FieldError(Field.HOURLY_RATE, NOT_ADMIN)
+    with deps.db.transaction() as session:
+        settings.save(session, team_id=actor.team_id, settings=new, now=actor.now)
+    return Reply(after=(DirectMessage(actor.user_id, saved(new)),))
 
 
 def register(app: App) -> None:
-    app.view(Callback.CONFIG.value)(submit_config)
+    app.view(Callback.CONFIG.value)(ack=submitted(submit_config), lazy=[follow_up])

@@ -14,7 +14,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import Delivery
+from storage.models import Delivery, SlackEvent
 
 
 def claim(
@@ -76,3 +76,12 @@ def release(session: Session, *, key: str, worker: str) -> None:
 def is_done(session: Session, *, key: str) -> bool:
     row = session.get(Delivery, key)
     return row is not None and row.status == "sent"
+
+
+def claim_event(session: Session, *, event_id: str, team_id: str | None, now: datetime) -> bool:
+    """Record an event id; False when it was seen before (a Slack retry)."""
+    if session.get(SlackEvent, event_id) is not None:
+        return False
+    session.add(SlackEvent(event_id=event_id, team_id=team_id, received_at=now))
+    session.flush()
+    return True

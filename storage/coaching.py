@@ -8,15 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.schedule import ProcessState
-from storage.models import Nudge, Occurrence, Process, Workspace
-
-OPEN_STATUSES = ("manual", "automating", "accepted")
-
-
-def active_team_ids(session: Session) -> list[str]:
-    return list(
-        session.scalars(select(Workspace.team_id).where(Workspace.uninstalled_at.is_(None)))
-    )
+from bot.domain.states import OPEN_STATUSES
+from storage.models import Nudge, Occurrence, Process
 
 
 def process_states(

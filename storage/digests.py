@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
 
+from bot.domain.states import OPEN_STATUSES, Status
 from storage.models import DigestSubscription, Nudge, Occurrence, Process
+from storage.occurrences import minutes_between
 
 
 def subscribe(
@@ -92,7 +94,7 @@ def top_costs(session: Session, *, team_id: str, since: datetime, limit: int) ->
     rows = session.execute(
         select(Process, load.c.m)
         .join(load, load.c.pid == Process.id)
-        .where(Process.status.in_(("manual", "automating", "accepted")))
+        .where(Process.status.in_(OPEN_STATUSES))
         .order_by(load.c.m.desc(), Process.number)
         .limit(limit)
     )
@@ -107,7 +109,7 @@ def count_open(session: Session, *, team_id: str, since: datetime) -> int:
             .where(
                 Occurrence.team_id == team_id,
                 Occurrence.occurred_at >= since,
-                Process.status.in_(("manual", "automating", "accepted")),
+                Process.status.in_(OPEN_STATUSES),
             )
         )
         or 0
@@ -133,7 +135,7 @@ def retired_between(
 ) -> tuple[list[Process], int]:
     where = and_(
         Process.team_id == team_id,
-        Process.status == "retired",
+        Process.status == Status.RETIRED,
         Process.retired_at >= start,
         Process.retired_at < end,
     )
@@ -153,7 +155,9 @@ def eliminated_minutes_before(session: Session, *, team_id: str, end: datetime) 
     return float(
         session.scalar(
             select(func.coalesce(func.sum(Process.eliminated_minutes_per_week), 0.0)).where(
-                Process.team_id == team_id, Process.status == "retired", Process.retired_at < end
+                Process.team_id == team_id,
+                Process.status == Status.RETIRED,
+                Process.retired_at < end,
             )
         )
         or 0.0
@@ -196,19 +200,6 @@ def regressions_between(
         .limit(limit)
     )
     return [Line(p, int(m)) for p, m in rows]
-
-
-def minutes_between(session: Session, *, team_id: str, start: datetime, end: datetime) -> int:
-    return int(
-        session.scalar(
-            select(func.coalesce(func.sum(Occurrence.minutes), 0)).where(
-                Occurrence.team_id == team_id,
-                Occurrence.occurred_at >= start,
-                Occurrence.occurred_at < end,
-            )
-        )
-        or 0
-    )
 
 
 def weekly_series(

@@ -6,6 +6,7 @@ Times are stored as timezone-aware UTC (`UTCDateTime` makes SQLite hand them bac
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import cast
 
 from sqlalchemy import (
     JSON,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -227,3 +229,9 @@ class SlackUser(Base):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
     home_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# The tables, for the Core statements of the hot paths (storage/processes, occurrences).
+PROCESSES = cast(Table, Process.__table__)
+OCCURRENCES = cast(Table, Occurrence.__table__)
+WORKSPACES = cast(Table, Workspace.__table__)

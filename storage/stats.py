@@ -10,8 +10,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.domain.states import OPEN_STATUSES, Status
 from storage.models import Occurrence, Process, Workspace
-from storage.queries import ACTIVE_STATUSES
 
 STREAM_BATCH = 500
 
@@ -32,7 +32,7 @@ def counts(session: Session, *, team_id: str) -> Counts:
     by_status = dict(
         session.execute(
             select(Process.status, func.count())
-            .where(Process.team_id == team_id, Process.status != "merged")
+            .where(Process.team_id == team_id, Process.status != Status.MERGED)
             .group_by(Process.status)
         ).all()
     )
@@ -43,33 +43,11 @@ def counts(session: Session, *, team_id: str) -> Counts:
     ).one()
     return Counts(
         reported=int(sum(by_status.values())),
-        retired=int(by_status.get("retired", 0)),
-        active=int(sum(v for k, v in by_status.items() if k in ACTIVE_STATUSES)),
+        retired=int(by_status.get(Status.RETIRED, 0)),
+        active=int(sum(v for k, v in by_status.items() if k in OPEN_STATUSES)),
         occurrences=int(occ[0] or 0),
         reporters=int(occ[1] or 0),
     )
-
-
-def minutes_between(
-    session: Session,
-    *,
-    team_id: str,
-    start: datetime,
-    end: datetime | None = None,
-    statuses: Sequence[str] | None = None,
-) -> int:
-    """Minutes reported in [start, end) (no end: up to now), optionally only on processes
-    in `statuses`."""
-    query = select(func.coalesce(func.sum(Occurrence.minutes), 0)).where(
-        Occurrence.team_id == team_id, Occurrence.occurred_at >= start
-    )
-    if end is not None:
-        query = query.where(Occurrence.occurred_at < end)
-    if statuses is not None:
-        query = query.join(Process, Process.id == Occurrence.process_id).where(
-            Process.status.in_(statuses)
-        )
-    return int(session.scalar(query) or 0)
 
 
 def owned_count(session: Session, *, team_id: str, owner_id: str) -> int:
@@ -81,23 +59,10 @@ def owned_count(session: Session, *, team_id: str, owner_id: str) -> int:
             .where(
                 Process.team_id == team_id,
                 Process.owner_id == owner_id,
-                Process.status.in_(ACTIVE_STATUSES),
+                Process.status.in_(OPEN_STATUSES),
             )
         )
         or 0
-    )
-
-
-def team_ids(session: Session) -> list[str]:
-    """Every workspace we hold data for."""
-    return list(session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)))
-
-
-def workspaces(session: Session, *, team_ids: Sequence[str]) -> list[Workspace]:
-    return list(
-        session.scalars(
-            select(Workspace).where(Workspace.team_id.in_(team_ids)).order_by(Workspace.team_id)
-        )
     )
 
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.app import create_app, make_client
+from bot.app import create_app
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.console.plumbing import AppLog, Tracking, emoji, label_channels
@@ -25,6 +25,7 @@ from bot.console.view import Printer
 from bot.jobs import Clients, JobContext
 from bot.logs import protect_handlers
 from bot.server import serve_in_thread, wsgi_app
+from bot.slack import make_client
 from bot.standin.fakeslack import Event, FakeSlack, Message, UploadedFile, User, View
 from bot.standin.render import interactive_elements, render_blocks, render_view
 from bot.standin.simulator import SlackSimulator

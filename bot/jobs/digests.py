@@ -13,26 +13,20 @@ from slack_sdk.errors import SlackApiError
 from bot import announce
 from bot.charts import manual_vs_eliminated
 from bot.domain import schedule
-from bot.jobs import JobContext
-from bot.messages.digest import digest
+from bot.domain.states import Posted
+from bot.jobs.context import JobContext
+from bot.messages.digest import digest, title_for
 from bot.services import digests as service
-from storage import claims, coaching
+from storage import claims, workspaces
 from storage import digests as q
 
 log = logging.getLogger(__name__)
 
 
-def title_for(cadence: str, start: datetime, tz: str) -> str:
-    local = start.astimezone(schedule.zone(tz))
-    if cadence == "daily":
-        return f"Manual work digest · {local:%a %d %b}"
-    return f"Manual work digest · week to {local:%a %d %b}"
-
-
 def run_digests(ctx: JobContext, now: datetime) -> dict[str, int]:
     figures = {"digests": 0, "charts": 0, "claimed_elsewhere": 0, "failed": 0}
     with ctx.db.transaction() as session:
-        teams = coaching.active_team_ids(session)
+        teams = workspaces.team_ids(session, served_only=True)
         due = []
         for sub in q.all_subscriptions(session, team_ids=teams):
             slot = schedule.period_start(
@@ -66,7 +60,7 @@ def _send(
             session,
             key=key,
             team_id=team_id,
-            kind="digest",
+            kind=Posted.DIGEST,
             worker=ctx.worker,
             now=now,
             timeout=ctx.claim_timeout,
@@ -93,7 +87,13 @@ def _send(
         claims.mark_sent(session, key=key, worker=ctx.worker, now=now, detail=ts)
         q.mark_period_sent(session, team_id=team_id, channel_id=channel, period=slot)
         announce.remember_in(
-            session, team_id=team_id, channel=channel, ts=ts, kind="digest", process_ids=[], now=now
+            session,
+            team_id=team_id,
+            channel=channel,
+            ts=ts,
+            kind=Posted.DIGEST,
+            process_ids=[],
+            now=now,
         )
     figures["digests"] += 1
     if _upload_chart(client, channel, ts, manual_vs_eliminated(points)):

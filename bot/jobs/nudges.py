@@ -12,12 +12,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot import announce, directory
+from bot import announce
 from bot.domain import schedule
-from bot.jobs import JobContext
+from bot.domain.states import Posted, PromptKind
+from bot.jobs.context import JobContext
 from bot.messages.nudges import MAX_ITEMS, PromptItem, owner_dm, who_owns
 from bot.services.cards import card
-from storage import claims, coaching
+from storage import claims, coaching, workspaces
 from storage.models import Process, Workspace
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 def run_nudges(ctx: JobContext, now: datetime) -> dict[str, int]:
     figures = {"dms": 0, "who_owns": 0, "not_working_hours": 0, "claimed_elsewhere": 0, "failed": 0}
     with ctx.db.transaction() as session:
-        teams = coaching.active_team_ids(session)
+        teams = workspaces.team_ids(session, served_only=True)
     for team_id in teams:
         client = ctx.clients.for_team(team_id)
         if client is None:
@@ -57,9 +58,9 @@ def plan(session: Session, *, team_id: str, now: datetime) -> Plan:
             by_owner[process.owner_id or ""].append(_item(process, state, ws))
         elif schedule.followup_due(state, now):
             item = _item(process, state, ws)
-            by_owner[process.owner_id or ""].append(PromptItem(item.card, "followup"))
+            by_owner[process.owner_id or ""].append(PromptItem(item.card, PromptKind.FOLLOWUP))
         elif schedule.who_owns_due(state, now, threshold) and process.channel_id:
-            unowned.append(PromptItem(_item(process, state, ws).card, "who_owns"))
+            unowned.append(PromptItem(_item(process, state, ws).card, PromptKind.WHO_OWNS))
     hours = (ws.work_start, ws.work_end, schedule.parse_days(ws.work_days))
     return Plan(dict(by_owner), unowned, hours, ws.timezone)
 
@@ -93,12 +94,11 @@ def _owner(
     now: datetime,
     figures: dict[str, int],
 ) -> None:
-    with ctx.db.transaction() as session:
-        tz = directory.lookup(session, client, team_id=team_id, user_id=owner_id, now=now).tz
+    tz = ctx.people.person(client, team_id=team_id, user_id=owner_id, now=now).tz
     if not schedule.in_working_hours(now, tz, *hours):
         figures["not_working_hours"] += 1
         return
-    items.sort(key=lambda i: (i.kind != "nudge", -i.card.minutes))
+    items.sort(key=lambda i: (i.kind != PromptKind.NUDGE, -i.card.minutes))
     key = f"dm:{team_id}:{owner_id}:{schedule.local_date(now, tz).isoformat()}"
     _send_dm(ctx, client, team_id, owner_id, items, key, now, figures)
 
@@ -106,7 +106,7 @@ def _owner(
 def _item(process: Process, state: schedule.ProcessState, ws: Workspace) -> PromptItem:
     return PromptItem(
         card(process, count=state.count_in_window, minutes=state.minutes_in_window, workspace=ws),
-        "nudge",
+        PromptKind.NUDGE,
     )
 
 
@@ -159,7 +159,7 @@ def _send_dm(
             team_id=team_id,
             channel=channel,
             ts=ts,
-            kind="nudge",
+            kind=Posted.NUDGE,
             process_ids=[i.card.process_id for i in shown],
             now=now,
         )
@@ -198,14 +198,14 @@ def _send_who_owns(
             channel_id=channel,
             ts=ts,
             now=now,
-            items=[(item.card.process_id, "who_owns", None)],
+            items=[(item.card.process_id, PromptKind.WHO_OWNS, None)],
         )
         announce.remember_in(
             session,
             team_id=team_id,
             channel=channel,
             ts=ts,
-            kind="who_owns",
+            kind=Posted.WHO_OWNS,
             process_ids=[item.card.process_id],
             now=now,
         )

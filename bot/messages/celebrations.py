@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.domain.cards import ProcessCard
 from bot.domain.costs import hours_per_year
 from bot.domain.durations import format_hours, format_minutes
 from bot.messages.blocks import Message, context, section
-from bot.messages.cards import ProcessCard
 from bot.messages.reports import label, name
 from bot.mrkdwn import Mrkdwn, link, mention
 

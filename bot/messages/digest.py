@@ -10,8 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.domain.cards import ProcessCard
 from bot.domain.costs import break_even_hours, hours_per_year, trend
 from bot.domain.durations import format_hours, format_minutes
+from bot.domain.schedule import zone
 from bot.messages.blocks import (
     MAX_BLOCKS,
     SECTION_LIMIT,
@@ -22,7 +24,6 @@ from bot.messages.blocks import (
     header,
     section,
 )
-from bot.messages.cards import ProcessCard
 from bot.mrkdwn import Mrkdwn, mention
 
 QUESTIONS = (
@@ -32,6 +33,14 @@ QUESTIONS = (
     "Is our ops team growing proportionally to our business or faster?",
 )
 LIST_LIMIT = 10
+
+
+def title_for(cadence: str, start: datetime, tz: str) -> str:
+    """'Manual work digest · week to Mon 07 Dec' (a daily one: the day), in `tz`."""
+    local = start.astimezone(zone(tz))
+    if cadence == "daily":
+        return f"Manual work digest · {local:%a %d %b}"
+    return f"Manual work digest · week to {local:%a %d %b}"
 
 
 def question_for(period_start: datetime) -> str:

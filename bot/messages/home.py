@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.domain.cards import ProcessCard
 from bot.domain.costs import format_money, hours_per_year, money
 from bot.domain.durations import format_hours, format_minutes
 from bot.ids import Action
 from bot.messages.blocks import Block, button, context, divider, header, section
-from bot.messages.cards import ProcessCard
 from bot.messages.nudges import answer_buttons, figures
 from bot.messages.reports import QUESTION, name, status_label
 from bot.mrkdwn import Mrkdwn, mention

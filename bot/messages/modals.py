@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from bot.domain.cards import ProcessCard
 from bot.ids import Callback, Field
 from bot.messages.blocks import (
     Block,
@@ -14,7 +15,6 @@ from bot.messages.blocks import (
     text_input,
     user_input,
 )
-from bot.messages.cards import ProcessCard
 from bot.messages.reports import name
 from bot.mrkdwn import Mrkdwn
 

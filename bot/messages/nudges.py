@@ -7,29 +7,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.cards import ProcessCard
 from bot.domain.costs import break_even_hours, format_money, money
 from bot.domain.durations import format_hours, format_minutes
+from bot.domain.states import Answer, PromptKind
 from bot.ids import Action
 from bot.messages.blocks import Block, Message, actions, button, context, header, section
-from bot.messages.cards import ProcessCard
 from bot.messages.reports import QUESTION, label, name
 from bot.mrkdwn import Mrkdwn, mention
 
 MAX_ITEMS = 8
 
-ANSWERED = {
-    "automating": Mrkdwn(":robot_face: {who} will automate it"),
-    "automated": Mrkdwn(":white_check_mark: Retired by {who}: automated"),
-    "retired": Mrkdwn(":white_check_mark: Retired by {who}: automated"),
-    "not_worth": Mrkdwn(
+ANSWERED: dict[str, Mrkdwn] = {
+    Answer.AUTOMATING: Mrkdwn(":robot_face: {who} will automate it"),
+    Answer.AUTOMATED: Mrkdwn(":white_check_mark: Retired by {who}: automated"),
+    Answer.RETIRED: Mrkdwn(":white_check_mark: Retired by {who}: automated"),
+    Answer.NOT_WORTH: Mrkdwn(
         ":ok_hand: {who}: not worth automating ({reason}); back for review in 90 days"
     ),
-    "snoozed": Mrkdwn(":zzz: Snoozed for two weeks by {who}"),
-    "not_mine": Mrkdwn(":arrow_right: {who} passed it on"),
-    "still_working": Mrkdwn(
+    Answer.SNOOZED: Mrkdwn(":zzz: Snoozed for two weeks by {who}"),
+    Answer.NOT_MINE: Mrkdwn(":arrow_right: {who} passed it on"),
+    Answer.STILL_WORKING: Mrkdwn(
         ":hammer_and_wrench: {who} is still on it; I'll check again in two weeks"
     ),
-    "owned": Mrkdwn(":raising_hand: {who} owns it now"),
+    Answer.OWNED: Mrkdwn(":raising_hand: {who} owns it now"),
 }
 
 
@@ -38,8 +39,8 @@ class PromptItem:
     """One process in a prompt: what kind of question, and the answer if any."""
 
     card: ProcessCard
-    kind: str  # nudge | followup | who_owns
-    answer: str | None = None
+    kind: PromptKind
+    answer: Answer | str | None = None
     answered_by: str | None = None
     answered_at: datetime | None = None
     reason: str | None = None
@@ -60,7 +61,7 @@ def figures(card: ProcessCard) -> Mrkdwn:
 
 
 def answered_line(item: PromptItem) -> Mrkdwn:
-    if item.answer == "not_mine" and item.reason:
+    if item.answer == Answer.NOT_MINE and item.reason:
         return Mrkdwn(":arrow_right: {} passed it to {}").format(
             mention(item.answered_by), mention(item.reason)
         )
@@ -92,13 +93,13 @@ def answer_buttons(process_id: int, *, followup: bool, block_id: str) -> Block:
 
 def _buttons(item: PromptItem) -> Block:
     pid = item.card.process_id
-    return answer_buttons(pid, followup=item.kind == "followup", block_id=f"prompt:{pid}")
+    return answer_buttons(pid, followup=item.kind == PromptKind.FOLLOWUP, block_id=f"prompt:{pid}")
 
 
 def owner_dm(items: Sequence[PromptItem], *, more: int = 0) -> Message:
     """The one DM an owner gets in a day: each process's cost, break-even, and the question."""
-    nudges = [i for i in items if i.kind == "nudge"]
-    follow = [i for i in items if i.kind == "followup"]
+    nudges = [i for i in items if i.kind == PromptKind.NUDGE]
+    follow = [i for i in items if i.kind == PromptKind.FOLLOWUP]
     blocks: list[Block] = []
     if nudges:
         blocks.append(header(QUESTION))

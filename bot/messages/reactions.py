@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.domain.cards import ProcessCard
 from bot.domain.durations import format_hours, format_minutes
-from bot.messages.cards import ProcessCard
 from bot.messages.reports import name as _name
 from bot.mrkdwn import Mrkdwn, channel, date
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot.domain.cards import ProcessCard, ReportResult
 from bot.domain.costs import break_even_hours, format_money, money
 from bot.domain.durations import DEFAULT_MINUTES, format_hours, format_minutes
 from bot.ids import Action
 from bot.messages.blocks import Block, Message, actions, button, context, header, section
-from bot.messages.cards import ProcessCard, ReportResult
 from bot.mrkdwn import Mrkdwn, channel, escape, link, mention
 
 STATUS_LABEL = {

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
+from bot.domain.cards import ProcessCard
 from bot.domain.costs import WINDOW_DAYS
-from bot.messages.cards import ProcessCard
-from storage import queries
+from storage import occurrences, processes
 from storage.models import Process, Workspace
 
 
@@ -57,13 +57,13 @@ def cards_for(
     procs = list(processes)
     if not procs:
         return []
-    load = queries.load_of(session, process_ids=[p.id for p in procs], since=window_start(now))
+    load = occurrences.load_of(session, process_ids=[p.id for p in procs], since=window_start(now))
     ws = session.get(Workspace, procs[0].team_id)
     return [card(p, count=load[p.id][0], minutes=load[p.id][1], workspace=ws) for p in procs]
 
 
 def card_for(session: Session, process: Process, *, now: datetime) -> ProcessCard:
-    row = queries.card_row(session, process_id=process.id, since=window_start(now))
+    row = processes.card_row(session, process_id=process.id, since=window_start(now))
     if row is None:  # deleted meanwhile by another transaction: what we hold, no load
         return card(process, count=0, minutes=0, workspace=None)
     return _from_row(row)
@@ -71,7 +71,7 @@ def card_for(session: Session, process: Process, *, now: datetime) -> ProcessCar
 
 def card_by_id(session: Session, process_id: int, *, now: datetime) -> ProcessCard:
     """The card of one process, read in one statement."""
-    row = queries.card_row(session, process_id=process_id, since=window_start(now))
+    row = processes.card_row(session, process_id=process_id, since=window_start(now))
     if row is None:
         raise LookupError(f"no process {process_id}")
     return _from_row(row)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.costs import break_even_hours, hours_per_week, minutes_per_week, money
 from bot.services.cards import window_start
-from storage import stats
+from storage import stats, workspaces
 
 PROCESS_FIELDS = (
     "workspace",
@@ -166,7 +166,7 @@ def write_json(out: TextIO, session: Session, *, team_ids: Sequence[str], now: d
                 "currency": ws.currency,
                 "timezone": ws.timezone,
             }
-            for ws in stats.workspaces(session, team_ids=team_ids)
+            for ws in workspaces.by_ids(session, team_ids=team_ids)
         ],
     }
     out.write(json.dumps(head)[:-1])
@@ -214,7 +214,7 @@ def csv_files(
 
 def team_ids_for(session: Session, requested: Sequence[str] | None) -> list[str]:
     """The workspaces to export: those asked for, or every one."""
-    return list(requested) if requested else stats.team_ids(session)
+    return list(requested) if requested else workspaces.team_ids(session)
 
 
 def send_csv(client: Any, db: Any, *, team_id: str, user_id: str, now: datetime) -> bool:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.domain import commands as c
 from bot.messages.home import HomePage, ReportLine, home_view
 from bot.services.cards import cards_for, window_start
-from storage import queries, stats
+from storage import occurrences, people, processes, stats
 from storage.db import Database
 from storage.models import Workspace
 
@@ -42,13 +42,13 @@ READ_ONLY_COMMANDS: tuple[type, ...] = (
 def page(session: Session, *, team_id: str, user_id: str, now: datetime) -> HomePage:
     """What `user_id` sees on the Home tab at `now`."""
     since = window_start(now)
-    mine = queries.top_processes(
+    mine = processes.top_processes(
         session, team_id=team_id, since=since, limit=MINE_SHOWN, owner_id=user_id
     )
-    top = queries.top_processes(session, team_id=team_id, since=since, limit=TOP_SHOWN)
+    top = processes.top_processes(session, team_id=team_id, since=since, limit=TOP_SHOWN)
     reports = [
         ReportLine(o.process.ref, o.process.title, o.minutes, o.occurred_at)
-        for o in queries.recent_reports_by(
+        for o in occurrences.recent_reports_by(
             session, team_id=team_id, user_id=user_id, limit=REPORTS_SHOWN
         )
     ]
@@ -59,8 +59,8 @@ def page(session: Session, *, team_id: str, user_id: str, now: datetime) -> Home
         mine_total=stats.owned_count(session, team_id=team_id, owner_id=user_id),
         reports=reports,
         top=cards_for(session, [pl.process for pl in top], now=now),
-        eliminated_minutes_per_week=queries.total_eliminated_minutes(session, team_id=team_id),
-        retired=queries.count_processes(session, team_id=team_id, statuses=("retired",)),
+        eliminated_minutes_per_week=processes.total_eliminated_minutes(session, team_id=team_id),
+        retired=processes.count_processes(session, team_id=team_id, statuses=("retired",)),
         hourly_rate=ws.hourly_rate if ws else None,
         currency=ws.currency if ws else "USD",
         updated_at=now,
@@ -96,9 +96,9 @@ _NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 def mark_opened(db: Database, *, team_id: str, user_id: str, now: datetime) -> None:
     """Remember that `user_id` looks at their Home tab: from now on changes redraw it."""
     with db.transaction() as session:
-        user = queries.cached_user(session, team_id=team_id, user_id=user_id)
+        user = people.cached_user(session, team_id=team_id, user_id=user_id)
         if user is None:  # profile not fetched yet: a stale row, filled by the next lookup
-            user = queries.save_user(
+            user = people.save_user(
                 session,
                 team_id=team_id,
                 user_id=user_id,
@@ -162,7 +162,7 @@ class _Redraws:
         if known is None or time.monotonic() - known[1] >= OPENED_TTL:
             try:
                 with db.transaction() as session:
-                    user = queries.cached_user(session, team_id=team_id, user_id=user_id)
+                    user = people.cached_user(session, team_id=team_id, user_id=user_id)
                     known = (user is not None and user.home_opened_at is not None, time.monotonic())
             except Exception as err:
                 log.warning("could not check %s/%s's Home tab: %s", team_id, user_id, err)

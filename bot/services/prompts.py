@@ -1,62 +1,99 @@
-"""Answering the coaching prompts and redrawing them in place."""
+"""Answering the coaching prompts ("I'll automate it", "Not worth it", "Snooze 2 weeks",
+"Still working on it") and what a prompt should look like once answered."""
 
 from __future__ import annotations
 
-import logging
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.messages.blocks import Block
+from bot.domain.people import Actor
+from bot.domain.rules import require_manage
+from bot.domain.states import Answer, Posted, PromptKind, Status
+from bot.errors import UserError
+from bot.messages.blocks import Message
 from bot.messages.nudges import PromptItem, owner_dm, who_owns
+from bot.mrkdwn import Mrkdwn
 from bot.services.cards import cards_for
-from storage import coaching, queries
-from storage.db import Database
+from storage import coaching, posts
 from storage.models import Process
 
-log = logging.getLogger(__name__)
+SNOOZE = timedelta(days=14)
+REVIEW_AFTER = timedelta(days=90)
+Where = tuple[str | None, str | None]  # (channel, ts) of a message
 
 
-def where(body: dict[str, Any]) -> tuple[str | None, str | None]:
-    """(channel, ts) of the message a block action came from."""
-    container = body.get("container") or {}
-    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-    ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
-    return channel, ts
+def _still_open(process: Process) -> None:
+    if process.status == Status.RETIRED:
+        raise UserError(Mrkdwn("{} is already retired.").format(process.ref))
 
 
-def answer(
+def automate(session: Session, actor: Actor, process: Process) -> bool:
+    """ "I'll automate it": the process is being automated; nobody owned it, so the actor
+    does now (returns True then)."""
+    _still_open(process)
+    took = process.owner_id is None
+    if took:
+        process.owner_id = actor.user_id
+    else:
+        require_manage(actor, process, what="change")
+    process.status = Status.AUTOMATING
+    process.status_changed_at = actor.now
+    session.flush()
+    return took
+
+
+def accept(session: Session, actor: Actor, process: Process, *, reason: str) -> None:
+    """ "Not worth it": accepted as manual work, for `reason`; back for review in 90 days."""
+    _still_open(process)
+    require_manage(actor, process, what="change")
+    process.status = Status.ACCEPTED
+    process.status_changed_at = actor.now
+    process.accepted_reason = reason
+    process.review_at = actor.now + REVIEW_AFTER
+    session.flush()
+
+
+def snooze(session: Session, actor: Actor, process: Process) -> datetime:
+    """No nudges about the process for two weeks; returns until when."""
+    if process.owner_id is not None:
+        require_manage(actor, process, what="snooze")
+    process.snoozed_until = actor.now + SNOOZE
+    session.flush()
+    return process.snoozed_until
+
+
+def record_answer(
     session: Session,
+    actor: Actor,
     *,
-    team_id: str,
-    message: tuple[str | None, str | None],
+    message: Where,
     process_id: int,
-    answer: str,
-    by: str,
-    now: datetime,
+    answer: Answer,
     reason: str | None = None,
 ) -> bool:
+    """Mark the prompt about `process_id` in `message` as answered; False when `message`
+    is no prompt about it (an answer from the Home tab or a report's reply)."""
     channel, ts = message
     return coaching.record_answer(
         session,
-        team_id=team_id,
+        team_id=actor.team_id,
         channel_id=channel,
         ts=ts,
         process_id=process_id,
         answer=answer,
-        by=by,
-        now=now,
+        by=actor.user_id,
+        now=actor.now,
         reason=reason,
     )
 
 
 def render(
     session: Session, *, team_id: str, channel: str, ts: str, now: datetime
-) -> tuple[str, list[Block]] | None:
+) -> Message | None:
     """The prompt message as it should look now, or None if it isn't a prompt."""
-    remembered = queries.bot_message(session, team_id=team_id, channel_id=channel, ts=ts)
-    if remembered is None or remembered.kind not in ("nudge", "who_owns"):
+    remembered = posts.bot_message(session, team_id=team_id, channel_id=channel, ts=ts)
+    if remembered is None or remembered.kind not in (Posted.NUDGE, Posted.WHO_OWNS):
         return None
     nudges = coaching.prompt_nudges(session, team_id=team_id, channel_id=channel, ts=ts)
     procs = {
@@ -68,54 +105,17 @@ def render(
     for n in nudges:
         if n.process_id not in cards:
             continue
-        ans = n.answer
+        answer, who = n.answer, n.answered_by
         proc = procs[n.process_id]
-        if ans is None and proc.status == "retired":
-            ans, who = "retired", proc.retired_by
-        else:
-            who = n.answered_by
-        items.append(PromptItem(cards[n.process_id], n.kind, ans, who, n.answered_at, n.reason))
+        if answer is None and proc.status == Status.RETIRED:
+            answer, who = Answer.RETIRED, proc.retired_by
+        items.append(
+            PromptItem(
+                cards[n.process_id], PromptKind(n.kind), answer, who, n.answered_at, n.reason
+            )
+        )
     if not items:
         return None
-    if remembered.kind == "who_owns":
+    if remembered.kind == Posted.WHO_OWNS:
         return who_owns(items[0])
     return owner_dm(items)
-
-
-def refresh(
-    client: Any,
-    db: Database,
-    *,
-    team_id: str,
-    message: tuple[str | None, str | None],
-    now: datetime,
-) -> None:
-    """Redraw a prompt after an answer (chat.update; no new message)."""
-    channel, ts = message
-    if not channel or not ts:
-        return
-    with db.transaction() as session:
-        drawn = render(session, team_id=team_id, channel=channel, ts=ts, now=now)
-    if drawn is None:
-        return
-    text, blocks = drawn
-    try:
-        client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
-    except Exception as err:
-        log.warning("could not redraw prompt %s/%s: %s", channel, ts, err)
-
-
-def redraw_after_answer(
-    client: Any,
-    db: Database,
-    *,
-    team_id: str,
-    user_id: str,
-    message: tuple[str | None, str | None],
-    now: datetime,
-) -> None:
-    """After an answer: the prompt it came from, in place, and the person's Home tab."""
-    from bot.services.home import refresh_home
-
-    refresh(client, db, team_id=team_id, message=message, now=now)
-    refresh_home(client, db, team_id=team_id, user_id=user_id, now=now)

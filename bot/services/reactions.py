@@ -1,40 +1,36 @@
-"""Emoji reactions on the bot's own prompts, as one-tap answers.
+"""Emoji reactions on the bot's own posts, as one-tap answers.
 
 ✅ `white_check_mark` retires the process, 🤖 `robot_face` marks it as being automated
 (taking ownership when nobody owns it), 💤 `zzz` snoozes it for two weeks and ➕
 `heavy_plus_sign` says "I do this too": a report for the reactor of the usual duration.
 
 Only messages the bot remembered (table `bot_messages`) about exactly one process count;
-any other message or emoji is ignored. Example::
+any other message or emoji is ignored. Each reaction does what the matching button does,
+through the same use case. Example::
 
-    outcome = react(session, team_id="T1", event_id="Ev1", user_id="U1", channel_id="C1",
-                    ts="1700000000.000100", emoji="zzz", is_admin=lambda: False, now=now)
+    outcome = react(session, actor, event_id="Ev1", ts="1700000000.000100", emoji="zzz")
     outcome.text  # "Snoozed *P1 · Reconcile payouts* until ..."
 """
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.domain.durations import DEFAULT_MINUTES, MAX_MINUTES
+from bot.domain.cards import ProcessCard, ReportResult
+from bot.domain.people import Actor
+from bot.domain.states import Source, Status
 from bot.errors import UserError
 from bot.messages import reactions as msg
-from bot.messages.cards import ProcessCard, ReportResult
 from bot.mrkdwn import Mrkdwn
-from bot.services import processes
+from bot.services import lookup, prompts, retirement
 from bot.services.cards import card_for
-from bot.services.reports import record_report
-from storage import queries
-from storage.models import Occurrence, Process
-
-RECENT = 10  # how many of a process's latest reports make "the usual time"
+from bot.services.reporting import record_report, usual_minutes
+from storage import claims, posts
+from storage.models import Process
 
 
 class Reaction(StrEnum):
@@ -56,139 +52,73 @@ class Outcome:
     report: ReportResult | None = None  # a "me too" report (maybe a regression)
 
 
-@dataclass(frozen=True)
-class _Who:
-    """Who reacted, on which message, when."""
-
-    user_id: str
-    channel_id: str
-    ts: str
-    is_admin: Callable[[], bool]
-    now: datetime
-
-    def admin_for(self, process: Process) -> bool:
-        """Admin rights matter only to someone who is neither owner nor first reporter."""
-        return self.user_id not in (process.owner_id, process.reporter_id) and self.is_admin()
-
-
-def react(
-    session: Session,
-    *,
-    team_id: str,
-    event_id: str,
-    user_id: str,
-    channel_id: str,
-    ts: str,
-    emoji: str,
-    is_admin: Callable[[], bool],
-    now: datetime,
-) -> Outcome | None:
-    """Act on one reaction; None when it is not for the bot (or a Slack retry)."""
-    if emoji not in EMOJI:
+def react(session: Session, actor: Actor, *, event_id: str, ts: str, emoji: str) -> Outcome | None:
+    """Act on one reaction in `actor.channel_id`; None when it is not for the bot (or a
+    Slack retry)."""
+    if emoji not in EMOJI or not actor.channel_id:
         return None
-    remembered = queries.bot_message(session, team_id=team_id, channel_id=channel_id, ts=ts)
+    remembered = posts.bot_message(
+        session, team_id=actor.team_id, channel_id=actor.channel_id, ts=ts
+    )
     if remembered is None or not remembered.process_ids:
         return None
-    if not queries.claim_event(session, event_id=event_id, team_id=team_id, now=now):
+    if not claims.claim_event(session, event_id=event_id, team_id=actor.team_id, now=actor.now):
         return None  # a Slack retry of an event already handled
     if len(remembered.process_ids) > 1:
         return Outcome(msg.BUNDLED)
-    process = _current(session, team_id=team_id, process_id=int(remembered.process_ids[0]))
-    if process is None:
+    try:
+        process = lookup.find(session, actor, process_id=remembered.process_ids[0])
+    except UserError:
         return Outcome(msg.GONE)
-    who = _Who(user_id, channel_id, ts, is_admin, now)
     try:
         with session.begin_nested():  # a refusal leaves nothing half-done
-            return _ACTIONS[Reaction(emoji)](session, process, who)
+            return _ACTIONS[Reaction(emoji)](session, actor, process, ts)
     except UserError as err:
         return Outcome(err.text)
 
 
-def _current(session: Session, *, team_id: str, process_id: int) -> Process | None:
-    """The process, or the one it was merged into."""
-    process = queries.process_by_id(session, team_id=team_id, process_id=process_id)
-    if process is not None and process.merged_into_id is not None:
-        return queries.process_by_id(session, team_id=team_id, process_id=process.merged_into_id)
-    return process
-
-
-def _retire(session: Session, process: Process, who: _Who) -> Outcome:
-    if process.status == "retired":
-        return Outcome(msg.already_retired(card_for(session, process, now=who.now)))
-    done = processes.retire(
-        session,
-        process=process,
-        actor_id=who.user_id,
-        is_admin=who.admin_for(process),
-        link=None,
-        note=None,
-        now=who.now,
-    )
+def _retire(session: Session, actor: Actor, process: Process, ts: str) -> Outcome:
+    if process.status == Status.RETIRED:
+        return Outcome(msg.already_retired(card_for(session, process, now=actor.now)))
+    done = retirement.retire(session, actor, process, link=None, how=None)
     return Outcome(msg.retired(done.card), retired=done.card)
 
 
-def _automating(session: Session, process: Process, who: _Who) -> Outcome:
-    if process.status == "retired":
-        return Outcome(msg.already_retired(card_for(session, process, now=who.now)))
-    if process.status == "automating" and process.owner_id is not None:
-        return Outcome(msg.already_automating(card_for(session, process, now=who.now)))
-    unowned = process.owner_id is None
-    processes.set_status(
-        session,
-        process=process,
-        actor_id=who.user_id,
-        is_admin=not unowned and who.admin_for(process),
-        status="automating",
-        now=who.now,
-    )
-    card = card_for(session, process, now=who.now)
-    return Outcome(msg.automating(card, took_ownership=unowned))
+def _automating(session: Session, actor: Actor, process: Process, ts: str) -> Outcome:
+    if process.status == Status.RETIRED:
+        return Outcome(msg.already_retired(card_for(session, process, now=actor.now)))
+    if process.status == Status.AUTOMATING and process.owner_id is not None:
+        return Outcome(msg.already_automating(card_for(session, process, now=actor.now)))
+    took = prompts.automate(session, actor, process)
+    card = card_for(session, process, now=actor.now)
+    return Outcome(msg.automating(card, took_ownership=took))
 
 
-def _snooze(session: Session, process: Process, who: _Who) -> Outcome:
-    if process.status == "retired":
-        return Outcome(msg.already_retired(card_for(session, process, now=who.now)))
-    admin = process.owner_id is not None and who.admin_for(process)
-    until = processes.snooze(
-        session, process=process, actor_id=who.user_id, is_admin=admin, now=who.now
-    )
-    return Outcome(msg.snoozed(card_for(session, process, now=who.now), until=until))
+def _snooze(session: Session, actor: Actor, process: Process, ts: str) -> Outcome:
+    if process.status == Status.RETIRED:
+        return Outcome(msg.already_retired(card_for(session, process, now=actor.now)))
+    until = prompts.snooze(session, actor, process)
+    return Outcome(msg.snoozed(card_for(session, process, now=actor.now), until=until))
 
 
-def _me_too(session: Session, process: Process, who: _Who) -> Outcome:
-    minutes = usual_minutes(session, process=process)
+def _me_too(session: Session, actor: Actor, process: Process, ts: str) -> Outcome:
     result = record_report(
         session,
-        team_id=process.team_id,
-        user_id=who.user_id,
-        channel_id=who.channel_id,
+        team_id=actor.team_id,
+        user_id=actor.user_id,
+        channel_id=actor.channel_id,
         text=process.title,
-        source="reaction",
-        slack_key=f"plus:{who.channel_id}:{who.ts}:{who.user_id}",
-        now=who.now,
-        minutes=minutes,
+        source=Source.REACTION,
+        slack_key=f"plus:{actor.channel_id}:{ts}:{actor.user_id}",
+        now=actor.now,
+        minutes=usual_minutes(session, process=process),
         process=process,
     )
     text = msg.counted(result.card, minutes=result.minutes, duplicate=result.duplicate)
     return Outcome(text, report=result)
 
 
-def usual_minutes(session: Session, *, process: Process) -> int:
-    """The median of the process's latest reports (the default duration if it has none)."""
-    recent = list(
-        session.scalars(
-            select(Occurrence.minutes)
-            .where(Occurrence.process_id == process.id)
-            .order_by(Occurrence.occurred_at.desc(), Occurrence.id.desc())
-            .limit(RECENT)
-        )
-    )
-    if not recent:
-        return DEFAULT_MINUTES
-    return max(1, min(MAX_MINUTES, int(statistics.median(recent) + 0.5)))
-
-
-_ACTIONS: dict[Reaction, Callable[[Session, Process, _Who], Outcome]] = {
+_ACTIONS: dict[Reaction, Callable[[Session, Actor, Process, str], Outcome]] = {
     Reaction.RETIRE: _retire,
     Reaction.AUTOMATING: _automating,
     Reaction.SNOOZE: _snooze,

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.domain.settings import WorkspaceSettings
-from storage import queries
+from storage import workspaces
 
 
 def current(session: Session, *, team_id: str, now: datetime) -> WorkspaceSettings:
-    ws = queries.get_or_create_workspace(session, team_id=team_id, now=now)
+    ws = workspaces.get_or_create_workspace(session, team_id=team_id, now=now)
     return WorkspaceSettings(
         hourly_rate=ws.hourly_rate,
         currency=ws.currency or "USD",
@@ -27,7 +27,7 @@ def current(session: Session, *, team_id: str, now: datetime) -> WorkspaceSettin
 
 def save(session: Session, *, team_id: str, settings: WorkspaceSettings, now: datetime) -> None:
     """Write the settings onto the workspace row (the caller's transaction commits)."""
-    ws = queries.lock_workspace(session, team_id=team_id, now=now)
+    ws = workspaces.lock_workspace(session, team_id=team_id, now=now)
     ws.hourly_rate = settings.hourly_rate
     ws.currency = settings.currency
     ws.nudge_threshold_minutes = settings.nudge_threshold_minutes

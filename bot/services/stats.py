@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.domain.states import OPEN_STATUSES
 from bot.messages.stats import Figures
 from bot.services.cards import window_start
-from storage import queries, stats
+from storage import occurrences, processes, stats
 from storage.models import Workspace
 
 WEEK = timedelta(days=7)
@@ -25,15 +26,15 @@ def figures(session: Session, *, team_id: str, now: datetime) -> Figures:
         active=counted.active,
         occurrences=counted.occurrences,
         reporters=counted.reporters,
-        manual_minutes_in_window=stats.minutes_between(
+        manual_minutes_in_window=occurrences.minutes_between(
             session,
             team_id=team_id,
             start=window_start(now),
-            statuses=queries.ACTIVE_STATUSES,
+            statuses=OPEN_STATUSES,
         ),
-        eliminated_minutes_per_week=queries.total_eliminated_minutes(session, team_id=team_id),
-        this_week_minutes=stats.minutes_between(session, team_id=team_id, start=now - WEEK),
-        last_week_minutes=stats.minutes_between(
+        eliminated_minutes_per_week=processes.total_eliminated_minutes(session, team_id=team_id),
+        this_week_minutes=occurrences.minutes_between(session, team_id=team_id, start=now - WEEK),
+        last_week_minutes=occurrences.minutes_between(
             session, team_id=team_id, start=now - 2 * WEEK, end=now - WEEK
         ),
         hourly_rate=ws.hourly_rate if ws else None,

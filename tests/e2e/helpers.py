@@ -11,7 +11,7 @@ from tests.conftest import Coach
 
 
 def job_context(coach: Coach, worker: str = "test-worker") -> JobContext:
-    from bot.app import make_client
+    from bot.slack import make_client
 
     return JobContext(
         db=coach.db,
@@ -33,4 +33,10 @@ def hours(coach: Coach, n: float) -> datetime:
 
 
 def dms(coach: Coach, user_id: str, **kw: Any) -> list[Any]:
-    return [m for m in coach.fake.dms_to("T0001", user_id) if m.from_bot]
+    """The bot's messages in its DM with `user_id` that they see (an ephemeral answer to
+    someone else who clicked there is not theirs)."""
+    return [
+        m
+        for m in coach.fake.dms_to("T0001", user_id)
+        if m.from_bot and (not m.ephemeral or m.user == user_id)
+    ]

@@ -25,11 +25,12 @@ from sqlalchemy import make_url
 from bot.app import create_app
 from bot.clock import ManualClock
 from bot.config import Settings
+from bot.errors import LOST_DATABASE, NO_DATABASE
 from bot.server import serve_in_thread, wsgi_app
 from bot.standin.fakeslack import FakeSlack
 from bot.standin.simulator import Reply, SlackSimulator
-from handlers.common import LOST_DATABASE, NO_DATABASE
 from storage.db import Database
+from storage.models import SlackUser
 from tests.conftest import PG_URL, SECRET, TEAM, _truncate
 from tests.e2e.support import occurrences, wait_for
 from tests.e2e.test_serve import _clean_env, _free_port
@@ -185,11 +186,24 @@ def test_no_thread_stays_stuck_in_psycopg(app_via: SlackSimulator, proxy: TcpPro
     assert "Logged 1h on P1" in answered(app_via.slash("U_CAM", "C_OPS", "export invoices 1h"))
 
 
+def _known(url: str, user_id: str) -> bool:
+    direct = Database(url)
+    try:
+        with direct.transaction() as session:
+            return session.get(SlackUser, ("T0001", user_id)) is not None
+    finally:
+        direct.dispose()
+
+
 @pytest.mark.parametrize("delivered", [False, True])
 def test_a_commit_lost_in_flight_is_said_to_be_maybe_saved(
     app_via: SlackSimulator, proxy: TcpProxy, empty_pg: str, delivered: bool
 ) -> None:
-    proxy.blackhole_on(b"COMMIT", deliver=delivered)  # the first COMMIT: this report's
+    # Who Ana is is known first (the lookup saves it in the background, with a COMMIT
+    # of its own), so that the next COMMIT is the report's.
+    assert answered(app_via.slash("U_ANA", "C_OPS", "help"))
+    wait_for(lambda: _known(empty_pg, "U_ANA"))
+    proxy.blackhole_on(b"COMMIT", deliver=delivered)  # the next COMMIT: this report's
     assert answered(app_via.slash("U_ANA", "C_OPS", "Export invoices 1h")) == LOST_DATABASE
     proxy.mode = "forward"
     direct = Database(empty_pg)

@@ -21,10 +21,11 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from sqlalchemy import select
 
-from bot.app import retry_handlers
 from bot.jobs import Clients, JobContext
 from bot.scheduler import run_job
+from bot.slack import retry_handlers
 from bot.standin.fakeslack import Message
+from storage import posts
 from storage.models import Delivery
 from tests.conftest import TEAM, Coach
 from tests.e2e.helpers import dms, run
@@ -264,10 +265,9 @@ def test_a_celebration_arrives_once_through_faults(coach: Coach) -> None:
 
     def remembered() -> object:
         # The app records the message right after Slack accepts it: wait for that write.
-        from storage import queries
 
         with coach.db.transaction() as session:
-            return queries.bot_message(session, team_id=TEAM, channel_id="C_OPS", ts=party[0].ts)
+            return posts.bot_message(session, team_id=TEAM, channel_id="C_OPS", ts=party[0].ts)
 
     assert wait_for(remembered, timeout=10)
     FIGURES["survived"] += 2

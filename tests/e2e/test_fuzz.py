@@ -28,8 +28,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.domain.durations import format_minutes
+from bot.errors import SORRY
 from bot.ids import Action, Callback, Field
-from handlers.common import SORRY
 from storage.models import Occurrence, Process, Workspace
 from tests.conftest import TEAM, Coach
 from tests.e2e.support import answer, counts, occurrences, processes, settle, text_of, wait_for

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from slack_sdk import WebClient
 
 from bot.standin.fakeslack import Message
-from storage import queries
+from storage import posts, processes
 from storage.models import Occurrence, Process
 from tests.conftest import TEAM, Coach
 
@@ -41,7 +41,7 @@ def wait_until(predicate: Callable[[], T], timeout: float = 5.0) -> T:
 
 def remembered(coach: Coach, message: Message) -> bool:
     with coach.db.transaction() as session:
-        row = queries.bot_message(session, team_id=TEAM, channel_id=message.channel, ts=message.ts)
+        row = posts.bot_message(session, team_id=TEAM, channel_id=message.channel, ts=message.ts)
         return row is not None
 
 
@@ -89,7 +89,7 @@ def chat_calls(coach: Coach) -> int:
 
 def process(coach: Coach, number: int = 1) -> Process:
     with coach.db.transaction() as session:
-        found = queries.process_by_ref(session, team_id=TEAM, number=number)
+        found = processes.process_by_ref(session, team_id=TEAM, number=number)
         assert found is not None
         return found
 
@@ -104,7 +104,7 @@ def bot_post(coach: Coach, channel: str, text: str, kind: str, process_ids: list
     client = WebClient(token="xoxb-T0001", base_url=coach.fake.api_url)
     resp = client.chat_postMessage(channel=channel, text=text)
     with coach.db.transaction() as session:
-        queries.remember_bot_message(
+        posts.remember_bot_message(
             session,
             team_id=TEAM,
             channel_id=resp["channel"],

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from storage import queries
+from bot.domain.states import OPEN_STATUSES
+from storage import claims, occurrences, people, posts, processes
 from storage.db import Database
 from storage.models import Occurrence, Process, Workspace
 
@@ -16,7 +17,7 @@ SINCE = NOW - timedelta(days=28)
 
 
 def new_process(session, title: str, *, team_id: str = "T0001", reporter: str = "U1") -> Process:
-    return queries.create_process(
+    return processes.create_process(
         session,
         team_id=team_id,
         title=title,
@@ -29,7 +30,7 @@ def new_process(session, title: str, *, team_id: str = "T0001", reporter: str = 
 
 def add(session, proc: Process, minutes: int, key: str, *, user: str = "U1", at=NOW):
     """Store a report; its row, or None when the key was stored before."""
-    stored = queries.insert_occurrence(
+    stored = occurrences.insert_occurrence(
         session,
         team_id=proc.team_id,
         process_id=proc.id,
@@ -51,11 +52,11 @@ def test_process_numbers_count_per_workspace(db: Database) -> None:
         b1 = new_process(s, "b one", team_id="T0002")
         assert (a1.ref, a2.ref, b1.ref) == ("P1", "P2", "P1")
     with db.transaction() as s:
-        assert queries.process_by_ref(s, team_id="T0001", number=2).title == "a two"
-        assert queries.process_by_ref(s, team_id="T0002", number=1).title == "b one"
-        assert queries.process_by_ref(s, team_id="T0002", number=2) is None
-        assert queries.process_by_id(s, team_id="T0002", process_id=a1.id) is None
-        assert queries.process_by_id(s, team_id="T0001", process_id=a1.id).title == "a one"
+        assert processes.process_by_ref(s, team_id="T0001", number=2).title == "a two"
+        assert processes.process_by_ref(s, team_id="T0002", number=1).title == "b one"
+        assert processes.process_by_ref(s, team_id="T0002", number=2) is None
+        assert processes.process_by_id(s, team_id="T0002", process_id=a1.id) is None
+        assert processes.process_by_id(s, team_id="T0001", process_id=a1.id).title == "a one"
         assert s.get(Workspace, "T0001").next_process_number == 3
 
 
@@ -76,10 +77,12 @@ def test_slack_keys_are_unique_per_workspace(db: Database) -> None:
         other = new_process(s, "payouts", team_id="T0002")
         add(s, proc, 10, "command:abc")
         add(s, other, 10, "command:abc")  # the same key in another workspace is fine
-        assert queries.occurrence_by_key(s, team_id="T0001", slack_key="command:abc") is not None
-        assert queries.occurrence_by_key(s, team_id="T0001", slack_key="command:zzz") is None
+        assert (
+            occurrences.occurrence_by_key(s, team_id="T0001", slack_key="command:abc") is not None
+        )
+        assert occurrences.occurrence_by_key(s, team_id="T0001", slack_key="command:zzz") is None
     with db.transaction() as s:  # a retry of the same key stores nothing
-        proc = queries.process_by_ref(s, team_id="T0001", number=1)
+        proc = processes.process_by_ref(s, team_id="T0001", number=1)
         assert add(s, proc, 20, "command:abc") is None
     with db.transaction() as s:
         assert s.query(Occurrence).count() == 2
@@ -91,9 +94,9 @@ def test_load_counts_the_window_only(db: Database) -> None:
         add(s, p, 45, "k1")
         add(s, p, 30, "k2", at=SINCE)  # on the boundary: counted
         add(s, p, 60, "k3", at=SINCE - timedelta(seconds=1))  # just outside
-        load = queries.load_of(s, process_ids=[p.id, q.id], since=SINCE)
+        load = occurrences.load_of(s, process_ids=[p.id, q.id], since=SINCE)
         assert load == {p.id: (2, 75), q.id: (0, 0)}
-        assert queries.load_of(s, process_ids=[], since=SINCE) == {}
+        assert occurrences.load_of(s, process_ids=[], since=SINCE) == {}
 
 
 def test_top_processes_rank_by_minutes_with_filters(db: Database) -> None:
@@ -108,19 +111,20 @@ def test_top_processes_rank_by_minutes_with_filters(db: Database) -> None:
         retired.status = "retired"
         big.owner_id = "U9"
         s.flush()
-        ranked = queries.top_processes(s, team_id="T0001", since=SINCE)
+        ranked = processes.top_processes(s, team_id="T0001", since=SINCE)
         assert [(r.process.title, r.count, r.minutes) for r in ranked] == [
             ("big", 1, 100),
             ("small", 1, 10),
             ("idle", 0, 0),
         ]
         assert [
-            r.process.title for r in queries.top_processes(s, team_id="T0001", since=SINCE, limit=1)
+            r.process.title
+            for r in processes.top_processes(s, team_id="T0001", since=SINCE, limit=1)
         ] == ["big"]
-        mine = queries.top_processes(s, team_id="T0001", since=SINCE, owner_id="U9")
+        mine = processes.top_processes(s, team_id="T0001", since=SINCE, owner_id="U9")
         assert [r.process.title for r in mine] == ["big"]
-        assert queries.count_processes(s, team_id="T0001", statuses=queries.ACTIVE_STATUSES) == 3
-        assert queries.count_processes(s, team_id="T0001", statuses=("retired",)) == 1
+        assert processes.count_processes(s, team_id="T0001", statuses=OPEN_STATUSES) == 3
+        assert processes.count_processes(s, team_id="T0001", statuses=("retired",)) == 1
         assert idle.id  # unused otherwise
 
 
@@ -130,13 +134,15 @@ def test_last_report_and_undo(db: Database) -> None:
         add(s, p, 10, "k1", user="U1")
         add(s, p, 20, "k2", user="U2")
         last = add(s, p, 30, "k3", user="U1")
-        assert queries.last_report_by(s, team_id="T0001", user_id="U1").id == last.id
-        assert queries.last_report_by(s, team_id="T0002", user_id="U1") is None
-        assert [o.minutes for o in queries.recent_reports_by(s, team_id="T0001", user_id="U1")] == [
+        assert occurrences.last_report_by(s, team_id="T0001", user_id="U1").id == last.id
+        assert occurrences.last_report_by(s, team_id="T0002", user_id="U1") is None
+        assert [
+            o.minutes for o in occurrences.recent_reports_by(s, team_id="T0001", user_id="U1")
+        ] == [
             30,
             10,
         ]
-        queries.delete_occurrence(s, occurrence=last)
+        occurrences.delete_occurrence(s, occurrence=last)
         assert s.get(Process, p.id) is not None  # other reports remain
 
 
@@ -145,8 +151,8 @@ def test_deleting_the_only_report_of_an_unowned_manual_process_removes_it(db: Da
         lone, owned = new_process(s, "lone"), new_process(s, "owned")
         owned.owner_id = "U1"
         o1, o2 = add(s, lone, 10, "k1"), add(s, owned, 10, "k2")
-        queries.delete_occurrence(s, occurrence=o1)
-        queries.delete_occurrence(s, occurrence=o2)
+        occurrences.delete_occurrence(s, occurrence=o1)
+        occurrences.delete_occurrence(s, occurrence=o2)
         lone_id, owned_id = lone.id, owned.id
     with db.transaction() as s:
         assert s.get(Process, lone_id) is None
@@ -159,18 +165,18 @@ def test_move_occurrences_and_matchable_titles(db: Database) -> None:
         add(s, keep, 10, "k1")
         add(s, gone, 20, "k2")
         add(s, gone, 30, "k3")
-        assert queries.move_occurrences(s, from_process=gone, to_process=keep) == 2
+        assert occurrences.move_occurrences(s, from_process=gone, to_process=keep) == 2
         gone.merged_into_id = keep.id
         gone.status = "merged"
         s.flush()
-        assert queries.load_of(s, process_ids=[keep.id], since=SINCE)[keep.id] == (3, 60)
-        assert queries.matchable_titles(s, team_id="T0001") == [(keep.id, "keep", "manual")]
-        assert queries.matchable_titles(s, team_id="T0002") == []
+        assert occurrences.load_of(s, process_ids=[keep.id], since=SINCE)[keep.id] == (3, 60)
+        assert processes.matchable_titles(s, team_id="T0001") == [(keep.id, "keep", "manual")]
+        assert processes.matchable_titles(s, team_id="T0002") == []
 
 
 def test_total_eliminated_sums_retired_processes_of_the_workspace(db: Database) -> None:
     with db.transaction() as s:
-        assert queries.total_eliminated_minutes(s, team_id="T0001") == 0.0
+        assert processes.total_eliminated_minutes(s, team_id="T0001") == 0.0
         a, b, c = new_process(s, "a"), new_process(s, "b"), new_process(s, "c")
         d = new_process(s, "d", team_id="T0002")
         for proc, minutes in ((a, 30.0), (b, 12.5), (d, 99.0)):
@@ -178,21 +184,21 @@ def test_total_eliminated_sums_retired_processes_of_the_workspace(db: Database) 
             proc.eliminated_minutes_per_week = minutes
         c.eliminated_minutes_per_week = 50.0  # not retired: not counted
         s.flush()
-        assert queries.total_eliminated_minutes(s, team_id="T0001") == pytest.approx(42.5)
+        assert processes.total_eliminated_minutes(s, team_id="T0001") == pytest.approx(42.5)
 
 
 def test_claim_event_is_true_once(db: Database) -> None:
     with db.transaction() as s:
-        assert queries.claim_event(s, event_id="Ev1", team_id="T0001", now=NOW)
-        assert not queries.claim_event(s, event_id="Ev1", team_id="T0001", now=NOW)
+        assert claims.claim_event(s, event_id="Ev1", team_id="T0001", now=NOW)
+        assert not claims.claim_event(s, event_id="Ev1", team_id="T0001", now=NOW)
     with db.transaction() as s:
-        assert not queries.claim_event(s, event_id="Ev1", team_id="T0001", now=NOW)
-        assert queries.claim_event(s, event_id="Ev2", team_id="T0001", now=NOW)
+        assert not claims.claim_event(s, event_id="Ev1", team_id="T0001", now=NOW)
+        assert claims.claim_event(s, event_id="Ev2", team_id="T0001", now=NOW)
 
 
 def test_bot_messages_and_cached_users_round_trip(db: Database) -> None:
     with db.transaction() as s:
-        queries.remember_bot_message(
+        posts.remember_bot_message(
             s,
             team_id="T0001",
             channel_id="C1",
@@ -201,7 +207,7 @@ def test_bot_messages_and_cached_users_round_trip(db: Database) -> None:
             process_ids=[3, 4],
             now=NOW,
         )
-        queries.remember_bot_message(
+        posts.remember_bot_message(
             s,
             team_id="T0001",
             channel_id="C1",
@@ -210,16 +216,16 @@ def test_bot_messages_and_cached_users_round_trip(db: Database) -> None:
             process_ids=[5],
             now=NOW,
         )
-        queries.save_user(
+        people.save_user(
             s, team_id="T0001", user_id="U1", name="Ana", tz="UTC", is_admin=True, now=NOW
         )
     with db.transaction() as s:
-        msg = queries.bot_message(s, team_id="T0001", channel_id="C1", ts="1.2")
+        msg = posts.bot_message(s, team_id="T0001", channel_id="C1", ts="1.2")
         assert msg is not None and msg.process_ids == [5]
-        assert queries.bot_message(s, team_id="T0002", channel_id="C1", ts="1.2") is None
-        user = queries.cached_user(s, team_id="T0001", user_id="U1")
+        assert posts.bot_message(s, team_id="T0002", channel_id="C1", ts="1.2") is None
+        user = people.cached_user(s, team_id="T0001", user_id="U1")
         assert user is not None and user.is_admin and user.fetched_at == NOW
-        assert queries.cached_user(s, team_id="T0002", user_id="U1") is None
+        assert people.cached_user(s, team_id="T0002", user_id="U1") is None
 
 
 def test_texts_in_any_script_round_trip(db: Database) -> None:
@@ -228,4 +234,4 @@ def test_texts_in_any_script_round_trip(db: Database) -> None:
         p = new_process(s, title)
         add(s, p, 5, "k1")
     with db.transaction() as s:
-        assert queries.process_by_ref(s, team_id="T0001", number=1).title == title
+        assert processes.process_by_ref(s, team_id="T0001", number=1).title == title

@@ -15,11 +15,20 @@ from typing import Any
 import pytest
 
 import bot.messages
+from bot.domain.cards import ProcessCard, ReportResult
 from bot.domain.settings import WorkspaceSettings
-from bot.messages import celebrations, digest, home, modals, nudges, reactions, reports
+from bot.messages import (
+    celebrations,
+    digest,
+    home,
+    modals,
+    nudges,
+    ownership,
+    reactions,
+    reports,
+)
 from bot.messages import settings as settings_msg
 from bot.messages import stats as stats_msg
-from bot.messages.cards import ProcessCard, ReportResult
 from bot.messages.digest import DigestData, Retired
 from bot.messages.home import HomePage, ReportLine
 from bot.messages.nudges import PromptItem
@@ -135,6 +144,16 @@ CASES: dict[str, Callable[[str], Any]] = {
     ),
     "digest.digest": lambda t: digest.digest(digest_data(t)),
     "digest.question_for": lambda t: Mrkdwn(digest.question_for(NOW)),
+    "digest.title_for": lambda t: Mrkdwn("{}").format(digest.title_for("weekly", NOW, "UTC")),
+    "ownership.taken": lambda t: [
+        ownership.taken("P7", t, changed=True),
+        ownership.taken("P7", t, changed=False),
+    ],
+    "ownership.assigned": lambda t: [
+        ownership.assigned("P7", t, to="U_BEN", changed=True),
+        ownership.assigned("P7", t, to="U_BEN", changed=False),
+    ],
+    "ownership.merged": lambda t: ownership.merged("P9", "P7", t, moved=2),
     "home.eliminated_line": lambda t: home.eliminated_line(home_page(t)),
     "home.home_view": lambda t: home.home_view(home_page(t)),
     "modals.metadata": lambda t: modals.report_modal(channel_id="C_OPS"),
@@ -189,6 +208,7 @@ FIGURES = Figures(3, 1, 2, 9, 3, 600, 45.0, 120, 60, 80.0, "EUR")
 # Builders that show no title: checked for markup, not for the title.
 NO_TITLE = {
     "digest.question_for",
+    "digest.title_for",
     "modals.metadata",
     "modals.report_modal",
     "nudges.answer_buttons",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.domain.cards import ProcessCard
 from bot.domain.settings import parse_settings
-from bot.messages.cards import ProcessCard
 from bot.messages.home import HomePage, ReportLine, home_view
 from bot.messages.stats import Figures, stats_message
 

@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.jobs import job_clients
 from bot.oauth import installation_store
 from bot.scheduler import start_scheduler
-from storage import queries
+from storage import workspaces
 from storage.db import Database
 from tests.e2e.test_serve import _clean_env
 
@@ -47,7 +47,7 @@ def oauth(tmp_path: Path) -> tuple[Settings, Database]:
         )
     )
     with db.transaction() as session:
-        queries.remember_installation(
+        workspaces.remember_installation(
             session, team_id="T0003", enterprise_id="E0001", is_enterprise_install=True, now=NOW
         )
     return settings, db

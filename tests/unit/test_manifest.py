@@ -53,7 +53,7 @@ class RecordingApp:
 
     def _rec(self, bucket: set[str], name: Any) -> Any:
         bucket.add(name if isinstance(name, str) else getattr(name, "pattern", str(name)))
-        return lambda fn: fn
+        return lambda *fn, **kw: fn[0] if fn else None
 
     def command(self, name: Any) -> Any:
         return self._rec(self.commands, name)

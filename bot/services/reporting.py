@@ -7,20 +7,24 @@ returns the first result marked `duplicate` and stores nothing.
 from __future__ import annotations
 
 import re
+import statistics
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.domain.cards import ReportResult
 from bot.domain.durations import DEFAULT_MINUTES, MAX_MINUTES, DurationError, parse_report
 from bot.domain.matching import best_match, normalize_title
-from bot.errors import UserError
-from bot.messages.cards import ReportResult
+from bot.domain.people import Actor
+from bot.domain.states import Source, Status
+from bot.errors import NotAllowed, UserError
 from bot.mrkdwn import Mrkdwn
 from bot.services.cards import card_by_id
-from storage import queries
+from storage import occurrences, processes
 from storage.models import Occurrence, Process
 
 MAX_TITLE = 150
+USUAL_OF = 10  # how many of a process's latest reports make "the usual time"
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -47,7 +51,7 @@ def record_report(
     user_id: str,
     channel_id: str | None,
     text: str,
-    source: str,
+    source: Source,
     slack_key: str,
     now: datetime,
     minutes: int | None = None,
@@ -83,7 +87,7 @@ def record_report(
         process_id, status = process.id, process.status
     else:
         normalized = normalize_title(title)
-        candidates = queries.matchable_titles(session, team_id=team_id)
+        candidates = processes.matchable_titles(session, team_id=team_id)
         match = best_match(normalized, ((row[0], row[1]) for row in candidates))
         if match is not None:
             process_id = match
@@ -94,7 +98,7 @@ def record_report(
             known = _known(session, team_id=team_id, slack_key=slack_key, now=now)
             if known is not None:
                 return known
-            process = queries.create_process(
+            process = processes.create_process(
                 session,
                 team_id=team_id,
                 title=title[0].upper() + title[1:],
@@ -104,8 +108,8 @@ def record_report(
                 now=now,
             )
             process_id, status, created = process.id, process.status, True
-    regression = status == "retired"
-    stored = queries.insert_occurrence(
+    regression = status == Status.RETIRED
+    stored = occurrences.insert_occurrence(
         session,
         team_id=team_id,
         process_id=process_id,
@@ -159,7 +163,7 @@ def _title_and_minutes(text: str, minutes: int | None) -> tuple[str, int | None]
 
 def _known(session: Session, *, team_id: str, slack_key: str, now: datetime) -> ReportResult | None:
     """What was stored for `slack_key`, marked a duplicate; None when nothing was."""
-    existing = queries.occurrence_by_key(session, team_id=team_id, slack_key=slack_key)
+    existing = occurrences.occurrence_by_key(session, team_id=team_id, slack_key=slack_key)
     if existing is None:
         return None
     return _result(session, existing, now=now, created=False, duplicate=True, default=False)
@@ -199,3 +203,66 @@ def _result(
         default_used=default,
         regression=occ.regression,
     )
+
+
+# ------------------------------------------------------------ taking a report back
+
+
+def undo(session: Session, actor: Actor, occurrence: Occurrence) -> Mrkdwn:
+    """Remove one report; only its reporter may."""
+    if occurrence.user_id != actor.user_id:
+        raise NotAllowed(Mrkdwn("Only the person who made a report can undo it."))
+    process = session.get(Process, occurrence.process_id)
+    on = Mrkdwn("{} · {}").format(process.ref, process.title) if process else "that process"
+    minutes = occurrence.minutes
+    occurrences.delete_occurrence(session, occurrence=occurrence)
+    return Mrkdwn("Removed your report of {}m on {}.").format(minutes, on)
+
+
+def undo_last(session: Session, actor: Actor) -> Mrkdwn:
+    """`/manual-task undo`: remove the actor's last report."""
+    last = occurrences.last_report_by(session, team_id=actor.team_id, user_id=actor.user_id)
+    if last is None:
+        return Mrkdwn("You have no reports to undo.")
+    return undo(session, actor, last)
+
+
+def split(session: Session, actor: Actor, occurrence: Occurrence) -> Process:
+    """Move one report into a new process of its own ("this is a different task")."""
+    if occurrence.user_id != actor.user_id:
+        raise NotAllowed(Mrkdwn("Only the person who made a report can split it off."))
+    current = session.get(Process, occurrence.process_id)
+    if current is not None and current.reporter_id == actor.user_id and _alone(session, current):
+        return current  # already on its own (a second click)
+    first_line = (occurrence.text or "").split("\n")[0]
+    try:
+        title = parse_report(first_line).title or "Untitled task"
+    except DurationError:
+        title = first_line[:MAX_TITLE] or "Untitled task"
+    process = processes.create_process(
+        session,
+        team_id=occurrence.team_id,
+        title=title[0].upper() + title[1:],
+        normalized_title=normalize_title(title) or title.lower(),
+        reporter_id=actor.user_id,
+        channel_id=occurrence.channel_id,
+        now=actor.now,
+    )
+    occurrence.process_id = process.id
+    occurrence.regression = False
+    session.flush()
+    return process
+
+
+def _alone(session: Session, process: Process) -> bool:
+    """True when the process has exactly one report (it was made by a split)."""
+    return session.query(Occurrence).filter(Occurrence.process_id == process.id).count() == 1
+
+
+def usual_minutes(session: Session, *, process: Process) -> int:
+    """The median of the process's latest reports (the default duration if it has none):
+    what ➕ "I do this too" counts."""
+    recent = occurrences.recent_minutes(session, process_id=process.id, limit=USUAL_OF)
+    if not recent:
+        return DEFAULT_MINUTES
+    return max(1, min(MAX_MINUTES, int(statistics.median(recent) + 0.5)))

@@ -1,9 +1,12 @@
-"""Plain data handed to the message builders: no ORM objects reach Block Kit code."""
+"""Plain data about processes, from the services to the message builders: no ORM object
+reaches Block Kit code."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+
+from bot.domain.states import Status
 
 
 @dataclass(frozen=True)
@@ -13,7 +16,7 @@ class ProcessCard:
     process_id: int
     ref: str
     title: str
-    status: str
+    status: Status | str
     owner_id: str | None
     reporter_id: str
     channel_id: str | None

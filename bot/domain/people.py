@@ -1,0 +1,36 @@
+"""Who is asking: the person (what Slack says of them) and the actor (that person, in one
+workspace and channel, at one moment). Built once per request, before any transaction,
+and handed to the listeners (see handlers/context.py); pure data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Person:
+    """What Slack's profile says of a user, as far as the bot knows it."""
+
+    user_id: str
+    name: str | None = None
+    tz: str | None = None
+    is_admin: bool = False
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person acting, where and when: the context every use case gets.
+
+    `trigger_id` is set when Slack gave one (a command, a click), so that a form can open."""
+
+    team_id: str
+    user_id: str
+    now: datetime
+    person: Person
+    channel_id: str | None = None
+    trigger_id: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.person.is_admin

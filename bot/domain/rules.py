@@ -1,0 +1,51 @@
+"""Who may do what to a process, and who may see it: each rule written once, here, and
+called from every surface (commands, buttons, forms, reactions, the Home tab)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.domain.people import Actor
+from bot.errors import NotAllowed
+from bot.mrkdwn import Mrkdwn
+
+
+class Owned(Protocol):
+    """What the rules look at in a process (a `Process` row and a `ProcessCard` both are)."""
+
+    @property
+    def ref(self) -> str: ...
+
+    @property
+    def owner_id(self) -> str | None: ...
+
+    @property
+    def reporter_id(self) -> str: ...
+
+
+def may_manage(actor: Actor, process: Owned) -> bool:
+    """Retire, reassign, merge, answer for or take over a process: its owner, the person
+    who first reported it, or a workspace admin."""
+    return actor.is_admin or actor.user_id in (process.owner_id, process.reporter_id)
+
+
+def may_take(actor: Actor, process: Owned) -> bool:
+    """Take a process on: anyone, while nobody owns it; else as `may_manage`."""
+    return process.owner_id is None or may_manage(actor, process)
+
+
+def require_manage(actor: Actor, process: Owned, *, what: str) -> None:
+    """Raise NotAllowed (a clear answer) unless `may_manage`."""
+    if not may_manage(actor, process):
+        raise NotAllowed(
+            Mrkdwn(
+                "Only {}'s owner, the person who first reported it or a workspace admin can {} it."
+            ).format(process.ref, what)
+        )
+
+
+def may_see(actor: Actor, *, team_id: str) -> bool:
+    """See a process (or anything about it): only in its own workspace. Every lookup of a
+    process passes through this rule (bot/services/processes.py), so a finer rule of who
+    sees what lands here and applies everywhere."""
+    return actor.team_id == team_id

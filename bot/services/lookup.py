@@ -1,0 +1,89 @@
+"""Finding the process (or report) a person means: the one lookup every surface uses.
+
+A command names a process as people type it (`P7`, `p7`, `#7`); a button, a form or a
+reaction by its internal id. Either way the lookup follows merges (P9 merged into P7 is
+P7), stays inside the actor's workspace, applies the visibility rule, and turns anything
+stale, forged or unknown into one clear answer::
+
+    process = find(session, actor, ref="p7")
+    process = find(session, actor, process_id=button_value)
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from bot.domain.commands import parse_ref
+from bot.domain.people import Actor
+from bot.domain.rules import may_see
+from bot.errors import UserError
+from bot.mrkdwn import Mrkdwn
+from storage import processes
+from storage.models import Occurrence, Process
+
+GONE = Mrkdwn("That process no longer exists. `/manual-task list` shows the others.")
+
+
+def find(
+    session: Session,
+    actor: Actor,
+    *,
+    ref: str | None = None,
+    process_id: object = None,
+    lock: bool = False,
+) -> Process:
+    """The process `ref` (as typed) or `process_id` (from a button or form) names, or the
+    one it was merged into; a UserError saying why when there is none to see. `lock`
+    takes a row lock (two clicks at once act one after the other)."""
+    if ref is not None:
+        process = _by_ref(session, actor, ref)
+    else:
+        process = _by_id(session, actor, process_id)
+    for _ in range(8):  # a chain of merges ends; a cycle must not hang us
+        if process.merged_into_id is None:
+            break
+        target = processes.process_by_id(
+            session, team_id=actor.team_id, process_id=process.merged_into_id
+        )
+        if target is None:
+            break
+        process = target
+    if lock:
+        session.refresh(process, with_for_update=True)
+    return process
+
+
+def _by_ref(session: Session, actor: Actor, ref: str) -> Process:
+    number = parse_ref(ref)
+    if number is None:
+        raise UserError(Mrkdwn("“{}” isn't a process id: they look like `P7`.").format(ref[:40]))
+    process = processes.process_by_ref(session, team_id=actor.team_id, number=int(number[1:]))
+    if process is None or not may_see(actor, team_id=process.team_id):
+        raise UserError(
+            Mrkdwn("There's no {} here. `/manual-task list` shows the processes.").format(number)
+        )
+    return process
+
+
+def _by_id(session: Session, actor: Actor, process_id: object) -> Process:
+    try:
+        number = int(process_id)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise UserError(GONE) from None
+    process = processes.process_by_id(session, team_id=actor.team_id, process_id=number)
+    if process is None or not may_see(actor, team_id=process.team_id):
+        raise UserError(GONE)
+    return process
+
+
+def find_report(session: Session, actor: Actor, occurrence_id: object) -> Occurrence:
+    """A report a button names, locked (a double click waits for the first click's
+    transaction, then sees its result); a UserError when it is gone."""
+    try:
+        number = int(occurrence_id)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise UserError(Mrkdwn("That button is out of date: run the command again.")) from None
+    occurrence = session.get(Occurrence, number, with_for_update=True)
+    if occurrence is None or occurrence.team_id != actor.team_id:
+        raise UserError(Mrkdwn("That report no longer exists (it may have been undone)."))
+    return occurrence

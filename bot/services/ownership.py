@@ -1,0 +1,68 @@
+"""Who owns a process: taking one on, handing it to someone, and merging two processes
+that turned out to be the same work. Every change passes `bot.domain.rules`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from bot.domain.people import Actor
+from bot.domain.rules import may_take, require_manage
+from bot.domain.states import Status
+from bot.errors import UserError
+from bot.mrkdwn import Mrkdwn
+from storage import occurrences
+from storage.models import Nudge, Process
+
+
+@dataclass(frozen=True)
+class Handover:
+    """What a change of owner did: `changed` False when it already was so; `before` the
+    owner before it (None: nobody)."""
+
+    changed: bool
+    before: str | None
+
+
+def take(session: Session, actor: Actor, process: Process) -> Handover:
+    """The actor takes the process on (anyone, while nobody owns it)."""
+    before = process.owner_id
+    if before == actor.user_id:
+        return Handover(changed=False, before=before)
+    if not may_take(actor, process):
+        require_manage(actor, process, what="take over")
+    process.owner_id = actor.user_id
+    session.flush()
+    return Handover(changed=True, before=before)
+
+
+def assign(session: Session, actor: Actor, process: Process, *, to: str) -> Handover:
+    """Give the process to `to` (taking an unowned one oneself needs no rights)."""
+    before = process.owner_id
+    if before is not None or to != actor.user_id:
+        require_manage(actor, process, what="reassign")
+    if before == to:
+        return Handover(changed=False, before=before)
+    process.owner_id = to
+    session.flush()
+    return Handover(changed=True, before=before)
+
+
+def merge(session: Session, actor: Actor, *, keep: Process, gone: Process) -> int:
+    """Move `gone`'s reports into `keep`; `gone` then points at `keep`. Returns how many
+    reports moved."""
+    if keep.id == gone.id:
+        raise UserError(Mrkdwn("Those are the same process: name two different ones."))
+    for process in (keep, gone):
+        require_manage(actor, process, what="merge")
+    moved = occurrences.move_occurrences(session, from_process=gone, to_process=keep)
+    for nudge in session.query(Nudge).filter(Nudge.process_id == gone.id):
+        nudge.process_id = keep.id
+    gone.status = Status.MERGED
+    gone.merged_into_id = keep.id
+    gone.status_changed_at = actor.now
+    if keep.owner_id is None:
+        keep.owner_id = gone.owner_id
+    session.flush()
+    return moved

@@ -1,0 +1,66 @@
+"""Retiring a process: automation does it now. Its hours per week at that moment are
+frozen as eliminated; the link (and a line of how) says what does the work instead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from bot.domain.cards import ProcessCard
+from bot.domain.people import Actor
+from bot.domain.rules import require_manage
+from bot.domain.states import Status
+from bot.errors import UserError
+from bot.mrkdwn import MAX_LINK, Mrkdwn, is_safe_link
+from bot.services.cards import card_for
+from storage.models import Process
+
+MAX_HOW = 500
+
+
+def check_link(link: str | None) -> str:
+    """The link to an automation, or a clear refusal: only http(s) links, with no spaces,
+    `<`, `>` or `|` (which could make it a disguised link or a ping), and not too long."""
+    link = (link or "").strip()
+    if not is_safe_link(link):
+        raise UserError(
+            Mrkdwn(
+                "Add a link to the automation (the script, PR or runbook): one http(s) address "
+                "of at most {:,} characters, with no spaces, `<`, `>` or `|`, like "
+                "`https://github.com/acme/ops/pull/42`."
+            ).format(MAX_LINK)
+        )
+    return link
+
+
+@dataclass(frozen=True)
+class Retirement:
+    """The retired process's card; `already` when it was retired before (nothing done)."""
+
+    card: ProcessCard
+    already: bool
+
+
+def retire(
+    session: Session, actor: Actor, process: Process, *, link: str | None, how: str | None
+) -> Retirement:
+    """Retire a process. Idempotent, also when two people retire it at once (the row is
+    locked and read again)."""
+    session.refresh(process, with_for_update=True)
+    if process.status == Status.RETIRED:
+        return Retirement(card_for(session, process, now=actor.now), already=True)
+    require_manage(actor, process, what="retire")
+    before = card_for(session, process, now=actor.now)
+    process.status = Status.RETIRED
+    process.status_changed_at = actor.now
+    process.retired_at = actor.now
+    process.retired_by = actor.user_id
+    process.automation_link = link
+    process.automation_note = how.replace("\x00", "")[:MAX_HOW] if how else None  # PG: no NUL
+    process.snoozed_until = None
+    process.eliminated_minutes_per_week = before.minutes_per_week
+    if process.owner_id is None:
+        process.owner_id = actor.user_id
+    session.flush()
+    return Retirement(card_for(session, process, now=actor.now), already=False)

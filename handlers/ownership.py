@@ -1,0 +1,110 @@
+"""Who owns a process, from every surface: `own P7`, `assign P7 @maria`, `merge P7 P9`,
+the "Take ownership" / "I'll own it" buttons, and a prompt's "Not mine" (a form to pass
+it on)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+
+from bot.domain import commands as c
+from bot.domain.people import Actor
+from bot.domain.rules import require_manage
+from bot.domain.states import Answer
+from bot.ids import Action, Callback, Field
+from bot.messages import modals
+from bot.messages import ownership as msg
+from bot.messages.nudges import handed_over
+from bot.mrkdwn import Mrkdwn
+from bot.services import lookup, ownership, prompts
+from bot.services.cards import card_for
+from handlers.after import DirectMessage, OpenForm, Redraw, RefreshHome
+from handlers.context import (
+    Deps,
+    FieldError,
+    Reply,
+    clicked,
+    follow_up,
+    refused_on,
+    submitted,
+)
+from handlers.payloads import meta, opened_from, values, where
+
+
+def own(cmd: c.Own, actor: Actor, deps: Deps) -> Reply:
+    with deps.db.transaction() as session:
+        process = lookup.find(session, actor, ref=cmd.ref)
+        done = ownership.take(session, actor, process)
+        return Reply(msg.taken(process.ref, process.title, changed=done.changed))
+
+
+def assign(cmd: c.Assign, actor: Actor, deps: Deps) -> Reply:
+    with deps.db.transaction() as session:
+        process = lookup.find(session, actor, ref=cmd.ref)
+        done = ownership.assign(session, actor, process, to=cmd.user_id)
+        return Reply(msg.assigned(process.ref, process.title, to=cmd.user_id, changed=done.changed))
+
+
+def merge(cmd: c.Merge, actor: Actor, deps: Deps) -> Reply:
+    with deps.db.transaction() as session:
+        keep = lookup.find(session, actor, ref=cmd.keep_ref)
+        gone = lookup.find(session, actor, ref=cmd.gone_ref)
+        moved = ownership.merge(session, actor, keep=keep, gone=gone)
+        return Reply(msg.merged(gone.ref, keep.ref, keep.title, moved=moved))
+
+
+def take_ownership(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
+    """ "Take ownership" on a report's reply, or "I'll own it" on "Who owns this?"."""
+    message = where(body)
+    with deps.db.transaction() as session:
+        process = lookup.find(session, actor, process_id=action.get("value"), lock=True)
+        done = ownership.take(session, actor, process)
+        answered = prompts.record_answer(
+            session, actor, message=message, process_id=process.id, answer=Answer.OWNED
+        )
+        answer = msg.taken(process.ref, process.title, changed=done.changed)
+    redraw = Redraw(message) if answered else RefreshHome()
+    return Reply(answer, (redraw,))
+
+
+def not_mine(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
+    """A prompt's "Not mine": a form to pass the process to its real owner."""
+    channel, ts = where(body)
+    with deps.db.transaction() as session:
+        process = lookup.find(session, actor, process_id=action.get("value"))
+        require_manage(actor, process, what="answer for")
+        card = card_for(session, process, now=actor.now)
+    view = modals.reassign_modal(card, message={"channel": channel or "", "ts": ts or ""})
+    return Reply(after=(OpenForm(view),))
+
+
+def submit_reassign(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
+    """The "Not mine" form: the process goes to the person picked, who is told."""
+    new_owner = values(view).get(Field.NEW_OWNER)
+    if not new_owner or new_owner == actor.user_id:
+        raise FieldError(
+            Field.NEW_OWNER, Mrkdwn("Pick the person who should own it instead of you.")
+        )
+    info = meta(view)
+    message = opened_from(info)
+    with refused_on(Field.NEW_OWNER), deps.db.transaction() as session:
+        process = lookup.find(session, actor, process_id=info.get("process"))
+        ownership.assign(session, actor, process, to=new_owner)
+        prompts.record_answer(
+            session,
+            actor,
+            message=message,
+            process_id=process.id,
+            answer=Answer.NOT_MINE,
+            reason=new_owner,
+        )
+        card = card_for(session, process, now=actor.now)
+    told = DirectMessage(new_owner, handed_over(card, by=actor.user_id))
+    return Reply(after=(Redraw(message), told))
+
+
+def register(app: App) -> None:
+    app.action(Action.TAKE_OWNERSHIP.value)(ack=clicked(take_ownership), lazy=[follow_up])
+    app.action(Action.NOT_MINE.value)(ack=clicked(not_mine), lazy=[follow_up])
+    app.view(Callback.REASSIGN.value)(ack=submitted(submit_reassign), lazy=[follow_up])

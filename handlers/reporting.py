@@ -1,0 +1,121 @@
+"""Reporting manual work, from every surface: `/manual-task <what> 45m`, `/manual-task`
+alone (the form), a mention of the bot, and the buttons on a report's reply ("This is a
+different task", "Undo"), and `/manual-task undo`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+
+from bot.domain import commands as c
+from bot.domain.durations import DurationError, parse_report
+from bot.domain.people import Actor
+from bot.domain.states import Source
+from bot.errors import UserError
+from bot.ids import Action, Callback, Field
+from bot.messages import modals
+from bot.messages.reports import notice, report_reply
+from bot.mrkdwn import Mrkdwn
+from bot.services import lookup, reporting
+from bot.services.reporting import describe, record_report
+from handlers import after as then
+from handlers.context import (
+    Deps,
+    FieldError,
+    Reply,
+    clicked,
+    follow_up,
+    refused_on,
+    submitted,
+)
+from handlers.payloads import meta, values
+
+
+def report(cmd: c.Report, actor: Actor, deps: Deps, *, key: str | None = None) -> Reply:
+    """`/manual-task Reconcile Stripe payouts 45m`: one occurrence, and its cost."""
+    with deps.db.transaction() as session:
+        result = record_report(
+            session,
+            team_id=actor.team_id,
+            user_id=actor.user_id,
+            channel_id=actor.channel_id,
+            text=cmd.text,
+            source=Source.COMMAND,
+            slack_key=key or f"command:{actor.trigger_id}",
+            now=actor.now,
+        )
+    return Reply(report_reply(result), then.after_report(result))
+
+
+def open_form(cmd: c.OpenModal, actor: Actor, deps: Deps) -> Reply:
+    """`/manual-task` alone: the report form."""
+    return Reply(after=(then.OpenForm(modals.report_modal(channel_id=actor.channel_id)),))
+
+
+def undo(cmd: c.Undo, actor: Actor, deps: Deps) -> Reply:
+    """`/manual-task undo`: take back my last report."""
+    with deps.db.transaction() as session:
+        return Reply(notice(reporting.undo_last(session, actor)))
+
+
+def submit_report(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
+    """The report form: checked field by field, then stored like a command's report."""
+    got, channel = values(view), meta(view).get("channel")
+    channel = channel if isinstance(channel, str) else None
+    minutes = _form_minutes(got.get(Field.HOW_LONG))
+    note = " · ".join(x for x in (got.get(Field.HOW_OFTEN), got.get(Field.NOTES)) if x)
+    with refused_on(Field.WHAT), deps.db.transaction() as session:
+        result = record_report(
+            session,
+            team_id=actor.team_id,
+            user_id=actor.user_id,
+            channel_id=channel,
+            text=(got.get(Field.WHAT) or "").strip(),
+            source=Source.FORM,
+            slack_key=f"view:{view.get('id')}",
+            now=actor.now,
+            minutes=minutes,
+            note=note or None,
+        )
+    answer = then.Ephemeral(channel, report_reply(result))
+    return Reply(after=(answer, *then.after_report(result), then.RefreshHome()))
+
+
+def _form_minutes(how_long: str | None) -> int | None:
+    if not how_long:
+        return None
+    try:
+        minutes = parse_report(f"x {how_long}").minutes
+    except DurationError as err:
+        raise FieldError(Field.HOW_LONG, err.text) from None
+    if minutes is None:
+        raise FieldError(Field.HOW_LONG, Mrkdwn("Write a duration like 45m, 1h30m or 1.5h."))
+    return minutes
+
+
+def split_report(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
+    """ "This is a different task": the report becomes a process of its own."""
+    with deps.db.transaction() as session:
+        occurrence = lookup.find_report(session, actor, action.get("value"))
+        reporting.split(session, actor, occurrence)
+        redrawn = report_reply(describe(session, occurrence, now=actor.now, created=True))
+    return Reply(after=(then.Replace(redrawn), then.RefreshHome()))
+
+
+def undo_report(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
+    """The report reply's Undo button."""
+    with deps.db.transaction() as session:
+        try:
+            occurrence = lookup.find_report(session, actor, action.get("value"))
+        except UserError:
+            text = Mrkdwn("That report was already removed.")
+        else:
+            text = reporting.undo(session, actor, occurrence)
+    return Reply(after=(then.Replace(notice(text)), then.RefreshHome()))
+
+
+def register(app: App) -> None:
+    app.view(Callback.REPORT.value)(ack=submitted(submit_report), lazy=[follow_up])
+    app.action(Action.SPLIT_REPORT.value)(ack=clicked(split_report), lazy=[follow_up])
+    app.action(Action.UNDO_REPORT.value)(ack=clicked(undo_report), lazy=[follow_up])

@@ -1,0 +1,83 @@
+"""Retiring a process, from every surface: `retire P7 <link>` (or without a link, the
+form), the "It's automated now" / "It's already automated" buttons, and the retire form.
+A retirement is celebrated in the process's channel (✅ on a prompt goes through
+handlers/reactions.py, to the same use case)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+
+from bot.domain import commands as c
+from bot.domain.durations import format_minutes
+from bot.domain.people import Actor
+from bot.domain.rules import require_manage
+from bot.domain.states import Answer, Status
+from bot.errors import UserError
+from bot.ids import Action, Callback, Field
+from bot.messages import modals
+from bot.messages.reports import notice
+from bot.mrkdwn import Mrkdwn
+from bot.services import lookup, prompts, retirement
+from bot.services.cards import card_for
+from handlers.after import Celebrate, OpenForm, Redraw
+from handlers.context import Deps, Reply, clicked, follow_up, refused_on, submitted
+from handlers.payloads import meta, opened_from, values, where
+
+
+def _already(ref: str, title: str) -> UserError:
+    return UserError(Mrkdwn("{} · {} is already retired.").format(ref, title))
+
+
+def retire_command(cmd: c.Retire, actor: Actor, deps: Deps) -> Reply:
+    """`retire P7 https://…` retires it now; `retire P7` opens the form for the link."""
+    with deps.db.transaction() as session:
+        process = lookup.find(session, actor, ref=cmd.ref)
+        if process.status == Status.RETIRED:
+            raise _already(process.ref, process.title)
+        if cmd.link is None:
+            require_manage(actor, process, what="retire")
+            form = modals.retire_modal(card_for(session, process, now=actor.now))
+            return Reply(after=(OpenForm(form),))
+        link = retirement.check_link(cmd.link)
+        done = retirement.retire(session, actor, process, link=link, how=None)
+    minutes = format_minutes(done.card.eliminated_minutes_per_week or 0)
+    answer = Mrkdwn("Retired {} · {}: {} a week eliminated. I've told the channel.").format(
+        done.card.ref, done.card.title, minutes
+    )
+    return Reply(notice(answer), (Celebrate(done.card),))
+
+
+def mark_automated(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
+    """ "It's automated now": the retire form, remembering the prompt it came from."""
+    channel, ts = where(body)
+    with deps.db.transaction() as session:
+        process = lookup.find(session, actor, process_id=action.get("value"))
+        if process.status == Status.RETIRED:
+            raise _already(process.ref, process.title)
+        require_manage(actor, process, what="retire")
+        card = card_for(session, process, now=actor.now)
+    form = modals.retire_modal(card, message={"channel": channel or "", "ts": ts or ""})
+    return Reply(after=(OpenForm(form),))
+
+
+def submit_retire(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
+    """The retire form: a link (checked), and a line of how; then the celebration."""
+    got, info = values(view), meta(view)
+    message = opened_from(info)
+    with refused_on(Field.LINK):
+        link = retirement.check_link(got.get(Field.LINK))
+        with deps.db.transaction() as session:
+            process = lookup.find(session, actor, process_id=info.get("process"))
+            done = retirement.retire(session, actor, process, link=link, how=got.get(Field.HOW))
+            prompts.record_answer(
+                session, actor, message=message, process_id=process.id, answer=Answer.AUTOMATED
+            )
+    celebrate = () if done.already else (Celebrate(done.card),)
+    return Reply(after=(Redraw(message), *celebrate))
+
+
+def register(app: App) -> None:
+    app.action(Action.MARK_AUTOMATED.value)(ack=clicked(mark_automated), lazy=[follow_up])
+    app.view(Callback.RETIRE.value)(ack=submitted(submit_retire), lazy=[follow_up])

@@ -1,0 +1,173 @@
+"""Occurrences (reports of manual work): stored idempotently by their Slack key, summed
+over windows, listed per person, moved and removed. Keyword-only arguments; nothing here
+commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bot.domain.states import Status
+from storage.models import (
+    OCCURRENCES as _O,
+)
+from storage.models import (
+    Occurrence,
+    Process,
+)
+
+
+def occurrence_by_key(session: Session, *, team_id: str, slack_key: str) -> Occurrence | None:
+    return session.scalars(
+        select(Occurrence).where(Occurrence.team_id == team_id, Occurrence.slack_key == slack_key)
+    ).one_or_none()
+
+
+def _insert_occurrence(dialect: Any) -> Any:
+    return (
+        dialect.insert(_O)
+        .on_conflict_do_nothing(index_elements=["team_id", "slack_key"])
+        .returning(_O.c.id)
+    )
+
+
+_INSERT_OCCURRENCE = {
+    "postgresql": _insert_occurrence(postgresql),
+    "sqlite": _insert_occurrence(sqlite),
+}
+
+
+def insert_occurrence(
+    session: Session,
+    *,
+    team_id: str,
+    process_id: int,
+    user_id: str,
+    minutes: int,
+    default_duration: bool,
+    occurred_at: datetime,
+    source: str,
+    slack_key: str,
+    text: str | None,
+    channel_id: str | None,
+    regression: bool = False,
+) -> int | None:
+    """Insert one report in a single statement; None when its Slack key is already stored
+    (a retry, or a concurrent one): no ORM unit of work, no savepoint."""
+    session.flush()
+    statement = _INSERT_OCCURRENCE[session.get_bind().dialect.name]
+    values = {
+        "team_id": team_id,
+        "process_id": process_id,
+        "user_id": user_id,
+        "minutes": minutes,
+        "default_duration": default_duration,
+        "occurred_at": occurred_at,
+        "source": source,
+        "slack_key": slack_key,
+        "text": text,
+        "channel_id": channel_id,
+        "regression": regression,
+    }
+    return cast(int | None, session.execute(statement, values).scalar_one_or_none())
+
+
+def load_of(
+    session: Session, *, process_ids: Iterable[int], since: datetime
+) -> dict[int, tuple[int, int]]:
+    """{process id: (count, minutes)} of occurrences at or after `since`."""
+    ids = list(process_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Occurrence.process_id, func.count(), func.coalesce(func.sum(Occurrence.minutes), 0))
+        .where(Occurrence.process_id.in_(ids), Occurrence.occurred_at >= since)
+        .group_by(Occurrence.process_id)
+    )
+    found = {r[0]: (int(r[1]), int(r[2])) for r in rows}
+    return {i: found.get(i, (0, 0)) for i in ids}
+
+
+def last_report_by(session: Session, *, team_id: str, user_id: str) -> Occurrence | None:
+    return session.scalars(
+        select(Occurrence)
+        .where(Occurrence.team_id == team_id, Occurrence.user_id == user_id)
+        .order_by(Occurrence.id.desc())
+        .limit(1)
+    ).first()
+
+
+def recent_reports_by(
+    session: Session, *, team_id: str, user_id: str, limit: int = 5
+) -> list[Occurrence]:
+    return list(
+        session.scalars(
+            select(Occurrence)
+            .where(Occurrence.team_id == team_id, Occurrence.user_id == user_id)
+            .order_by(Occurrence.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def delete_occurrence(session: Session, *, occurrence: Occurrence) -> None:
+    """Remove a report; a process left with no reports at all is removed with it."""
+    process_id = occurrence.process_id
+    session.delete(occurrence)
+    session.flush()
+    left = session.scalar(
+        select(func.count()).select_from(Occurrence).where(Occurrence.process_id == process_id)
+    )
+    proc = session.get(Process, process_id)
+    if not left and proc is not None and proc.status == Status.MANUAL and proc.owner_id is None:
+        session.delete(proc)
+        session.flush()
+
+
+def move_occurrences(session: Session, *, from_process: Process, to_process: Process) -> int:
+    result = session.execute(
+        update(Occurrence)
+        .where(Occurrence.process_id == from_process.id)
+        .values(process_id=to_process.id)
+    )
+    session.flush()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def minutes_between(
+    session: Session,
+    *,
+    team_id: str,
+    start: datetime,
+    end: datetime | None = None,
+    statuses: Sequence[str] | None = None,
+) -> int:
+    """Minutes reported in [start, end) (no end: up to now), optionally only on processes
+    in `statuses`."""
+    query = select(func.coalesce(func.sum(Occurrence.minutes), 0)).where(
+        Occurrence.team_id == team_id, Occurrence.occurred_at >= start
+    )
+    if end is not None:
+        query = query.where(Occurrence.occurred_at < end)
+    if statuses is not None:
+        query = query.join(Process, Process.id == Occurrence.process_id).where(
+            Process.status.in_(statuses)
+        )
+    return int(session.scalar(query) or 0)
+
+
+def recent_minutes(session: Session, *, process_id: int, limit: int) -> list[int]:
+    """The minutes of a process's `limit` latest reports, newest first."""
+    return list(
+        session.scalars(
+            select(Occurrence.minutes)
+            .where(Occurrence.process_id == process_id)
+            .order_by(Occurrence.occurred_at.desc(), Occurrence.id.desc())
+            .limit(limit)
+        )
+    )

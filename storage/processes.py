@@ -1,0 +1,188 @@
+"""Processes: looked up by number or id, matched by title, created, ranked by cost, and
+the one-statement card query. Keyword-only arguments; nothing here commits.
+
+The report path runs Core statements built once here: SQLAlchemy memoises their cache keys
+and compiled forms, so each execution skips the statement building and ORM loading that
+cost more than the SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy.orm import Session
+
+from bot.domain.states import OPEN_STATUSES, Status
+from storage.models import (
+    OCCURRENCES as _O,
+)
+from storage.models import (
+    PROCESSES as _P,
+)
+from storage.models import (
+    WORKSPACES as _W,
+)
+from storage.models import (
+    Occurrence,
+    Process,
+)
+from storage.workspaces import lock_workspace
+
+
+@dataclass(frozen=True)
+class ProcessLoad:
+    """A process with its load over a window: how many times and how many minutes."""
+
+    process: Process
+    count: int
+    minutes: int
+
+
+def process_by_ref(session: Session, *, team_id: str, number: int) -> Process | None:
+    return session.scalars(
+        select(Process).where(Process.team_id == team_id, Process.number == number)
+    ).one_or_none()
+
+
+def process_by_id(session: Session, *, team_id: str, process_id: int) -> Process | None:
+    proc = session.get(Process, process_id)
+    return proc if proc is not None and proc.team_id == team_id else None
+
+
+_MATCHABLE = select(_P.c.id, _P.c.normalized_title, _P.c.status).where(
+    _P.c.team_id == bindparam("team_id"), _P.c.merged_into_id.is_(None)
+)
+
+
+def matchable_titles(session: Session, *, team_id: str) -> list[tuple[int, str, str]]:
+    """(id, normalized title, status) of every process a report may attach to."""
+    session.flush()  # Core statements don't autoflush: let them see pending changes
+    rows = session.execute(_MATCHABLE, {"team_id": team_id})
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def create_process(
+    session: Session,
+    *,
+    team_id: str,
+    title: str,
+    normalized_title: str,
+    reporter_id: str,
+    channel_id: str | None,
+    now: datetime,
+) -> Process:
+    ws = lock_workspace(session, team_id=team_id, now=now)
+    number = ws.next_process_number
+    ws.next_process_number = number + 1
+    proc = Process(
+        team_id=team_id,
+        number=number,
+        title=title,
+        normalized_title=normalized_title,
+        reporter_id=reporter_id,
+        channel_id=channel_id,
+        status=Status.MANUAL,
+        status_changed_at=now,
+        created_at=now,
+    )
+    session.add(proc)
+    session.flush()
+    return proc
+
+
+_merged = _P.alias("merged_into")
+
+
+_load = (
+    select(
+        _O.c.process_id,
+        func.count().label("count"),
+        func.coalesce(func.sum(_O.c.minutes), 0).label("minutes"),
+    )
+    .where(_O.c.process_id == bindparam("process_id"), _O.c.occurred_at >= bindparam("since"))
+    .group_by(_O.c.process_id)
+    .subquery("load")
+)
+
+
+_CARD = (
+    select(
+        _P,
+        _W.c.hourly_rate,
+        _W.c.currency,
+        _merged.c.number.label("merged_into_number"),
+        func.coalesce(_load.c.count, 0).label("load_count"),
+        func.coalesce(_load.c.minutes, 0).label("load_minutes"),
+    )
+    .select_from(
+        _P.outerjoin(_W, _W.c.team_id == _P.c.team_id)
+        .outerjoin(_merged, _merged.c.id == _P.c.merged_into_id)
+        .outerjoin(_load, _load.c.process_id == _P.c.id)
+    )
+    .where(_P.c.id == bindparam("process_id"))
+)
+
+
+def card_row(session: Session, *, process_id: int, since: datetime) -> Row[Any] | None:
+    """One process with all a card shows, in one statement: its columns, its workspace's
+    rate and currency, the ref it was merged into, and its load since `since`."""
+    session.flush()
+    return session.execute(_CARD, {"process_id": process_id, "since": since}).one_or_none()
+
+
+def top_processes(
+    session: Session,
+    *,
+    team_id: str,
+    since: datetime,
+    limit: int = 10,
+    owner_id: str | None = None,
+    statuses: Sequence[str] = OPEN_STATUSES,
+) -> list[ProcessLoad]:
+    """The processes with the most minutes since `since`, most costly first."""
+    load = (
+        select(
+            Occurrence.process_id.label("pid"),
+            func.count().label("n"),
+            func.sum(Occurrence.minutes).label("m"),
+        )
+        .where(Occurrence.team_id == team_id, Occurrence.occurred_at >= since)
+        .group_by(Occurrence.process_id)
+        .subquery()
+    )
+    minutes = func.coalesce(load.c.m, 0)
+    query = (
+        select(Process, func.coalesce(load.c.n, 0), minutes)
+        .outerjoin(load, load.c.pid == Process.id)
+        .where(Process.team_id == team_id, Process.status.in_(statuses))
+        .order_by(minutes.desc(), Process.number)
+        .limit(limit)
+    )
+    if owner_id is not None:
+        query = query.where(Process.owner_id == owner_id)
+    return [ProcessLoad(r[0], int(r[1]), int(r[2])) for r in session.execute(query)]
+
+
+def count_processes(session: Session, *, team_id: str, statuses: Sequence[str]) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Process)
+            .where(Process.team_id == team_id, Process.status.in_(statuses))
+        )
+        or 0
+    )
+
+
+def total_eliminated_minutes(session: Session, *, team_id: str) -> float:
+    return float(
+        session.scalar(
+            select(func.coalesce(func.sum(Process.eliminated_minutes_per_week), 0.0)).where(
+                Process.team_id == team_id, Process.status == Status.RETIRED
+            )
+        )
+        or 0.0
+    )
