@@ -96,7 +96,7 @@ def test_commands_match(manifest: dict[str, Any], registered: RecordingApp) -> N
 
 def test_events_match(manifest: dict[str, Any], registered: RecordingApp) -> None:
     declared = set(manifest["settings"]["event_subscriptions"]["bot_events"])
-    assert declared == registered.events
+    assert declared == registered.events - {".*"}  # (the catch-all acknowledges the rest)
     assert {"app_mention", "reaction_added", "app_home_opened"} <= declared
 
 
