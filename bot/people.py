@@ -84,7 +84,8 @@ class Directory:
     @staticmethod
     def _ask_slack(client: Any, user_id: str) -> Person | None:
         try:
-            info = within(client, LOOKUP_BUDGET).users_info(user=user_id)["user"]
+            client = within(client, LOOKUP_BUDGET)
+            info = client.users_info(user=user_id)["user"]
         except Exception as err:
             log.warning("users.info failed for %s: %s", user_id, err)
             return None
