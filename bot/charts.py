@@ -13,7 +13,7 @@ def manual_vs_eliminated(
     title: str = "Manual vs eliminated hours per week",
 ) -> bytes:
     """A PNG: bars of manual hours done each week, a line of hours a week eliminated."""
-    import matplotlib
+    import matplotlib  # start-up time: about half a second, and only digests draw charts
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure

@@ -16,8 +16,16 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot.config import ConfigError, Settings, load_settings
+from sqlalchemy.exc import OperationalError
+
+from bot.config import ConfigError, Settings, load_settings, safe_url
+from bot.console import run_console
 from bot.logs import configure_logging, redact
+from bot.runtime import SlackUnavailable, jobs_command, scheduler_only, serve, socket_mode
+from bot.scheduler import JobOverran
+from bot.services.export import export_command
+from storage.db import Database
+from storage.faults import DatabaseUnavailable
 
 log = logging.getLogger("coach")
 
@@ -90,13 +98,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _fault_line(err: Exception, settings: Settings | None) -> str | None:
     """One line for a fault outside the program (Slack or the database unreachable, a job
     past its budget), or None for a bug, which keeps its traceback."""
-    from sqlalchemy.exc import OperationalError
-
-    from bot.config import safe_url
-    from bot.runtime import SlackUnavailable
-    from bot.scheduler import JobOverran
-    from storage.faults import DatabaseUnavailable
-
     if isinstance(err, SlackUnavailable | JobOverran):
         return str(err)
     if isinstance(err, OperationalError | DatabaseUnavailable):
@@ -107,15 +108,11 @@ def _fault_line(err: Exception, settings: Settings | None) -> str | None:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.db import Database
-
     if args.cmd == "db":
         Database(settings.database_url).upgrade()
         print("Database is up to date.")
         return 0
     if args.cmd == "export":
-        from bot.services.export import export_command
-
         return export_command(
             Database(settings.database_url),
             fmt=args.format,
@@ -124,18 +121,12 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             output=args.output,
         )
     if args.cmd == "jobs":
-        from bot.runtime import jobs_command
-
         return jobs_command(
             settings, args.jobs_cmd, getattr(args, "name", None), getattr(args, "now", None)
         )
     if args.cmd == "scheduler":
-        from bot.runtime import scheduler_only
-
         return scheduler_only(settings)
     if args.cmd == "serve":
-        from bot.runtime import serve
-
         return serve(
             settings,
             host=args.host,
@@ -145,13 +136,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             scheduler=settings.scheduler_enabled and not args.no_scheduler,
         )
     if args.cmd == "socket":
-        from bot.runtime import socket_mode
-
         return socket_mode(settings)
     if args.cmd == "run":
         if settings.slack_bot_token and settings.slack_app_token:
-            from bot.runtime import socket_mode
-
             return socket_mode(settings)
         if settings.slack_bot_token or settings.slack_app_token:
             print(
@@ -166,8 +153,6 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _console(settings: Settings, script: str | None, *, fresh: bool = False) -> int:
-    from bot.console import run_console
-
     return run_console(settings, script=script, fresh=fresh)
 
 

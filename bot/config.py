@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from dotenv import dotenv_values
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -202,8 +203,6 @@ def settings_from(env: Mapping[str, str]) -> Settings:
 def load_settings(env_file: str | Path | None = ".env") -> Settings:
     """Read `.env` (if present; real environment variables win) and the environment."""
     if env_file and Path(env_file).is_file():
-        from dotenv import dotenv_values
-
         merged = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
         merged.update(os.environ)
         return settings_from(merged)

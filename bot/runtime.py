@@ -10,10 +10,13 @@ import threading
 from datetime import UTC, datetime
 from urllib.error import URLError
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.app import create_app
 from bot.config import ConfigError, Settings
+from bot.jobs import JobContext, job_clients, registry
+from bot.scheduler import next_runs, run_job, start_scheduler
 from bot.server import WSGIApp, run_gunicorn, wsgi_app
 from storage import workspaces
 from storage.db import Database
@@ -43,8 +46,6 @@ def serve(
         db = Database(settings.database_url)
         app = create_app(settings, db=db)
         if scheduler:
-            from bot.scheduler import start_scheduler
-
             start_scheduler(settings, db=db)
         return wsgi_app(app, db)
 
@@ -54,6 +55,7 @@ def serve(
 
 
 def socket_mode(settings: Settings) -> int:
+    # Socket Mode's adapter (and its websocket client) only when it is used.
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     settings.require("slack_bot_token", "slack_app_token")
@@ -77,9 +79,6 @@ def socket_mode(settings: Settings) -> int:
             "network, or SLACK_API_URL"
         ) from None
     if settings.scheduler_enabled:  # once the app is up and connected
-        from bot.jobs import job_clients
-        from bot.scheduler import start_scheduler
-
         start_scheduler(settings, db=db, clients=job_clients(settings, db, socket_mode=True))
     log.info("Connected: Automation Coach is listening")
     threading.Event().wait()
@@ -112,8 +111,6 @@ def _parse_now(raw: str | None) -> datetime:
 
 
 def jobs_command(settings: Settings, action: str, name: str | None, now_text: str | None) -> int:
-    from bot.jobs import JobContext, job_clients, registry
-    from bot.scheduler import next_runs, run_job
 
     if action == "list":
         now = datetime.now(UTC)
@@ -136,8 +133,6 @@ def jobs_command(settings: Settings, action: str, name: str | None, now_text: st
 
 def scheduler_only(settings: Settings) -> int:
     """`coach scheduler`: run the jobs until SIGTERM or Ctrl-C, then stop cleanly."""
-    from bot.scheduler import start_scheduler
-
     _require_tokens(settings)
     db = Database(settings.database_url)
     db.upgrade()
@@ -157,10 +152,6 @@ def mark_installed(settings: Settings, db: Database) -> None:
     in their success callback."""
     if not settings.slack_bot_token or settings.oauth_enabled:
         return
-    from datetime import UTC, datetime
-
-    from slack_sdk import WebClient
-
     client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
     try:
         team_id = client.auth_test()["team_id"]

@@ -188,7 +188,7 @@ def run_gunicorn(
 ) -> None:
     """Serve with gunicorn (gthread workers); each worker builds its own app. gunicorn's
     own error log logs at the root logger's level, through a redacting handler too."""
-    from gunicorn.app.base import BaseApplication
+    from gunicorn.app.base import BaseApplication  # start-up time: only `coach serve` needs it
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -216,7 +216,7 @@ def run_gunicorn(
 def gunicorn_logger_class() -> type:
     """gunicorn's Logger, with `bot.logs`'s filter on the handlers it sets up (its error
     and access logs, or whatever a `logconfig_dict` makes), at start and on reload."""
-    from gunicorn.glogging import Logger
+    from gunicorn.glogging import Logger  # start-up time: only `coach serve` needs it
 
     class RedactingLogger(Logger):  # type: ignore[misc]
         def setup(self, cfg: Any) -> None:

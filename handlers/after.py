@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from bot import announce
+from bot import outgoing
 from bot.domain.cards import ProcessCard, ReportResult
 from bot.domain.states import Posted
 from bot.messages.blocks import Message
@@ -46,7 +46,7 @@ class Post:
 
     def run(self, out: Out) -> None:
         text, blocks = self.message
-        announce.post(
+        outgoing.post(
             out.client,
             out.deps.db.transaction,
             team_id=out.actor.team_id,
@@ -82,7 +82,7 @@ class Ephemeral:
             except Exception as err:  # e.g. not in the channel: the change itself stands
                 log.warning("chat.postEphemeral in %s failed: %s", self.channel, err)
                 return
-        announce.dm(out.client, user_id=out.actor.user_id, text=text, blocks=blocks)
+        outgoing.dm(out.client, user_id=out.actor.user_id, text=text, blocks=blocks)
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class DirectMessage:
 
     def run(self, out: Out) -> None:
         text, blocks = self.message
-        announce.dm(out.client, user_id=self.user_id, text=text, blocks=blocks)
+        outgoing.dm(out.client, user_id=self.user_id, text=text, blocks=blocks)
 
 
 @dataclass(frozen=True)
@@ -114,9 +114,9 @@ class Celebrate:
             Post(channel, (text, blocks), Posted.CELEBRATION, (self.card.process_id,)).run(out)
             return
         if self.card.retired_by:
-            found = announce.dm(out.client, user_id=self.card.retired_by, text=text, blocks=blocks)
+            found = outgoing.dm(out.client, user_id=self.card.retired_by, text=text, blocks=blocks)
             if found:
-                announce.remember(
+                outgoing.remember(
                     out.deps.db.transaction,
                     team_id=team_id,
                     channel=found[0],
@@ -140,7 +140,7 @@ class TellOwnerItsBack:
             text, blocks = regression_notice(
                 card, reporter_id=self.result.reporter_id, minutes=self.result.minutes
             )
-            announce.dm(out.client, user_id=owner, text=text, blocks=blocks)
+            outgoing.dm(out.client, user_id=owner, text=text, blocks=blocks)
 
 
 def after_report(result: ReportResult) -> tuple[TellOwnerItsBack, ...]:

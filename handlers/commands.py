@@ -13,6 +13,7 @@ from typing import Any
 from slack_bolt import App
 
 from bot.domain import commands as c
+from bot.domain.parsing import parse_command
 from bot.domain.people import Actor
 from bot.services.home import changes_something
 from handlers import digests, insights, ownership, reporting, retirement, settings
@@ -47,7 +48,7 @@ MENTION_SHORTCUTS = {"help": c.Help(), "list": c.ListTop(), "top": c.ListTop(), 
 
 def manual_task(text: str, actor: Actor, deps: Deps) -> Reply:
     """Parse the command's text and hand it to its feature."""
-    cmd = c.parse_command(text)
+    cmd = parse_command(text)
     reply = ROUTES[type(cmd)](cmd, actor, deps)
     return reply.then(RefreshHome()) if changes_something(cmd) else reply
 

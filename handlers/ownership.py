@@ -29,7 +29,7 @@ from handlers.context import (
     refused_on,
     submitted,
 )
-from handlers.payloads import meta, opened_from, values, where
+from handlers.payloads import form_memory, form_values, message_of, opened_from
 
 
 def own(cmd: c.Own, actor: Actor, deps: Deps) -> Reply:
@@ -56,7 +56,7 @@ def merge(cmd: c.Merge, actor: Actor, deps: Deps) -> Reply:
 
 def take_ownership(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
     """ "Take ownership" on a report's reply, or "I'll own it" on "Who owns this?"."""
-    message = where(body)
+    message = message_of(body)
     with deps.db.transaction() as session:
         process = lookup.find(session, actor, process_id=action.get("value"), lock=True)
         done = ownership.take(session, actor, process)
@@ -70,7 +70,7 @@ def take_ownership(body: dict[str, Any], action: dict[str, Any], actor: Actor, d
 
 def not_mine(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
     """A prompt's "Not mine": a form to pass the process to its real owner."""
-    channel, ts = where(body)
+    channel, ts = message_of(body)
     with deps.db.transaction() as session:
         process = lookup.find(session, actor, process_id=action.get("value"))
         require_manage(actor, process, what="answer for")
@@ -81,12 +81,12 @@ def not_mine(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: D
 
 def submit_reassign(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
     """The "Not mine" form: the process goes to the person picked, who is told."""
-    new_owner = values(view).get(Field.NEW_OWNER)
+    new_owner = form_values(view).get(Field.NEW_OWNER)
     if not new_owner or new_owner == actor.user_id:
         raise FieldError(
             Field.NEW_OWNER, Mrkdwn("Pick the person who should own it instead of you.")
         )
-    info = meta(view)
+    info = form_memory(view)
     message = opened_from(info)
     with refused_on(Field.NEW_OWNER), deps.db.transaction() as session:
         process = lookup.find(session, actor, process_id=info.get("process"))

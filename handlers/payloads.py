@@ -15,7 +15,7 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def where(body: dict[str, Any]) -> Where:
+def message_of(body: dict[str, Any]) -> Where:
     """(channel, ts) of the message a block action came from."""
     container = _dict(body.get("container"))
     channel = container.get("channel_id") or _dict(body.get("channel")).get("id")
@@ -26,7 +26,7 @@ def where(body: dict[str, Any]) -> Where:
     )
 
 
-def values(view: dict[str, Any]) -> dict[str, str | None]:
+def form_values(view: dict[str, Any]) -> dict[str, str | None]:
     """{block_id: the entered or chosen value} of a submitted view."""
     found: dict[str, str | None] = {}
     for block_id, inputs in _dict(_dict(view.get("state")).get("values")).items():
@@ -41,7 +41,7 @@ def values(view: dict[str, Any]) -> dict[str, str | None]:
     return found
 
 
-def ticked(view: dict[str, Any], block_id: str) -> list[str]:
+def form_ticked(view: dict[str, Any], block_id: str) -> list[str]:
     """The values of the options ticked in a checkboxes input."""
     inputs = _dict(_dict(_dict(view.get("state")).get("values")).get(block_id))
     return [
@@ -52,7 +52,7 @@ def ticked(view: dict[str, Any], block_id: str) -> list[str]:
     ]
 
 
-def meta(view: dict[str, Any]) -> dict[str, Any]:
+def form_memory(view: dict[str, Any]) -> dict[str, Any]:
     """What the form remembered when it was opened (its private_metadata)."""
     try:
         data = json.loads(view.get("private_metadata") or "{}")

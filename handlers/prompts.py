@@ -29,7 +29,7 @@ from handlers.context import (
     refused_on,
     submitted,
 )
-from handlers.payloads import Where, meta, opened_from, values, where
+from handlers.payloads import Where, form_memory, form_values, message_of, opened_from
 from storage.models import Process
 
 # What an answer does to its process, in the answer's transaction.
@@ -63,7 +63,7 @@ def _button(kind: Answer, act: Act) -> Callable[..., Reply]:
             actor,
             deps,
             process_id=action.get("value"),
-            message=where(body),
+            message=message_of(body),
             answer=kind,
             act=act,
         )
@@ -79,7 +79,7 @@ snooze = _button(Answer.SNOOZED, prompts.snooze)
 
 def not_worth(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
     """ "Not worth it": a form for the reason."""
-    channel, ts = where(body)
+    channel, ts = message_of(body)
     with deps.db.transaction() as session:
         process = lookup.find(session, actor, process_id=action.get("value"))
         require_manage(actor, process, what="answer for")
@@ -90,7 +90,7 @@ def not_worth(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: 
 
 def submit_not_worth(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
     """The reason it isn't worth automating; the process comes back for review in 90 days."""
-    got, info = values(view), meta(view)
+    got, info = form_values(view), form_memory(view)
     reason = got.get(Field.REASON)
     if not reason:
         raise FieldError(Field.REASON, Mrkdwn("Pick a reason."))

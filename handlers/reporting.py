@@ -29,7 +29,7 @@ from handlers.context import (
     refused_on,
     submitted,
 )
-from handlers.payloads import meta, values
+from handlers.payloads import form_memory, form_values
 
 
 def report(cmd: c.Report, actor: Actor, deps: Deps, *, key: str | None = None) -> Reply:
@@ -61,7 +61,7 @@ def undo(cmd: c.Undo, actor: Actor, deps: Deps) -> Reply:
 
 def submit_report(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
     """The report form: checked field by field, then stored like a command's report."""
-    got, channel = values(view), meta(view).get("channel")
+    got, channel = form_values(view), form_memory(view).get("channel")
     channel = channel if isinstance(channel, str) else None
     minutes = _form_minutes(got.get(Field.HOW_LONG))
     note = " · ".join(x for x in (got.get(Field.HOW_OFTEN), got.get(Field.NOTES)) if x)

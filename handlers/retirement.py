@@ -23,7 +23,7 @@ from bot.services import lookup, prompts, retirement
 from bot.services.cards import card_for
 from handlers.after import Celebrate, OpenForm, Redraw
 from handlers.context import Deps, Reply, clicked, follow_up, refused_on, submitted
-from handlers.payloads import meta, opened_from, values, where
+from handlers.payloads import form_memory, form_values, message_of, opened_from
 
 
 def _already(ref: str, title: str) -> UserError:
@@ -51,7 +51,7 @@ def retire_command(cmd: c.Retire, actor: Actor, deps: Deps) -> Reply:
 
 def mark_automated(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
     """ "It's automated now": the retire form, remembering the prompt it came from."""
-    channel, ts = where(body)
+    channel, ts = message_of(body)
     with deps.db.transaction() as session:
         process = lookup.find(session, actor, process_id=action.get("value"))
         if process.status == Status.RETIRED:
@@ -64,7 +64,7 @@ def mark_automated(body: dict[str, Any], action: dict[str, Any], actor: Actor, d
 
 def submit_retire(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
     """The retire form: a link (checked), and a line of how; then the celebration."""
-    got, info = values(view), meta(view)
+    got, info = form_values(view), form_memory(view)
     message = opened_from(info)
     with refused_on(Field.LINK):
         link = retirement.check_link(got.get(Field.LINK))

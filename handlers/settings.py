@@ -17,7 +17,7 @@ from bot.mrkdwn import Mrkdwn
 from bot.services import settings
 from handlers.after import DirectMessage, OpenForm
 from handlers.context import Deps, FieldError, Reply, follow_up, submitted
-from handlers.payloads import ticked, values
+from handlers.payloads import form_ticked, form_values
 
 NOT_ADMIN = Mrkdwn(
     "Only a workspace admin can change the coach's settings. "
@@ -34,8 +34,8 @@ def open_config(cmd: c.Config, actor: Actor, deps: Deps) -> Reply:
 
 
 def submit_config(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
-    entered = values(view)
-    entered[Field.WORK_DAYS] = ",".join(ticked(view, Field.WORK_DAYS))
+    entered = form_values(view)
+    entered[Field.WORK_DAYS] = ",".join(form_ticked(view, Field.WORK_DAYS))
     new, errors = parse_settings(entered)
     if new is None:
         said = {field: Mrkdwn("{}").format(text) for field, text in errors.items()}

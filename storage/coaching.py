@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -70,8 +70,6 @@ def process_states(
 
 
 def _aware(value: datetime | None) -> datetime | None:
-    from datetime import UTC
-
     if value is None:
         return None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value

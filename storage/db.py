@@ -26,6 +26,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, exc, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -191,14 +193,10 @@ class Database:
 
     def upgrade(self, revision: str = "head") -> None:
         """Apply migrations up to `revision` (idempotent; safe when replicas start at once)."""
-        from alembic import command
-
         with self._migrating():
             command.upgrade(self.alembic_config(), revision)
 
     def downgrade(self, revision: str) -> None:
-        from alembic import command
-
         with self._migrating():
             command.downgrade(self.alembic_config(), revision)
 
@@ -222,8 +220,6 @@ class Database:
                 lock.commit()
 
     def alembic_config(self) -> Any:
-        from alembic.config import Config
-
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         cfg.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))

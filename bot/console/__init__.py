@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.config import Settings, safe_url
-from bot.console import commands as c
+from bot.console import typed as c
 from bot.console.actions import describe_time, execute
-from bot.console.commands import ConsoleInputError
-from bot.console.session import Session
+from bot.console.session import Playground
+from bot.console.typed import ConsoleInputError
 from bot.console.view import Printer, wants_colour
 
 HELP = """\
@@ -82,7 +82,7 @@ def run_console(
     with tempfile.TemporaryDirectory(prefix="coach-console-") as tmp:
         if fresh:
             settings = replace(settings, database_url=f"sqlite:///{tmp}/coach.db")
-        session = Session(settings, printer, start=start)
+        session = Playground(settings, printer, start=start)
         try:
             session.start()
         except Exception as err:
@@ -97,7 +97,7 @@ def run_console(
             session.close()
 
 
-def run_line(session: Session, line: str, ask: c.Callable[[str], str] | None = None) -> bool:
+def run_line(session: Playground, line: str, ask: c.Callable[[str], str] | None = None) -> bool:
     """Run one line; False when it asked to quit. Raises ConsoleInputError for bad input."""
     command = c.parse(line)
     if command is None:
@@ -117,7 +117,7 @@ def run_line(session: Session, line: str, ask: c.Callable[[str], str] | None = N
     return True
 
 
-def run_script(session: Session, lines: Iterable[str]) -> int:
+def run_script(session: Playground, lines: Iterable[str]) -> int:
     """Run commands without a terminal, echoing each; 1 if any line was invalid."""
     status = 0
     printer = session.printer
@@ -140,7 +140,7 @@ def run_script(session: Session, lines: Iterable[str]) -> int:
     return status
 
 
-def run_interactive(session: Session, stdin: TextIO) -> int:
+def run_interactive(session: Playground, stdin: TextIO) -> int:
     """The terminal loop: readline history and editing, a prompt saying who and where."""
     history = _readline_history()
     printer = session.printer
@@ -179,7 +179,7 @@ def run_interactive(session: Session, stdin: TextIO) -> int:
 def _readline_history() -> c.Callable[[], None] | None:
     """Turn on line editing and history; returns a function that saves the history."""
     try:
-        import readline
+        import readline  # an optional module: not on every platform
     except ImportError:
         return None
     path = Path(os.environ.get("COACH_HISTORY", Path.home() / ".coach_console_history"))

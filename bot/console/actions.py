@@ -10,9 +10,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.console import commands as c
-from bot.console.commands import ConsoleInputError
-from bot.console.session import TEAM, Session
+from bot.console import typed as c
+from bot.console.session import TEAM, Playground
+from bot.console.typed import ConsoleInputError
 from bot.jobs import registry
 from bot.scheduler import run_job
 from bot.standin.fakeslack import Message, View
@@ -22,7 +22,7 @@ Ask = Callable[[str], str]
 STEP = timedelta(hours=1)
 
 
-def execute(session: Session, command: c.Command, ask: Ask | None = None) -> None:
+def execute(session: Playground, command: c.Command, ask: Ask | None = None) -> None:
     """Run one command. ``ask`` prompts for a modal's fields when ``submit`` has none."""
     handler = _HANDLERS.get(type(command))
     if handler is None:
@@ -30,17 +30,17 @@ def execute(session: Session, command: c.Command, ask: Ask | None = None) -> Non
     handler(session, command, ask)
 
 
-def _slash(session: Session, cmd: c.Slash, ask: Ask | None) -> None:
+def _slash(session: Playground, cmd: c.Slash, ask: Ask | None) -> None:
     reply = session.sim.slash(session.user.id, session.channel, cmd.text, command=cmd.command)
     _check(session, reply.status, cmd.command)
 
 
-def _mention(session: Session, cmd: c.Mention, ask: Ask | None) -> None:
+def _mention(session: Playground, cmd: c.Mention, ask: Ask | None) -> None:
     reply = session.sim.mention(session.user.id, session.channel, cmd.text)
     _check(session, reply.status, "the mention")
 
 
-def _check(session: Session, status: int, what: str) -> None:
+def _check(session: Playground, status: int, what: str) -> None:
     """Wait for the app to finish, then say what Slack would show for a failed answer."""
     session.settle()
     if status == 200:
@@ -54,7 +54,7 @@ def _check(session: Session, status: int, what: str) -> None:
         session.printer.warn(f"the app answered HTTP {status} to {what}; Slack would retry it")
 
 
-def _as(session: Session, cmd: c.As, ask: Ask | None) -> None:
+def _as(session: Playground, cmd: c.As, ask: Ask | None) -> None:
     if cmd.name == "coach":
         raise ConsoleInputError("You cannot be the bot: pick a person, like as @maria")
     user, created = session.person(cmd.name)
@@ -66,7 +66,7 @@ def _as(session: Session, cmd: c.As, ask: Ask | None) -> None:
     session.printer.note(f"@{user.name} {joined}you are now @{user.name} ({user.tz}{admin})")
 
 
-def _in(session: Session, cmd: c.In, ask: Ask | None) -> None:
+def _in(session: Playground, cmd: c.In, ask: Ask | None) -> None:
     if cmd.channel in ("dm", "coach"):
         session.channel = session.fake.dm_channel(TEAM, session.user.id).id
         session.printer.note("you are now in your DM with @coach")
@@ -76,7 +76,7 @@ def _in(session: Session, cmd: c.In, ask: Ask | None) -> None:
     session.printer.note(f"#{cmd.channel} {made}you are now in #{cmd.channel}")
 
 
-def _target_message(session: Session, number: int | None, *, buttons: bool) -> Message:
+def _target_message(session: Playground, number: int | None, *, buttons: bool) -> Message:
     if number is not None:
         message = session.message(number)
         if message is None:
@@ -97,7 +97,7 @@ def _target_message(session: Session, number: int | None, *, buttons: bool) -> M
     return found
 
 
-def _click(session: Session, cmd: c.Click, ask: Ask | None) -> None:
+def _click(session: Playground, cmd: c.Click, ask: Ask | None) -> None:
     modal = session.top_modal()
     target: Message | View
     if cmd.message is None and modal is not None and interactive_elements(modal.blocks):
@@ -156,7 +156,7 @@ def _field_key(view: View, key: str) -> str:
     raise ConsoleInputError(f"The modal has no field {key!r}; its fields: {fields}")
 
 
-def _submit(session: Session, cmd: c.Submit, ask: Ask | None) -> None:
+def _submit(session: Playground, cmd: c.Submit, ask: Ask | None) -> None:
     modal = session.top_modal()
     if modal is None:
         raise ConsoleInputError(f"@{session.user.name} has no modal open")
@@ -176,7 +176,7 @@ def _submit(session: Session, cmd: c.Submit, ask: Ask | None) -> None:
     _check(session, reply.status, "the submission")
 
 
-def _picked(session: Session, kind: str, value: Any) -> Any:
+def _picked(session: Playground, kind: str, value: Any) -> Any:
     """People typed by name (`@maria`) as the ids Slack sends from a user picker; other
     fields as typed."""
     if not isinstance(value, str):
@@ -192,7 +192,7 @@ def _picked(session: Session, kind: str, value: Any) -> Any:
     return value
 
 
-def _cancel(session: Session, cmd: c.Cancel, ask: Ask | None) -> None:
+def _cancel(session: Playground, cmd: c.Cancel, ask: Ask | None) -> None:
     modal = session.top_modal()
     if modal is None:
         raise ConsoleInputError(f"@{session.user.name} has no modal open")
@@ -200,7 +200,7 @@ def _cancel(session: Session, cmd: c.Cancel, ask: Ask | None) -> None:
     session.settle()
 
 
-def _react(session: Session, cmd: c.React, ask: Ask | None) -> None:
+def _react(session: Playground, cmd: c.React, ask: Ask | None) -> None:
     message = _target_message(session, cmd.message, buttons=False)
     if message.ephemeral:
         raise ConsoleInputError("Slack has no reactions on messages only you can see")
@@ -211,7 +211,7 @@ def _react(session: Session, cmd: c.React, ask: Ask | None) -> None:
     _check(session, reply.status, "the reaction")
 
 
-def _home(session: Session, cmd: c.Home, ask: Ask | None) -> None:
+def _home(session: Playground, cmd: c.Home, ask: Ask | None) -> None:
     before = session.fake.home_of(TEAM, session.user.id)
     stamp = (before.hash, str(before.view)) if before else None
     reply = session.sim.open_home(session.user.id)
@@ -227,7 +227,7 @@ def _home(session: Session, cmd: c.Home, ask: Ask | None) -> None:
     session.printer.card(f"⌂ @{session.user.name}'s App Home{fresh}", session.view_lines(home))
 
 
-def _show(session: Session, cmd: c.Show, ask: Ask | None) -> None:
+def _show(session: Playground, cmd: c.Show, ask: Ask | None) -> None:
     if cmd.message is None:
         modal = session.top_modal()
         if modal is not None:
@@ -242,7 +242,7 @@ def _show(session: Session, cmd: c.Show, ask: Ask | None) -> None:
     session.print_message(number, message)
 
 
-def _people(session: Session, cmd: c.People, ask: Ask | None) -> None:
+def _people(session: Playground, cmd: c.People, ask: Ask | None) -> None:
     for (team_id, _), user in sorted(session.fake.users.items()):
         if team_id != TEAM or user.is_bot:
             continue
@@ -258,7 +258,7 @@ def _people(session: Session, cmd: c.People, ask: Ask | None) -> None:
 # --------------------------------------------------------------------------- the clock
 
 
-def describe_time(session: Session, when: datetime) -> str:
+def describe_time(session: Playground, when: datetime) -> str:
     """``Mon 30 Nov 2026 14:00 UTC · 09:00 for @you (America/New_York)``."""
     utc = when.astimezone(UTC)
     local = when.astimezone(session.tz())
@@ -268,15 +268,15 @@ def describe_time(session: Session, when: datetime) -> str:
     )
 
 
-def _clock_show(session: Session, cmd: c.ClockShow, ask: Ask | None) -> None:
+def _clock_show(session: Playground, cmd: c.ClockShow, ask: Ask | None) -> None:
     session.printer.note("it is " + describe_time(session, session.clock.now()))
 
 
-def _clock_by(session: Session, cmd: c.ClockBy, ask: Ask | None) -> None:
+def _clock_by(session: Playground, cmd: c.ClockBy, ask: Ask | None) -> None:
     advance(session, session.clock.now() + cmd.delta)
 
 
-def _clock_to(session: Session, cmd: c.ClockTo, ask: Ask | None) -> None:
+def _clock_to(session: Playground, cmd: c.ClockTo, ask: Ask | None) -> None:
     now = session.clock.now()
     target = cmd.resolve(now, session.tz())
     if target <= now:
@@ -299,7 +299,7 @@ def steps(start: datetime, end: datetime) -> list[datetime]:
     return out
 
 
-def advance(session: Session, target: datetime) -> None:
+def advance(session: Playground, target: datetime) -> None:
     """Move the clock to ``target``, running every job at each step on the way and showing
     what they send, under the time they sent it."""
     jobs = sorted(registry())
@@ -325,7 +325,7 @@ def advance(session: Session, target: datetime) -> None:
     session.printer.note("it is now " + describe_time(session, target))
 
 
-_HANDLERS: dict[type, Callable[[Session, Any, Ask | None], None]] = {
+_HANDLERS: dict[type, Callable[[Playground, Any, Ask | None], None]] = {
     c.Slash: _slash,
     c.Mention: _mention,
     c.As: _as,

@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 from bot.app import create_app
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.console.plumbing import AppLog, Tracking, emoji, label_channels
-from bot.console.view import Printer
+from bot.console.view import Printer, emoji, label_channels
+from bot.console.watch import AppLog, Tracking
 from bot.jobs import Clients, JobContext
 from bot.logs import protect_handlers
 from bot.server import serve_in_thread, wsgi_app
@@ -55,8 +55,9 @@ PEOPLE = (
 CHANNELS = (("C0GENERAL", "general"), ("C0FINANCE", "finance"), ("C0OPS", "ops"))
 
 
-class Session:
-    """One console session. ``start()`` brings everything up; ``close()`` tears it down."""
+class Playground:
+    """The console's pretend workspace: the real app, the fake Slack, its people and clock.
+    ``start()`` brings everything up; ``close()`` tears it down."""
 
     def __init__(
         self,
@@ -92,7 +93,7 @@ class Session:
 
     # ----------------------------------------------------------------- lifecycle
 
-    def start(self) -> Session:
+    def start(self) -> Playground:
         self._capture_logs()
         fake = self.fake.start()
         fake.add_team(TEAM, name=TEAM_NAME, bot_token=TOKEN, bot_user_id=BOT_USER)

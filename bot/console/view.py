@@ -6,9 +6,11 @@ person sees, minus the colour codes.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
-from typing import TextIO
+from collections.abc import Callable
+from typing import Any, TextIO
 
 _CODES = {
     "bold": "1",
@@ -85,3 +87,62 @@ class Printer:
         if not self.colour:
             return line
         return _BUTTON.sub(lambda m: self.paint(m.group(0), "yellow", "bold"), line)
+
+
+EMOJI = {
+    "tada": "🎉",
+    "robot_face": "🤖",
+    "white_check_mark": "✅",
+    "zzz": "💤",
+    "heavy_plus_sign": "➕",
+    "raising_hand": "🙋",
+    "ok_hand": "👌",
+    "arrow_right": "➡️",
+    "hammer_and_wrench": "🛠️",
+    "inbox_tray": "📥",
+    "warning": "⚠️",
+    "bar_chart": "📊",
+    "chart_with_upwards_trend": "📈",
+    "chart_with_downwards_trend": "📉",
+    "rotating_light": "🚨",
+    "repeat": "🔁",
+    "wave": "👋",
+    "calendar": "📅",
+    "clock9": "🕘",
+    "mag": "🔍",
+    "bulb": "💡",
+    "thinking_face": "🤔",
+    "x": "❌",
+    "trophy": "🏆",
+    "sparkles": "✨",
+    "fire": "🔥",
+    "eyes": "👀",
+    "memo": "📝",
+    "hourglass": "⌛",
+}
+_EMOJI = re.compile(r":([a-z0-9_+\-]+):")
+_CHANNEL = re.compile(r"<#([A-Z0-9]+)>")
+
+
+def emoji(line: str) -> str:
+    """``:tada: done`` -> ``🎉 done`` for the emoji the bot uses; others stay as written."""
+    return _EMOJI.sub(lambda m: EMOJI.get(m.group(1), m.group(0)), line)
+
+
+def label_channels(obj: Any, name_of: Callable[[str], str | None]) -> Any:
+    """A copy of blocks with ``<#C123>`` given its name (``<#C123|finance>``), as Slack
+    shows channel mentions by name."""
+
+    def fix(text: str) -> str:
+        return _CHANNEL.sub(lambda m: f"<#{m.group(1)}|{name_of(m.group(1)) or m.group(1)}>", text)
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return fix(value)
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        return value
+
+    return walk(copy.deepcopy(obj))

@@ -10,7 +10,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot import announce
+from bot import outgoing
 from bot.charts import manual_vs_eliminated
 from bot.domain import schedule
 from bot.domain.states import Posted
@@ -86,7 +86,7 @@ def _send(
     with ctx.db.transaction() as session:
         claims.mark_sent(session, key=key, worker=ctx.worker, now=now, detail=ts)
         q.mark_period_sent(session, team_id=team_id, channel_id=channel, period=slot)
-        announce.remember_in(
+        outgoing.remember_in(
             session,
             team_id=team_id,
             channel=channel,

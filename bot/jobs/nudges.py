@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot import announce
+from bot import outgoing
 from bot.domain import schedule
 from bot.domain.states import Posted, PromptKind
 from bot.jobs.context import JobContext
@@ -139,7 +139,7 @@ def _send_dm(
     shown, more = items[:MAX_ITEMS], max(0, len(items) - MAX_ITEMS)
     text, blocks = owner_dm(shown, more=more)
     pace = ctx.clients.pacer.bucket(team_id).acquire
-    sent = announce.dm(client, user_id=owner_id, text=text, blocks=blocks, pace=pace)
+    sent = outgoing.dm(client, user_id=owner_id, text=text, blocks=blocks, pace=pace)
     with ctx.db.transaction() as session:
         if sent is None:
             claims.release(session, key=key, worker=ctx.worker)
@@ -154,7 +154,7 @@ def _send_dm(
             now=now,
             items=[(i.card.process_id, i.kind, owner_id) for i in shown],
         )
-        announce.remember_in(
+        outgoing.remember_in(
             session,
             team_id=team_id,
             channel=channel,
@@ -200,7 +200,7 @@ def _send_who_owns(
             now=now,
             items=[(item.card.process_id, PromptKind.WHO_OWNS, None)],
         )
-        announce.remember_in(
+        outgoing.remember_in(
             session,
             team_id=team_id,
             channel=channel,

@@ -16,7 +16,7 @@ import logging
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -257,8 +257,6 @@ def export_command(
     now: datetime | None = None,
 ) -> int:
     """`coach export`: write the export to `output` (default standard output); exit code."""
-    from datetime import UTC
-
     now = now or datetime.now(UTC)
     target = (
         open(output, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed by `with`

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.domain.commands import parse_ref
+from bot.domain.arguments import parse_ref
 from bot.domain.people import Actor
 from bot.domain.rules import may_see
 from bot.errors import UserError

@@ -17,8 +17,8 @@ import pytest
 
 from bot.config import Settings
 from bot.console import run_console, run_script
-from bot.console.commands import ClockBy, ClockTo, ConsoleInputError, parse
-from bot.console.session import Session
+from bot.console.session import Playground
+from bot.console.typed import ClockBy, ClockTo, ConsoleInputError, parse
 from bot.console.view import Printer
 from bot.standin.render import render_blocks
 from tests.conftest import START, Coach
@@ -110,10 +110,10 @@ def test_demo_celebrates_the_retirement(demo: tuple[int, str]) -> None:
 
 
 @pytest.fixture
-def console() -> Iterator[tuple[Session, io.StringIO]]:
+def console() -> Iterator[tuple[Playground, io.StringIO]]:
     out = io.StringIO()
     path = Path(os.environ.get("TMPDIR", "/tmp")) / f"coach-console-{os.getpid()}-{id(out)}.db"
-    session = Session(Settings(database_url=f"sqlite:///{path}"), Printer(out), start=START)
+    session = Playground(Settings(database_url=f"sqlite:///{path}"), Printer(out), start=START)
     session.start()
     try:
         yield session, out
@@ -122,7 +122,7 @@ def console() -> Iterator[tuple[Session, io.StringIO]]:
         path.unlink(missing_ok=True)
 
 
-def _console_lines(session: Session, line: str) -> list[str]:
+def _console_lines(session: Playground, line: str) -> list[str]:
     before = len(session.messages)
     run_script(session, [line])
     assert len(session.messages) == before + 1, f"{line!r} gave no single answer"
@@ -131,7 +131,7 @@ def _console_lines(session: Session, line: str) -> list[str]:
 
 
 def test_console_and_http_app_give_the_same_answers(
-    coach: Coach, console: tuple[Session, io.StringIO]
+    coach: Coach, console: tuple[Playground, io.StringIO]
 ) -> None:
     session, _ = console
     run_script(session, ["in #finance"])
@@ -182,7 +182,7 @@ def test_console_and_http_app_give_the_same_answers(
         "show 12",
     ],
 )
-def test_bad_input_gets_one_line(console: tuple[Session, io.StringIO], line: str) -> None:
+def test_bad_input_gets_one_line(console: tuple[Playground, io.StringIO], line: str) -> None:
     session, out = console
     status = run_script(session, [line])
     printed = out.getvalue().splitlines()
@@ -194,7 +194,7 @@ def test_bad_input_gets_one_line(console: tuple[Session, io.StringIO], line: str
 
 
 def test_clicking_someone_elses_private_message_says_who_may(
-    console: tuple[Session, io.StringIO],
+    console: tuple[Playground, io.StringIO],
 ) -> None:
     session, out = console
     status = run_script(session, ["/manual-task Reconcile payouts 45m", "as @sam", "click 1 on 1"])
@@ -202,7 +202,7 @@ def test_clicking_someone_elses_private_message_says_who_may(
     assert "You (@sam) cannot see message [1]" in out.getvalue()
 
 
-def test_modal_answered_by_labels(console: tuple[Session, io.StringIO]) -> None:
+def test_modal_answered_by_labels(console: tuple[Playground, io.StringIO]) -> None:
     session, out = console
     status = run_script(
         session, ["in #ops", "/manual-task", 'submit what="Restart the VPN box" "how long"=20m']
@@ -214,7 +214,7 @@ def test_modal_answered_by_labels(console: tuple[Session, io.StringIO]) -> None:
     assert session.top_modal() is None
 
 
-def test_a_person_is_picked_by_name_in_a_form(console: tuple[Session, io.StringIO]) -> None:
+def test_a_person_is_picked_by_name_in_a_form(console: tuple[Playground, io.StringIO]) -> None:
     session, out = console
     script = [
         "in #finance",
@@ -238,7 +238,7 @@ def test_a_person_is_picked_by_name_in_a_form(console: tuple[Session, io.StringI
     assert "@maria passed P1 · Reconcile Stripe payouts to you." in transcript
 
 
-def test_unknown_names_join(console: tuple[Session, io.StringIO]) -> None:
+def test_unknown_names_join(console: tuple[Playground, io.StringIO]) -> None:
     session, out = console
     assert run_script(session, ["as @newbie", "in #marketing", "people"]) == 0
     transcript = out.getvalue()

@@ -1,4 +1,4 @@
-"""Unit tests for bot.domain.commands: the text of /manual-task parsed into a command."""
+"""Unit tests for bot.domain.parsing: the text of /manual-task parsed into a command."""
 
 from __future__ import annotations
 
@@ -9,6 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.domain.arguments import (
+    parse_channel,
+    parse_link,
+    parse_ref,
+    parse_time,
+    parse_time_zone,
+    parse_user,
+)
 from bot.domain.commands import (
     Assign,
     Command,
@@ -29,14 +37,8 @@ from bot.domain.commands import (
     Show,
     Stats,
     Undo,
-    parse_channel,
-    parse_command,
-    parse_link,
-    parse_ref,
-    parse_time,
-    parse_time_zone,
-    parse_user,
 )
+from bot.domain.parsing import parse_command
 
 
 @pytest.mark.parametrize(

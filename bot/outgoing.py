@@ -1,5 +1,5 @@
-"""Posting the bot's own messages and remembering which processes they are about,
-so that reactions on them can be understood later."""
+"""Sending the bot's own messages (channel posts, DMs) and remembering which processes they
+are about, so that reactions on them can be understood later."""
 
 from __future__ import annotations
 

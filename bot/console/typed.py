@@ -1,4 +1,5 @@
-"""Parsing console lines into commands (pure: no Slack, no database).
+"""What a person types into the console, parsed into a console command (pure: no Slack,
+no database).
 
 >>> parse("as @maria")
 As(name='maria')

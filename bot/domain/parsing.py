@@ -1,0 +1,332 @@
+"""The text of ``/manual-task`` (or of a mention of the bot), parsed into a command.
+
+    >>> parse_command("show p7")
+    Show(ref='P7')
+    >>> parse_command("Reconcile Stripe payouts 45m")
+    Report(text='Reconcile Stripe payouts 45m')
+
+Rule for ambiguity: a first word is a subcommand only when the rest fits that
+subcommand's grammar. "help", "list" and "top" are commands; "help desk triage 30m" and
+"list of vendors update 20m" are reports. A subcommand word followed by wrong arguments
+and no duration ("show banana", "assign P3") raises :class:`CommandError`, whose message
+says what was wrong and shows the right form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bot.domain.arguments import (
+    CADENCES,
+    WEEKDAYS,
+    parse_channel,
+    parse_link,
+    parse_ref,
+    parse_time,
+    parse_time_zone,
+    parse_user,
+)
+from bot.domain.commands import (
+    Assign,
+    Command,
+    CommandError,
+    Config,
+    DigestOff,
+    DigestOn,
+    DigestPreview,
+    Export,
+    Help,
+    ListTop,
+    Merge,
+    Mine,
+    OpenModal,
+    Own,
+    Report,
+    Retire,
+    Show,
+    Stats,
+    Undo,
+)
+from bot.domain.durations import DurationError, parse_report
+from bot.mrkdwn import Mrkdwn, from_slack
+
+# --- the pieces of a command -----------------------------------------------------------
+
+_USAGE = {
+    "show": Mrkdwn("`/manual-task show P7`"),
+    "own": Mrkdwn("`/manual-task own P7`"),
+    "assign": Mrkdwn("`/manual-task assign P7 @maria`"),
+    "retire": Mrkdwn("`/manual-task retire P7 https://github.com/acme/ops/pull/12`"),
+    "merge": Mrkdwn("`/manual-task merge P7 P9` (keeps P7)"),
+    "digest": Mrkdwn("`/manual-task digest here weekly mon 09:00` or `/manual-task digest off`"),
+    "undo": Mrkdwn("`/manual-task undo`"),
+}
+
+_TOKEN_RE = re.compile(r"<[^<>|\s]{1,500}(?:\|[^<>]{0,500})?>|\S+")
+_UNDO_WORDS = frozenset({"my", "last", "report", "that", "it", "the", "one", "please", "!"})
+_MAX_SHOWN = 40
+
+
+def _shown(text: str) -> str:
+    """A piece of what the person typed, as they typed it, to quote back (not escaped:
+    the message it goes into escapes it)."""
+    text = from_slack(text)
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
+
+
+def _has_duration(text: str) -> bool:
+    try:
+        return parse_report(text).minutes is not None
+    except DurationError:
+        return True  # a report with a bad duration: parse_report will explain it
+
+
+# --- the subcommands with arguments ----------------------------------------------------
+
+
+def _needs_ref(word: str, args: list[str]) -> str:
+    if not args:
+        raise CommandError(Mrkdwn("`{}` needs a process id, like {}.").format(word, _USAGE[word]))
+    ref = parse_ref(args[0])
+    if ref is None:
+        raise CommandError(
+            Mrkdwn(
+                "“{}” isn't a process id. Use one like `P7` (`/manual-task list` shows them): {}."
+            ).format(_shown(args[0]), _USAGE[word])
+        )
+    return ref
+
+
+def _too_many(word: str, extra: list[str]) -> CommandError:
+    return CommandError(
+        Mrkdwn("I didn't understand “{}” after `{}`. Use {}.").format(
+            _shown(" ".join(extra)), word, _USAGE[word]
+        )
+    )
+
+
+def _parse_show_or_own(word: str, args: list[str]) -> Command:
+    ref = _needs_ref(word, args)
+    if len(args) > 1:
+        raise _too_many(word, args[1:])
+    return Show(ref) if word == "show" else Own(ref)
+
+
+def _parse_assign(word: str, args: list[str]) -> Command:
+    ref = _needs_ref("assign", args)
+    rest = args[1:]
+    if rest and rest[0].lower() == "to":
+        rest = rest[1:]
+    if not rest:
+        raise CommandError(
+            Mrkdwn(
+                "`assign` needs a person to give {0} to: `/manual-task assign {0} @maria`."
+            ).format(ref)
+        )
+    user_id = parse_user(rest[0])
+    if user_id is None:
+        raise CommandError(
+            Mrkdwn(
+                "“{}” isn't someone I can find: @-mention them so Slack links the name, like "
+                "`/manual-task assign {} @maria`."
+            ).format(_shown(rest[0]), ref)
+        )
+    if len(rest) > 1:
+        raise _too_many("assign", rest[1:])
+    return Assign(ref, user_id)
+
+
+def _parse_retire(word: str, args: list[str]) -> Command:
+    ref = _needs_ref("retire", args)
+    rest = args[1:]
+    if not rest:
+        return Retire(ref, None)
+    link = parse_link(rest[0])
+    if link is None or len(rest) > 1:
+        raise CommandError(
+            Mrkdwn(
+                "`retire` takes a process id and, if you have one, a link to the automation: "
+                "`/manual-task retire {} https://github.com/acme/ops/pull/12`."
+            ).format(ref)
+        )
+    return Retire(ref, link)
+
+
+def _parse_merge(word: str, args: list[str]) -> Command:
+    if len(args) == 3 and args[1].lower() == "into":
+        gone, keep = parse_ref(args[0]), parse_ref(args[2])
+    elif len(args) == 2:
+        keep, gone = parse_ref(args[0]), parse_ref(args[1])
+    else:
+        raise CommandError(Mrkdwn("`merge` needs two process ids: {}.").format(_USAGE["merge"]))
+    if keep is None or gone is None:
+        raise CommandError(
+            Mrkdwn(
+                "`merge` needs two process ids like `P7`: {}. `/manual-task list` shows them."
+            ).format(_USAGE["merge"])
+        )
+    if keep == gone:
+        raise CommandError(
+            Mrkdwn("{} can't be merged into itself: give two different ids.").format(keep)
+        )
+    return Merge(keep, gone)
+
+
+def _parse_digest(word: str, args: list[str]) -> Command:
+    if not args:
+        raise CommandError(Mrkdwn("`digest` needs a schedule: {}.").format(_USAGE["digest"]))
+    first = args[0].lower()
+    if first in ("off", "stop"):
+        if len(args) > 1:
+            raise _too_many("digest", args[1:])
+        return DigestOff()
+    if first == "preview":
+        if len(args) > 1:
+            raise _too_many("digest", args[1:])
+        return DigestPreview()
+
+    rest = list(args)
+    channel_id: str | None = None
+    if rest[0].lower() == "here":
+        rest.pop(0)
+    elif (channel := parse_channel(rest[0])) is not None:
+        channel_id = channel
+        rest.pop(0)
+    elif rest[0].startswith("#"):
+        raise CommandError(
+            Mrkdwn(
+                "I can't see the channel “{}”: pick it from Slack's # list, or run the command "
+                "in that channel with `here`."
+            ).format(_shown(rest[0]))
+        )
+
+    cadence: str | None = None
+    if rest and rest[0].lower() in CADENCES:
+        cadence = CADENCES[rest.pop(0).lower()]
+    weekday: int | None = None
+    if rest and rest[0].lower() in WEEKDAYS:
+        weekday = WEEKDAYS[rest.pop(0).lower()]
+    cadence = cadence or ("weekly" if weekday is not None else None)
+    if cadence is None:
+        raise CommandError(
+            Mrkdwn("Say how often: `daily` or `weekly` and a day, like {}.").format(
+                _USAGE["digest"]
+            )
+        )
+    if cadence == "weekly" and weekday is None:
+        raise CommandError(
+            Mrkdwn(
+                "A weekly digest needs a day: `mon`, `tue`, … `sun`, like "
+                "`/manual-task digest here weekly mon 09:00`."
+            )
+        )
+    if cadence == "daily" and weekday is not None:
+        raise CommandError(
+            Mrkdwn(
+                "A daily digest goes out every day, so leave out the day, or use `weekly`: "
+                "`/manual-task digest here daily 08:30`."
+            )
+        )
+
+    time = "09:00"
+    if rest and rest[0][:1].isdigit():
+        raw = rest.pop(0)
+        if rest and rest[0].lower().replace(".", "") in ("am", "pm"):
+            raw += rest.pop(0)
+        parsed = parse_time(raw)
+        if parsed is None:
+            raise CommandError(
+                Mrkdwn("“{}” isn't a time of day: use `09:00`, `16:30` or `4pm`.").format(
+                    _shown(raw)
+                )
+            )
+        time = parsed
+
+    tz: str | None = None
+    if rest:
+        tz = parse_time_zone(rest[0])
+        if tz is None:
+            raise CommandError(
+                Mrkdwn(
+                    "“{}” isn't a time zone I know: use a name like `Europe/Berlin`, "
+                    "`America/New_York` or `UTC`."
+                ).format(_shown(rest[0]))
+            )
+        rest.pop(0)
+    if rest:
+        raise _too_many("digest", rest)
+    return DigestOn(channel_id=channel_id, cadence=cadence, weekday=weekday, time=time, tz=tz)
+
+
+_WITH_ARGS: dict[str, Callable[[str, list[str]], Command]] = {
+    "show": _parse_show_or_own,
+    "own": _parse_show_or_own,
+    "assign": _parse_assign,
+    "retire": _parse_retire,
+    "merge": _parse_merge,
+    "digest": _parse_digest,
+}
+
+_NO_ARGS: dict[str, Command] = {
+    "help": Help(),
+    "?": Help(),
+    "list": ListTop(),
+    "top": ListTop(),
+    "mine": Mine(),
+    "undo": Undo(),
+    "stats": Stats(),
+    "export": Export(),
+    "config": Config(),
+    "settings": Config(),
+}
+
+
+def parse_command(text: str) -> Command:
+    """The command in the text of ``/manual-task``; a :class:`Report` when it is none.
+
+    Raises :class:`CommandError` for a subcommand with wrong arguments.
+    """
+    stripped = text.strip()
+    if not stripped:
+        return OpenModal()
+    tokens = _TOKEN_RE.findall(stripped)
+    word, args = tokens[0].lower(), tokens[1:]
+    report = Report(from_slack(stripped))
+
+    if word in _NO_ARGS:
+        if not args:
+            return _NO_ARGS[word]
+        if _has_duration(stripped):
+            return report
+        if word in ("help", "?"):
+            return Help()
+        if word == "undo":
+            if all(a.lower() in _UNDO_WORDS for a in args):
+                return Undo()
+            raise CommandError(
+                Mrkdwn(
+                    "`undo` removes your last report and takes nothing else: `/manual-task undo`."
+                )
+            )
+        if word in ("config", "settings"):  # "config rate 80 EUR": settings, not a task
+            raise CommandError(
+                Mrkdwn(
+                    "`{0}` opens the settings form and takes nothing after it: "
+                    "`/manual-task {0}`. To report work, say how long it took, like "
+                    "`/manual-task {0} the VPN for a new hire 20m`."
+                ).format(word)
+            )
+        return report
+
+    parse = _WITH_ARGS.get(word)
+    if parse is None:
+        return report
+    try:
+        return parse(word, args)
+    except CommandError:
+        # "merge invoices from two systems 30m" is a report, not a broken merge; but
+        # "show P3 45m" or "assign P3" clearly meant the subcommand.
+        if args and parse_ref(args[0]) is None and _has_duration(stripped):
+            return report
+        raise
