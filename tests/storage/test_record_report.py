@@ -1,4 +1,4 @@
-"""bot.services.reports.record_report on SQLite and PostgreSQL: a Slack key is stored once,
+"""bot.services.reporting.record_report on SQLite and PostgreSQL: a Slack key is stored once,
 and a repeated key gets back what was stored, whatever the retry now says."""
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.errors import UserError
-from bot.services.processes import merge, resolve
-from bot.services.reports import record_report
+from bot.domain.people import Actor, Person
+from bot.services.lookup import find
+from bot.services.ownership import merge
+from bot.services.reporting import record_report
 from storage.db import Database
 from storage.models import Occurrence, Process, Workspace
 
@@ -67,9 +69,9 @@ def test_a_retry_after_its_process_was_merged_makes_no_new_process(db: Database)
         report(s, "Reconcile Stripe payouts 45m", "view:V1")
         report(s, "Copy leads into the CRM 10m", "view:V2")
     with db.transaction() as s:
-        keep = resolve(s, team_id="T0001", ref="P2")
-        gone = resolve(s, team_id="T0001", ref="P1")
-        merge(s, keep=keep, gone=gone, actor_id="U_ANA", is_admin=True, now=NOW)
+        admin = Actor("T0001", "U_ANA", NOW, Person("U_ANA", is_admin=True))
+        keep, gone = find(s, admin, ref="P2"), find(s, admin, ref="P1")
+        merge(s, admin, keep=keep, gone=gone)
     with db.transaction() as s:
         again = report(s, "Reconcile Stripe payouts 45m", "view:V1")
     # Its report moved into P2 with the merge; P1's title matches nothing now.
