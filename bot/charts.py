@@ -16,7 +16,7 @@ def manual_vs_eliminated(
     import matplotlib  # start-up time: about half a second, and only digests draw charts
 
     matplotlib.use("Agg")
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # (as above)
 
     labels = [start.strftime("%d %b") for start, _, _ in series]
     manual = [m for _, m, _ in series]

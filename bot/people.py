@@ -2,10 +2,10 @@
 `users.info`, cached a day in the database and a minute in the process.
 
 A lookup runs before a request is answered, so it takes little of Slack's 3 seconds and
-never holds a write: it reads the cache in a short transaction of its own (`READ_WITHIN`),
-asks Slack outside any transaction (within `LOOKUP_BUDGET`), and saves what Slack said in
-the background. When the database or Slack can't answer, what is known is used; with
-nothing known, the person is nobody special (not an admin)::
+never touches the database on its way: what this process learned stands for a day; else
+Slack is asked (within `LOOKUP_BUDGET`, outside any transaction) and its answer saved in
+the background. Only when Slack can't answer is the database's cache read (within
+`READ_WITHIN`); with nothing known, the person is nobody special (not an admin)::
 
     person = directory.person(client, team_id="T1", user_id="U1", now=now)
 """
@@ -25,13 +25,13 @@ from storage import people
 from storage.db import Database
 
 log = logging.getLogger(__name__)
-FRESH_FOR = timedelta(days=1)  # how long users.info's answer stands in the database
-MEMO_SECONDS = 60.0  # and in this process
-READ_WITHIN = 0.3  # seconds the cache may take to answer before Slack is asked instead
+FRESH_FOR = timedelta(days=1)  # how long users.info's answer stands
+READ_WITHIN = 0.3  # seconds the database's cache may take to answer when Slack did not
 
 
 class Directory:
-    """The people of every workspace this process serves, looked up on demand."""
+    """The people of every workspace this process serves, looked up on demand (and
+    forgotten when the process ends: the database keeps what Slack said for the jobs)."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -41,35 +41,45 @@ class Directory:
         self._saves = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-people")
 
     def person(self, client: Any, *, team_id: str, user_id: str, now: datetime) -> Person:
-        """The person, from the memo or the cache when fresh, else from Slack."""
+        """The person: as this process last learned it (within a day), else from Slack,
+        else (Slack down) from the database's cache, else nobody special."""
         key = (team_id, user_id)
         with self._lock:
             known = self._memo.get(key)
-        if known is not None and time.monotonic() - known[1] < MEMO_SECONDS:
+        if known is not None and time.monotonic() - known[1] < FRESH_FOR.total_seconds():
             return known[0]
-        with self._db.transaction() as session:
-            cached = people.cached_user(session, team_id=team_id, user_id=user_id)
-            stale = (
-                None
-                if cached is None
-                else (Person(user_id, cached.name, cached.tz, cached.is_admin), cached.fetched_at)
-            )
-        if stale is not None and now - stale[1] < FRESH_FOR:
-            return self._remember(key, stale[0])
         found = self._ask_slack(client, user_id)
-        if found is None:  # Slack down or the user unknown: decide with what we know
-            return stale[0] if stale is not None else Person(user_id)
-        with self._db.transaction() as session:
-            people.save_user(
-                session,
-                team_id=team_id,
-                user_id=user_id,
-                name=found.name,
-                tz=found.tz,
-                is_admin=found.is_admin,
-                now=now,
-            )
-        return self._remember(key, found)
+        if found is not None:
+            self._saves.submit(self._save, team_id, found, now)
+            return self._remember(key, found)
+        stale = self._cached(team_id, user_id)  # Slack down or the user unknown
+        return stale[0] if stale is not None else Person(user_id)
+
+    def _cached(self, team_id: str, user_id: str) -> tuple[Person, datetime] | None:
+        try:
+            with self._reads.transaction() as session:
+                row = people.cached_user(session, team_id=team_id, user_id=user_id)
+                if row is None:
+                    return None
+                return Person(user_id, row.name, row.tz, row.is_admin), row.fetched_at
+        except Exception as err:  # the database is slow or down: ask Slack instead
+            log.warning("could not read what is known of %s: %s", user_id, err)
+            return None
+
+    def _save(self, team_id: str, person: Person, now: datetime) -> None:
+        try:
+            with self._db.transaction() as session:
+                people.save_user(
+                    session,
+                    team_id=team_id,
+                    user_id=person.user_id,
+                    name=person.name,
+                    tz=person.tz,
+                    is_admin=person.is_admin,
+                    now=now,
+                )
+        except Exception as err:  # a cache: the next lookup asks Slack again
+            log.warning("could not save what Slack said of %s: %s", person.user_id, err)
 
     def _remember(self, key: tuple[str, str], person: Person) -> Person:
         with self._lock:

@@ -55,8 +55,7 @@ def serve(
 
 
 def socket_mode(settings: Settings) -> int:
-    # Socket Mode's adapter (and its websocket client) only when it is used.
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_bolt.adapter.socket_mode import SocketModeHandler  # start-up time: only here
 
     settings.require("slack_bot_token", "slack_app_token")
     db = Database(settings.database_url)

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.errors import UserError
 from bot.domain.people import Actor, Person
+from bot.errors import UserError
 from bot.services.lookup import find
 from bot.services.ownership import merge
 from bot.services.reporting import record_report
