@@ -10,7 +10,6 @@ from slack_bolt import App
 
 from bot.domain import commands as c
 from bot.domain.people import Actor
-from bot.domain.rules import require_manage
 from bot.domain.states import Answer
 from bot.ids import Action, Callback, Field
 from bot.messages import modals
@@ -19,7 +18,7 @@ from bot.messages.nudges import handed_over
 from bot.mrkdwn import Mrkdwn
 from bot.services import lookup, ownership, prompts
 from bot.services.cards import card_for
-from handlers.after import DirectMessage, OpenForm, Redraw, RefreshHome
+from handlers.after import DirectMessage, Redraw, RefreshHome
 from handlers.context import (
     Deps,
     FieldError,
@@ -29,6 +28,7 @@ from handlers.context import (
     refused_on,
     submitted,
 )
+from handlers.forms import open_about
 from handlers.payloads import form_memory, form_values, message_of, opened_from
 
 
@@ -70,13 +70,7 @@ def take_ownership(body: dict[str, Any], action: dict[str, Any], actor: Actor, d
 
 def not_mine(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
     """A prompt's "Not mine": a form to pass the process to its real owner."""
-    channel, ts = message_of(body)
-    with deps.db.transaction() as session:
-        process = lookup.find(session, actor, process_id=action.get("value"))
-        require_manage(actor, process, what="answer for")
-        card = card_for(session, process, now=actor.now)
-    view = modals.reassign_modal(card, message={"channel": channel or "", "ts": ts or ""})
-    return Reply(after=(OpenForm(view),))
+    return open_about(body, action, actor, deps, form=modals.reassign_modal, what="answer for")
 
 
 def submit_reassign(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps: Deps) -> Reply:

@@ -12,14 +12,12 @@ from slack_bolt import App
 from sqlalchemy.orm import Session
 
 from bot.domain.people import Actor
-from bot.domain.rules import require_manage
 from bot.domain.states import Answer
 from bot.ids import Action, Callback, Field
 from bot.messages import modals
 from bot.mrkdwn import Mrkdwn
 from bot.services import lookup, prompts
-from bot.services.cards import card_for
-from handlers.after import OpenForm, Redraw
+from handlers.after import Redraw
 from handlers.context import (
     Deps,
     FieldError,
@@ -29,6 +27,7 @@ from handlers.context import (
     refused_on,
     submitted,
 )
+from handlers.forms import open_about
 from handlers.payloads import Where, form_memory, form_values, message_of, opened_from
 from storage.models import Process
 
@@ -79,13 +78,7 @@ snooze = _button(Answer.SNOOZED, prompts.snooze)
 
 def not_worth(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
     """ "Not worth it": a form for the reason."""
-    channel, ts = message_of(body)
-    with deps.db.transaction() as session:
-        process = lookup.find(session, actor, process_id=action.get("value"))
-        require_manage(actor, process, what="answer for")
-        card = card_for(session, process, now=actor.now)
-    view = modals.not_worth_modal(card, message={"channel": channel or "", "ts": ts or ""})
-    return Reply(after=(OpenForm(view),))
+    return open_about(body, action, actor, deps, form=modals.not_worth_modal, what="answer for")
 
 
 def submit_not_worth(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps: Deps) -> Reply:

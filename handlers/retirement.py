@@ -14,7 +14,6 @@ from bot.domain.durations import format_minutes
 from bot.domain.people import Actor
 from bot.domain.rules import require_manage
 from bot.domain.states import Answer, Status
-from bot.errors import UserError
 from bot.ids import Action, Callback, Field
 from bot.messages import modals
 from bot.messages.reports import notice
@@ -23,11 +22,8 @@ from bot.services import lookup, prompts, retirement
 from bot.services.cards import card_for
 from handlers.after import Celebrate, OpenForm, Redraw
 from handlers.context import Deps, Reply, clicked, follow_up, refused_on, submitted
-from handlers.payloads import form_memory, form_values, message_of, opened_from
-
-
-def _already(ref: str, title: str) -> UserError:
-    return UserError(Mrkdwn("{} · {} is already retired.").format(ref, title))
+from handlers.forms import already_retired, open_about
+from handlers.payloads import form_memory, form_values, opened_from
 
 
 def retire_command(cmd: c.Retire, actor: Actor, deps: Deps) -> Reply:
@@ -35,7 +31,7 @@ def retire_command(cmd: c.Retire, actor: Actor, deps: Deps) -> Reply:
     with deps.db.transaction() as session:
         process = lookup.find(session, actor, ref=cmd.ref)
         if process.status == Status.RETIRED:
-            raise _already(process.ref, process.title)
+            raise already_retired(process.ref, process.title)
         if cmd.link is None:
             require_manage(actor, process, what="retire")
             form = modals.retire_modal(card_for(session, process, now=actor.now))
@@ -51,15 +47,9 @@ def retire_command(cmd: c.Retire, actor: Actor, deps: Deps) -> Reply:
 
 def mark_automated(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
     """ "It's automated now": the retire form, remembering the prompt it came from."""
-    channel, ts = message_of(body)
-    with deps.db.transaction() as session:
-        process = lookup.find(session, actor, process_id=action.get("value"))
-        if process.status == Status.RETIRED:
-            raise _already(process.ref, process.title)
-        require_manage(actor, process, what="retire")
-        card = card_for(session, process, now=actor.now)
-    form = modals.retire_modal(card, message={"channel": channel or "", "ts": ts or ""})
-    return Reply(after=(OpenForm(form),))
+    return open_about(
+        body, action, actor, deps, form=modals.retire_modal, what="retire", open_only=True
+    )
 
 
 def submit_retire(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
