@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.schedule import ProcessState
-from bot.domain.states import OPEN_STATUSES
+from bot.domain.states import OPEN_STATUSES, PromptKind
 from storage.models import Nudge, Occurrence, Process
 
 
@@ -60,9 +60,9 @@ def process_states(
                     snoozed_until=process.snoozed_until,
                     review_at=process.review_at,
                     status_changed_at=process.status_changed_at,
-                    last_nudged=_aware(last.get((process.id, "nudge"))),
-                    last_followup=_aware(last.get((process.id, "followup"))),
-                    last_who_owns=_aware(last.get((process.id, "who_owns"))),
+                    last_nudged=_aware(last.get((process.id, PromptKind.NUDGE))),
+                    last_followup=_aware(last.get((process.id, PromptKind.FOLLOWUP))),
+                    last_who_owns=_aware(last.get((process.id, PromptKind.WHO_OWNS))),
                 ),
             )
         )

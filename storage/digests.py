@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.domain.states import OPEN_STATUSES, Status
+from bot.domain.states import OPEN_STATUSES, Answer, Status
 from storage.models import DigestSubscription, Nudge, Occurrence, Process
 from storage.occurrences import minutes_between
 
@@ -173,7 +173,7 @@ def reasons_between(
         .join(Nudge, Nudge.process_id == Process.id)
         .where(
             Nudge.team_id == team_id,
-            Nudge.answer == "not_worth",
+            Nudge.answer == Answer.NOT_WORTH,
             Nudge.answered_at >= start,
             Nudge.answered_at < end,
         )

@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.domain.states import Status
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """A DateTime that is always timezone-aware UTC on the way in and out."""
@@ -93,7 +95,7 @@ class Process(Base):
     owner_id: Mapped[str | None] = mapped_column(String(32))
     reporter_id: Mapped[str] = mapped_column(String(32))
     channel_id: Mapped[str | None] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16), default="manual")
+    status: Mapped[str] = mapped_column(String(16), default=Status.MANUAL)
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     accepted_reason: Mapped[str | None] = mapped_column(String(200))
     review_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.states import Status
+
 ASK_AGAIN_AFTER = timedelta(days=7)
 FOLLOW_UP_AFTER = timedelta(days=14)
 WHO_OWNS_AGAIN_AFTER = timedelta(days=7)
@@ -84,8 +86,8 @@ def _costly(state: ProcessState, threshold: float) -> bool:
 
 
 def _open(state: ProcessState, now: datetime) -> bool:
-    return state.status == "manual" or (
-        state.status == "accepted" and state.review_at is not None and state.review_at <= now
+    return state.status == Status.MANUAL or (
+        state.status == Status.ACCEPTED and state.review_at is not None and state.review_at <= now
     )
 
 
@@ -113,7 +115,7 @@ def who_owns_due(state: ProcessState, now: datetime, threshold: float) -> bool:
 
 def followup_due(state: ProcessState, now: datetime) -> bool:
     """Being automated for 14 days (since the status or the last follow-up): done yet?"""
-    if state.status != "automating" or state.owner_id is None or _asleep(state, now):
+    if state.status != Status.AUTOMATING or state.owner_id is None or _asleep(state, now):
         return False
     marks = [d for d in (state.status_changed_at, state.last_followup) if d is not None]
     return bool(marks) and now - max(marks) >= FOLLOW_UP_AFTER

@@ -176,7 +176,7 @@ def _send_who_owns(
     now: datetime,
     figures: dict[str, int],
 ) -> None:
-    if not _claim(ctx, team_id, key, "who_owns", now):
+    if not _claim(ctx, team_id, key, PromptKind.WHO_OWNS, now):
         figures["claimed_elsewhere"] += 1
         return
     text, blocks = who_owns(item)

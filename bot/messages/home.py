@@ -10,6 +10,7 @@ from datetime import datetime
 from bot.domain.cards import ProcessCard
 from bot.domain.costs import format_money, hours_per_year, money
 from bot.domain.durations import format_hours, format_minutes
+from bot.domain.states import Status
 from bot.ids import Action
 from bot.messages.blocks import Block, button, context, divider, header, section
 from bot.messages.nudges import answer_buttons, figures
@@ -62,7 +63,9 @@ def eliminated_line(page: HomePage) -> Mrkdwn:
 
 def _answer_buttons(card: ProcessCard) -> Block:
     return answer_buttons(
-        card.process_id, followup=card.status == "automating", block_id=f"home:{card.process_id}"
+        card.process_id,
+        followup=card.status == Status.AUTOMATING,
+        block_id=f"home:{card.process_id}",
     )
 
 

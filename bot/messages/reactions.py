@@ -9,6 +9,7 @@ from datetime import datetime
 
 from bot.domain.cards import ProcessCard
 from bot.domain.durations import format_hours, format_minutes
+from bot.domain.states import Status
 from bot.messages.reports import name as _name
 from bot.mrkdwn import Mrkdwn, channel, date
 
@@ -56,7 +57,7 @@ def counted(card: ProcessCard, *, minutes: int, duplicate: bool) -> Mrkdwn:
     """➕: 'I do this too' became a report of `minutes` for the reactor."""
     if duplicate:
         return Mrkdwn("You already said you do {} too: it's counted once.").format(_name(card))
-    if card.status == "retired":
+    if card.status == Status.RETIRED:
         return Mrkdwn(
             "Counted: you did {} by hand ({}), but it was retired. I've let its owner know "
             "it's back."

@@ -8,16 +8,17 @@ from datetime import datetime
 from bot.domain.cards import ProcessCard, ReportResult
 from bot.domain.costs import break_even_hours, format_money, money
 from bot.domain.durations import DEFAULT_MINUTES, format_hours, format_minutes
+from bot.domain.states import OPEN_STATUSES, Status
 from bot.ids import Action
 from bot.messages.blocks import Block, Message, actions, button, context, header, section
 from bot.mrkdwn import Mrkdwn, channel, escape, link, mention
 
-STATUS_LABEL = {
-    "manual": "manual",
-    "automating": "being automated",
-    "accepted": "accepted as manual",
-    "retired": "retired ✅",
-    "merged": "merged",
+STATUS_LABEL: dict[str, str] = {
+    Status.MANUAL: "manual",
+    Status.AUTOMATING: "being automated",
+    Status.ACCEPTED: "accepted as manual",
+    Status.RETIRED: "retired ✅",
+    Status.MERGED: "merged",
 }
 QUESTION = Mrkdwn("Could this be automated? Why haven't we?")
 
@@ -84,15 +85,15 @@ def report_reply(result: ReportResult) -> Message:
         notes.append(
             Mrkdwn(":warning: {} was retired, so this is a regression: {}").format(card.ref, told)
         )
-    if card.count >= 2 and card.status == "manual":
+    if card.count >= 2 and card.status == Status.MANUAL:
         notes.append(break_even_line(card))
     if notes:
         blocks.append(context(*notes))
     if not result.duplicate:
         buttons = []
-        if card.owner_id != result.reporter_id and card.status != "retired":
+        if card.owner_id != result.reporter_id and card.status != Status.RETIRED:
             buttons.append(button("Take ownership", Action.TAKE_OWNERSHIP, str(card.process_id)))
-        if card.status != "retired":
+        if card.status != Status.RETIRED:
             buttons.append(
                 button(
                     "It's automated now",
@@ -156,7 +157,7 @@ def process_detail(card: ProcessCard, recent: Sequence[tuple[str, int, datetime]
             for who, minutes, when in recent
         ]
         blocks.append(section(Mrkdwn("*Recent reports*\n") + Mrkdwn("\n").join(rows)))
-    if card.status in ("manual", "accepted", "automating"):
+    if card.status in OPEN_STATUSES:
         blocks.append(context(QUESTION))
     text = Mrkdwn("{}: {} a week").format(label(card), format_minutes(card.minutes_per_week))
     return text, blocks

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.domain import commands as c
+from bot.domain.states import Status
 from bot.messages.home import HomePage, ReportLine, home_view
 from bot.services.cards import cards_for, window_start
 from storage import occurrences, people, processes, stats
@@ -60,7 +61,7 @@ def page(session: Session, *, team_id: str, user_id: str, now: datetime) -> Home
         reports=reports,
         top=cards_for(session, [pl.process for pl in top], now=now),
         eliminated_minutes_per_week=processes.total_eliminated_minutes(session, team_id=team_id),
-        retired=processes.count_processes(session, team_id=team_id, statuses=("retired",)),
+        retired=processes.count_processes(session, team_id=team_id, statuses=(Status.RETIRED,)),
         hourly_rate=ws.hourly_rate if ws else None,
         currency=ws.currency if ws else "USD",
         updated_at=now,
