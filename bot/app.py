@@ -2,8 +2,8 @@
 
 No module-level app: tests, the console and each server worker build their own. The app
 runs in Bolt's process-before-response mode: each listener answers within its request
-(the one ack mechanism, handlers/context.py), and the work after the answer runs as
-Bolt's lazy listeners on `LISTENER_THREADS` threads.
+(the one ack mechanism, handlers/context.py), and the work after the answer runs on the
+app's `LISTENER_THREADS` listener threads.
 """
 
 from __future__ import annotations

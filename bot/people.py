@@ -26,6 +26,7 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 FRESH_FOR = timedelta(days=1)  # how long users.info's answer stands
+RETRY_AFTER = 60.0  # seconds before Slack is asked again about someone it couldn't tell of
 READ_WITHIN = 0.3  # seconds the database's cache may take to answer when Slack did not
 
 
@@ -46,14 +47,17 @@ class Directory:
         key = (team_id, user_id)
         with self._lock:
             known = self._memo.get(key)
-        if known is not None and time.monotonic() - known[1] < FRESH_FOR.total_seconds():
+        if known is not None and time.monotonic() < known[1]:
             return known[0]
         found = self._ask_slack(client, user_id)
         if found is not None:
             self._saves.submit(self._save, team_id, found, now)
             return self._remember(key, found)
-        stale = self._cached(team_id, user_id)  # Slack down or the user unknown
-        return stale[0] if stale is not None else Person(user_id)
+        # Slack down, or the user unknown: what we know, for a minute (Slack isn't asked
+        # again on every request meanwhile, nor the database read).
+        stale = self._cached(team_id, user_id)
+        person = stale[0] if stale is not None else Person(user_id)
+        return self._remember(key, person, for_seconds=RETRY_AFTER)
 
     def _cached(self, team_id: str, user_id: str) -> tuple[Person, datetime] | None:
         try:
@@ -81,9 +85,13 @@ class Directory:
         except Exception as err:  # a cache: the next lookup asks Slack again
             log.warning("could not save what Slack said of %s: %s", person.user_id, err)
 
-    def _remember(self, key: tuple[str, str], person: Person) -> Person:
+    def _remember(
+        self, key: tuple[str, str], person: Person, *, for_seconds: float | None = None
+    ) -> Person:
+        """Keep `person` for a day, or `for_seconds`."""
+        stands = FRESH_FOR.total_seconds() if for_seconds is None else for_seconds
         with self._lock:
-            self._memo[key] = (person, time.monotonic())
+            self._memo[key] = (person, time.monotonic() + stands)
         return person
 
     def forget(self, team_id: str, user_id: str) -> None:

@@ -1,7 +1,7 @@
 """The work that follows an acknowledgement, as plain data a listener returns in
-`Reply.after` and Bolt's lazy listener runs (handlers/context.py `follow_up`): each piece
-is one Slack call or two, after the request's transaction has committed. Each is a frozen
-dataclass of plain values, so Bolt can copy it into the lazy request."""
+`Reply.after` and the app's listener threads run (handlers/context.py): each piece is one
+Slack call or two, after the request's transaction has committed. Each is a frozen
+dataclass of plain values, so a test can see what a listener decided."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from bot.domain.people import Actor
 from bot.services.home import changes_something
 from handlers import digests, insights, ownership, reporting, retirement, settings
 from handlers.after import RefreshHome
-from handlers.context import Deps, Reply, command, follow_up
+from handlers.context import Deps, Reply, command
 
 COMMAND = "/manual-task"
 Route = Callable[[Any, Actor, Deps], Reply]
@@ -62,4 +62,4 @@ def route_mention(text: str) -> Callable[[Actor, Deps], Reply] | None:
 
 
 def register(app: App) -> None:
-    app.command(COMMAND)(ack=command(manual_task), lazy=[follow_up])
+    app.command(COMMAND)(command(manual_task))

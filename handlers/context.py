@@ -5,14 +5,18 @@ before any transaction: `deps` (the database, the clock, the settings, the direc
 people) and `actor` (who is asking, where, when, and what Slack says of them). Listeners
 declare what they need; the use cases take the actor and apply `bot.domain.rules`.
 
-**Acknowledging.** The app runs in Bolt's process-before-response mode: a listener's ack
-function does the request's one transaction and answers in the acknowledgement (Slack's
-3 seconds, with the database's deadline well inside them); what follows the answer (a
-celebration, a redraw, a form, a DM) is returned as `Reply.after` and run by Bolt's lazy
-listener `follow_up`, after Slack has its answer. The wrappers below turn a use case that
-returns a `Reply` into Bolt's ack function for each kind of surface::
+**Acknowledging.** The app runs in Bolt's process-before-response mode: a listener does
+the request's one transaction and answers in the acknowledgement (Slack's 3 seconds, with
+the database's deadline well inside them). What follows the answer (a celebration, a
+redraw, a form, a DM) is returned as `Reply.after`, plain data (handlers/after.py), and
+handed as the listener returns to the app's listener threads (Bolt's
+`listener_executor`), so it never holds up the answer. That is the one mechanism for
+commands, buttons, forms and events. (Bolt's lazy listeners do the same, but each one
+deep-copies the request with its client and context: measured, that doubled the worker
+CPU a report costs.) The wrappers below turn a use case that returns a `Reply` into the
+Bolt listener for each kind of surface::
 
-    app.action(Action.SNOOZE)(ack=clicked(snooze), lazy=[follow_up])
+    app.action(Action.SNOOZE)(clicked(snooze))
 
 An event whose work fails for lack of a database raises, so Slack hears a 500 and sends
 it again (its retries are de-duplicated by event id).
@@ -55,16 +59,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Deps:
-    """What every listener works with. Shared, never copied: Bolt deep-copies a request's
-    context for its lazy listeners, and these are handles to one database, one clock."""
+    """What every listener works with: one database, one clock, the settings, and the
+    directory of people, shared by all requests of this process."""
 
     db: Database
     clock: Clock
     settings: Settings
     people: Directory
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Deps:
-        return self
 
 
 class Followup(Protocol):
@@ -208,7 +209,7 @@ def command(run: Command) -> Callable[..., None]:
                 ack(text=text, blocks=blocks or notice(text)[1])
             else:
                 ack()
-            context["after"] = reply.after
+            _then(context, reply.after)
 
     return ack_command
 
@@ -227,7 +228,7 @@ def clicked(run: Clicked) -> Callable[..., None]:
             reply = run(body, action, actor, deps)
             if reply.message is not None:
                 reply = Reply(after=(Private(reply.message),) + reply.after)
-            context["after"] = reply.after
+            _then(context, reply.after)
 
     return ack_click
 
@@ -279,7 +280,7 @@ def submitted(run: Submitted) -> Callable[..., None]:
             ack(response_action="update", view=notice_view(message))
             return
         ack()
-        context["after"] = reply.after
+        _then(context, reply.after)
 
     return ack_form
 
@@ -300,19 +301,24 @@ def happened(run: Happened) -> Callable[..., None]:
             log_fault(err, "Listener failed on an event")
             return
         if reply is not None:
-            context["after"] = reply.after
+            _then(context, reply.after)
 
     return ack_event
 
 
-def follow_up(context: BoltContext, client: WebClient, respond: Any) -> None:
-    """Bolt's lazy listener of every surface: run what the ack function left to do, in
-    order; one failing piece is logged and the rest still run."""
+def _then(context: BoltContext, after: tuple[Followup, ...]) -> None:
+    """Hand what follows the answer to the app's listener threads: it starts as the ack
+    function returns, so it never holds up Slack's answer."""
     actor = context.get("actor")
-    if actor is None:
+    if not after or actor is None:
         return
-    out = Out(client, respond, context["deps"], actor)
-    for work in context.get("after") or ():
+    out = Out(context.client, context.get("respond"), context["deps"], actor)
+    context.listener_runner.listener_executor.submit(_run, out, after)
+
+
+def _run(out: Out, after: tuple[Followup, ...]) -> None:
+    """Each piece in order; one that fails is logged, and the rest still run."""
+    for work in after:
         try:
             work.run(out)
         except Exception:
@@ -320,7 +326,7 @@ def follow_up(context: BoltContext, client: WebClient, respond: Any) -> None:
 
 
 def _tell_later(context: BoltContext, text: Mrkdwn) -> None:
-    context["after"] = (Private((text, notice(text)[1])),)
+    _then(context, (Private((text, notice(text)[1])),))
 
 
 # ---------------------------------------------------- the one private answer

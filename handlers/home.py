@@ -10,7 +10,7 @@ from bot.domain.people import Actor
 from bot.ids import Action
 from bot.services.home import mark_opened
 from handlers.after import PublishHome
-from handlers.context import Deps, Incoming, Reply, clicked, follow_up, happened
+from handlers.context import Deps, Incoming, Reply, clicked, happened
 
 
 def home_opened(incoming: Incoming, actor: Actor, deps: Deps) -> Reply | None:
@@ -26,5 +26,5 @@ def refresh(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: De
 
 
 def register(app: App) -> None:
-    app.event("app_home_opened")(ack=happened(home_opened), lazy=[follow_up])
-    app.action(Action.HOME_REFRESH.value)(ack=clicked(refresh), lazy=[follow_up])
+    app.event("app_home_opened")(happened(home_opened))
+    app.action(Action.HOME_REFRESH.value)(clicked(refresh))

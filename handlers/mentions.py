@@ -16,7 +16,7 @@ from bot.mrkdwn import from_slack
 from bot.services.reporting import record_report
 from handlers import after as then
 from handlers.commands import route_mention
-from handlers.context import Deps, Incoming, Reply, follow_up, happened
+from handlers.context import Deps, Incoming, Reply, happened
 from storage import claims
 
 
@@ -65,4 +65,4 @@ def mentioned(incoming: Incoming, actor: Actor, deps: Deps) -> Reply | None:
 
 
 def register(app: App) -> None:
-    app.event("app_mention")(ack=happened(mentioned), lazy=[follow_up])
+    app.event("app_mention")(happened(mentioned))

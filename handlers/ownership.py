@@ -24,7 +24,6 @@ from handlers.context import (
     FieldError,
     Reply,
     clicked,
-    follow_up,
     refused_on,
     submitted,
 )
@@ -99,6 +98,6 @@ def submit_reassign(body: dict[str, Any], view: dict[str, Any], actor: Actor, de
 
 
 def register(app: App) -> None:
-    app.action(Action.TAKE_OWNERSHIP.value)(ack=clicked(take_ownership), lazy=[follow_up])
-    app.action(Action.NOT_MINE.value)(ack=clicked(not_mine), lazy=[follow_up])
-    app.view(Callback.REASSIGN.value)(ack=submitted(submit_reassign), lazy=[follow_up])
+    app.action(Action.TAKE_OWNERSHIP.value)(clicked(take_ownership))
+    app.action(Action.NOT_MINE.value)(clicked(not_mine))
+    app.view(Callback.REASSIGN.value)(submitted(submit_reassign))

@@ -23,7 +23,6 @@ from handlers.context import (
     FieldError,
     Reply,
     clicked,
-    follow_up,
     refused_on,
     submitted,
 )
@@ -106,8 +105,8 @@ def submit_not_worth(body: dict[str, Any], view: dict[str, Any], actor: Actor, d
 
 
 def register(app: App) -> None:
-    app.action(Action.AUTOMATING.value)(ack=clicked(automating), lazy=[follow_up])
-    app.action(Action.STILL_WORKING.value)(ack=clicked(still_working), lazy=[follow_up])
-    app.action(Action.SNOOZE.value)(ack=clicked(snooze), lazy=[follow_up])
-    app.action(Action.NOT_WORTH.value)(ack=clicked(not_worth), lazy=[follow_up])
-    app.view(Callback.NOT_WORTH.value)(ack=submitted(submit_not_worth), lazy=[follow_up])
+    app.action(Action.AUTOMATING.value)(clicked(automating))
+    app.action(Action.STILL_WORKING.value)(clicked(still_working))
+    app.action(Action.SNOOZE.value)(clicked(snooze))
+    app.action(Action.NOT_WORTH.value)(clicked(not_worth))
+    app.view(Callback.NOT_WORTH.value)(submitted(submit_not_worth))

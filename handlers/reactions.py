@@ -12,7 +12,7 @@ from bot.domain.people import Actor
 from bot.messages.reports import notice
 from bot.services import reactions
 from handlers import after as then
-from handlers.context import Deps, Followup, Incoming, Reply, follow_up, happened
+from handlers.context import Deps, Followup, Incoming, Reply, happened
 
 
 def reacted(incoming: Incoming, actor: Actor, deps: Deps) -> Reply | None:
@@ -42,4 +42,4 @@ def reacted(incoming: Incoming, actor: Actor, deps: Deps) -> Reply | None:
 
 
 def register(app: App) -> None:
-    app.event("reaction_added")(ack=happened(reacted), lazy=[follow_up])
+    app.event("reaction_added")(happened(reacted))

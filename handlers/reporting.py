@@ -25,7 +25,6 @@ from handlers.context import (
     FieldError,
     Reply,
     clicked,
-    follow_up,
     refused_on,
     submitted,
 )
@@ -116,6 +115,6 @@ def undo_report(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps
 
 
 def register(app: App) -> None:
-    app.view(Callback.REPORT.value)(ack=submitted(submit_report), lazy=[follow_up])
-    app.action(Action.SPLIT_REPORT.value)(ack=clicked(split_report), lazy=[follow_up])
-    app.action(Action.UNDO_REPORT.value)(ack=clicked(undo_report), lazy=[follow_up])
+    app.view(Callback.REPORT.value)(submitted(submit_report))
+    app.action(Action.SPLIT_REPORT.value)(clicked(split_report))
+    app.action(Action.UNDO_REPORT.value)(clicked(undo_report))

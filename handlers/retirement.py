@@ -21,7 +21,7 @@ from bot.mrkdwn import Mrkdwn
 from bot.services import lookup, prompts, retirement
 from bot.services.cards import card_for
 from handlers.after import Celebrate, OpenForm, Redraw
-from handlers.context import Deps, Reply, clicked, follow_up, refused_on, submitted
+from handlers.context import Deps, Reply, clicked, refused_on, submitted
 from handlers.forms import already_retired, open_about
 from handlers.payloads import form_memory, form_values, opened_from
 
@@ -69,5 +69,5 @@ def submit_retire(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps
 
 
 def register(app: App) -> None:
-    app.action(Action.MARK_AUTOMATED.value)(ack=clicked(mark_automated), lazy=[follow_up])
-    app.view(Callback.RETIRE.value)(ack=submitted(submit_retire), lazy=[follow_up])
+    app.action(Action.MARK_AUTOMATED.value)(clicked(mark_automated))
+    app.view(Callback.RETIRE.value)(submitted(submit_retire))

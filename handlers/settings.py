@@ -16,7 +16,7 @@ from bot.messages.settings import saved, settings_modal
 from bot.mrkdwn import Mrkdwn
 from bot.services import settings
 from handlers.after import DirectMessage, OpenForm
-from handlers.context import Deps, FieldError, Reply, follow_up, submitted
+from handlers.context import Deps, FieldError, Reply, submitted
 from handlers.payloads import form_ticked, form_values
 
 NOT_ADMIN = Mrkdwn(
@@ -49,4 +49,4 @@ def submit_config(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps
 
 
 def register(app: App) -> None:
-    app.view(Callback.CONFIG.value)(ack=submitted(submit_config), lazy=[follow_up])
+    app.view(Callback.CONFIG.value)(submitted(submit_config))
