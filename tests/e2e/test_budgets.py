@@ -58,6 +58,26 @@ def test_a_slash_command_answers_in_time_when_slack_rate_limits_it(coach: Coach)
     assert cams == ["429"]  # no retry
 
 
+def test_who_is_asking_is_looked_up_outside_any_write(coach: Coach) -> None:
+    """Before, `users.info` ran inside the request's transaction: with it answering 429
+    (Retry-After 5), `own P1` took 11 s, and so did someone else's unrelated report, which
+    waited for SQLite's writer. Now the lookup happens before any transaction, within its
+    own short budget, and the report doesn't wait for it."""
+    assert coach.sim.slash("U_ANA", "C_OPS", "Reconcile payouts 45m").ok
+    assert coach.sim.slash("U_BEN", "C_OPS", "Rotate the VPN keys 15m").ok  # Ben is known
+    coach.fake.fail("users.info", status=429, retry_after=5, times=50)
+    answers: dict[str, Any] = {}
+    cam = threading.Thread(
+        target=lambda: answers.update(cam=coach.sim.slash("U_CAM", "C_OPS", "own P1"))
+    )
+    cam.start()
+    time.sleep(0.05)  # Cam's lookup is under way
+    ben = coach.sim.slash("U_BEN", "C_OPS", "Rotate the VPN keys 15m")
+    cam.join(timeout=10)
+    assert ben.ok and ben.elapsed < 1.0, ben.elapsed
+    assert answers["cam"].ok and answers["cam"].elapsed < 3.0, answers["cam"].elapsed
+
+
 def test_a_slash_command_answers_in_time_when_slack_does_not(coach: Coach) -> None:
     assert coach.sim.slash("U_ANA", "C_OPS", "Reconcile payouts 45m").ok
     coach.fake.delay("users.info", 4.0)
