@@ -15,6 +15,7 @@ class Action(StrEnum):
     DONE_YET = "followup_done"
     STILL_WORKING = "followup_still_working"
     HOME_REFRESH = "home_refresh"
+    RUN_SUGGESTED = "command_run_suggested"
 
 
 class Callback(StrEnum):

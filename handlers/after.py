@@ -6,6 +6,7 @@ dataclass of plain values, so a test can see what a listener decided."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from storage import processes
 
 log = logging.getLogger(__name__)
 Where = tuple[str | None, str | None]  # (channel, ts) of a message
+Privately = Callable[[Message], "Ephemeral"]  # where an answer goes, for one person
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Ephemeral:
     channel: str | None
     message: Message
     plain: bool = False  # one line of text, no blocks
+    thread_ts: str | None = None
 
     def run(self, out: Out) -> None:
         text, blocks = self.message
@@ -77,6 +80,7 @@ class Ephemeral:
                     user=out.actor.user_id,
                     text=text,
                     blocks=None if self.plain else blocks,
+                    thread_ts=self.thread_ts,
                 )
                 return
             except Exception as err:  # e.g. not in the channel: the change itself stands

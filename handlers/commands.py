@@ -1,8 +1,8 @@
 """`/manual-task`: the one table from each parsed command to the feature that answers it.
 
 Every command is answered in the acknowledgement (handlers/context.py `command`); what
-follows the answer travels in its `Reply`. A mention of the bot ("@coach help") runs the
-same features through `route_mention`.
+follows the answer travels in its `Reply`. A mention of the bot ("@coach show P3") runs
+the same table (handlers/mentions.py), and so does "Did you mean `list`?"'s button.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ from slack_bolt import App
 from bot.domain import commands as c
 from bot.domain.parsing import parse_command
 from bot.domain.people import Actor
+from bot.ids import Action
+from bot.messages.conversation import did_you_mean, greeting
 from bot.services.home import changes_something
 from handlers import digests, insights, ownership, reporting, retirement, settings
-from handlers.after import RefreshHome
-from handlers.context import Deps, Reply, command
+from handlers.after import RefreshHome, Replace
+from handlers.context import Deps, Reply, clicked, command
 
 COMMAND = "/manual-task"
 Route = Callable[[Any, Actor, Deps], Reply]
@@ -41,9 +43,9 @@ ROUTES: dict[type, Route] = {
     c.DigestOff: digests.digest_off,
     c.DigestPreview: digests.digest_preview,
     c.Config: settings.open_config,
+    c.Greeting: lambda cmd, actor, deps: Reply(greeting(thanks=cmd.thanks)),
+    c.DidYouMean: lambda cmd, actor, deps: Reply(did_you_mean(cmd.typed, cmd.suggestion)),
 }
-# What a mention may ask besides a report: "@coach help", "@coach list", …
-MENTION_SHORTCUTS = {"help": c.Help(), "list": c.ListTop(), "top": c.ListTop(), "mine": c.Mine()}
 
 
 def manual_task(text: str, actor: Actor, deps: Deps) -> Reply:
@@ -53,13 +55,15 @@ def manual_task(text: str, actor: Actor, deps: Deps) -> Reply:
     return reply.then(RefreshHome()) if changes_something(cmd) else reply
 
 
-def route_mention(text: str) -> Callable[[Actor, Deps], Reply] | None:
-    """The subcommand a mention's text asks for, or None (it is a report)."""
-    cmd = MENTION_SHORTCUTS.get(text.lower().strip(" .!?"))
-    if cmd is None:
-        return None
-    return lambda actor, deps: ROUTES[type(cmd)](cmd, actor, deps)
+def run_suggested(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
+    """ "Did you mean `list`?" → [Run list]: the suggestion, as if typed; its answer takes
+    the question's place."""
+    reply = manual_task(str(action.get("value") or "help"), actor, deps)
+    if reply.message is None:
+        return Reply(after=reply.after)
+    return Reply(after=(Replace(reply.message), *reply.after))
 
 
 def register(app: App) -> None:
     app.command(COMMAND)(command(manual_task))
+    app.action(Action.RUN_SUGGESTED.value)(clicked(run_suggested))

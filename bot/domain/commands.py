@@ -117,6 +117,23 @@ class OpenModal:
 
 
 @dataclass(frozen=True)
+class Greeting:
+    """ "hi", "thanks!": a friendly word back, and nothing stored."""
+
+    thanks: bool
+
+
+@dataclass(frozen=True)
+class DidYouMean:
+    """A near miss of a subcommand ("lsit", "shwo P1"): the bot asks, stores nothing.
+
+    ``typed`` is the word as typed; ``suggestion`` the whole command it probably meant."""
+
+    typed: str
+    suggestion: str
+
+
+@dataclass(frozen=True)
 class Report:
     """Anything else: a report of manual work, to be parsed by ``parse_report``."""
 
@@ -140,6 +157,8 @@ Command: TypeAlias = (
     | Export
     | Config
     | OpenModal
+    | Greeting
+    | DidYouMean
     | Report
 )
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from rapidfuzz.distance import OSA
+
 from bot.domain.arguments import (
     CADENCES,
     WEEKDAYS,
@@ -32,10 +34,12 @@ from bot.domain.commands import (
     Command,
     CommandError,
     Config,
+    DidYouMean,
     DigestOff,
     DigestOn,
     DigestPreview,
     Export,
+    Greeting,
     Help,
     ListTop,
     Merge,
@@ -65,6 +69,20 @@ _USAGE = {
 
 _TOKEN_RE = re.compile(r"<[^<>|\s]{1,500}(?:\|[^<>]{0,500})?>|\S+")
 _UNDO_WORDS = frozenset({"my", "last", "report", "that", "it", "the", "one", "please", "!"})
+# Words that wrap a request without changing it ("list please", "can you show P3?").
+_POLITE_BEFORE = ("please", "pls", "plz", "can you", "could you", "would you", "kindly")
+_POLITE_AFTER = frozenset({"please", "pls", "plz", "thanks", "thx", "ty", "?", "!", "."})
+# A greeting or thanks is only these words (and punctuation, emoji); at least one of the
+# first set.
+_GREETING_WORDS = frozenset(
+    {"hi", "hello", "hey", "hiya", "howdy", "yo", "morning", "thanks", "thank", "thx", "ty"}
+    | {"cheers", "hola", "greetings", "ta"}
+)
+_GREETING_FILLER = frozenset(
+    {"there", "you", "so", "much", "a", "lot", "good", "afternoon", "evening", "coach"}
+    | {"bot", "all", "everyone", "team", "ok", "okay", "great", "cool", "nice", "very"}
+)
+_THANKS = frozenset({"thanks", "thank", "thx", "ty", "cheers", "ta"})
 _MAX_SHOWN = 40
 
 
@@ -73,6 +91,52 @@ def _shown(text: str) -> str:
     the message it goes into escapes it)."""
     text = from_slack(text)
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
+
+
+def _greeting(text: str) -> Greeting | None:
+    words = re.sub(r"[^\w\s]", " ", from_slack(text).lower()).split()
+    if not words or len(words) > 6 or not any(w in _GREETING_WORDS for w in words):
+        return None
+    if not all(w in _GREETING_WORDS or w in _GREETING_FILLER for w in words):
+        return None
+    return Greeting(thanks=any(w in _THANKS for w in words))
+
+
+def _without_politeness(tokens: list[str]) -> list[str]:
+    """The tokens without "please", "can you" and the like around them."""
+    words = list(tokens)
+    lowered = " ".join(w.lower() for w in words)
+    for before in _POLITE_BEFORE:
+        if lowered.startswith(before + " "):
+            words = words[len(before.split()) :]
+            lowered = " ".join(w.lower() for w in words)
+    while words and words[-1].lower().strip("?!.,") in _POLITE_AFTER | {""}:
+        words.pop()
+    while words and words[-1][-1:] in "?!.,":
+        words[-1] = words[-1].rstrip("?!.,")
+        if not words[-1]:
+            words.pop()
+    return words
+
+
+def _near_miss(text: str, tokens: list[str]) -> DidYouMean | None:
+    """A first word one typo away from a subcommand, whose arguments fit that subcommand
+    ("lsit", "shwo P1"); never a text with a duration (that is a report)."""
+    word = tokens[0].lower()
+    if len(word) < 4 or word in _SUBCOMMAND_WORDS or _has_duration(text):
+        return None
+    for candidate in sorted(_SUBCOMMAND_WORDS, key=len):
+        allowed = 1 if len(candidate) < 6 else 2
+        if len(candidate) < 4 or OSA.distance(word, candidate) > allowed:
+            continue
+        suggestion = " ".join([candidate, *tokens[1:]])
+        try:
+            meant = _parse_tokens(suggestion, [candidate, *tokens[1:]])
+        except CommandError:
+            continue
+        if not isinstance(meant, Report):
+            return DidYouMean(typed=from_slack(tokens[0]), suggestion=from_slack(suggestion))
+    return None
 
 
 def _has_duration(text: str) -> bool:
@@ -280,17 +344,35 @@ _NO_ARGS: dict[str, Command] = {
     "config": Config(),
     "settings": Config(),
 }
+_SUBCOMMAND_WORDS = frozenset(_NO_ARGS) - {"?"} | frozenset(_WITH_ARGS)
 
 
 def parse_command(text: str) -> Command:
     """The command in the text of ``/manual-task``; a :class:`Report` when it is none.
 
-    Raises :class:`CommandError` for a subcommand with wrong arguments.
+    Before a report, three kinds of text that are none: a greeting or thanks (answered
+    kindly, nothing stored); a subcommand wrapped in politeness ("list please", "can you
+    show P3?"); and a near miss of a subcommand ("lsit", "shwo P1"), which is asked
+    about. Raises :class:`CommandError` for a subcommand with wrong arguments.
     """
     stripped = text.strip()
     if not stripped:
         return OpenModal()
+    if (greeting := _greeting(stripped)) is not None:
+        return greeting
     tokens = _TOKEN_RE.findall(stripped)
+    polite = _without_politeness(tokens)
+    if polite != tokens and polite and polite[0].lower() in _SUBCOMMAND_WORDS:
+        found = _parse_tokens(" ".join(polite), polite)
+        if not isinstance(found, Report):
+            return found
+    found = _parse_tokens(stripped, tokens)
+    if isinstance(found, Report) and (near := _near_miss(stripped, polite or tokens)):
+        return near
+    return found
+
+
+def _parse_tokens(stripped: str, tokens: list[str]) -> Command:
     word, args = tokens[0].lower(), tokens[1:]
     report = Report(from_slack(stripped))
 

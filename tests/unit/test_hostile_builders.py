@@ -19,6 +19,7 @@ from bot.domain.cards import ProcessCard, ReportResult
 from bot.domain.settings import WorkspaceSettings
 from bot.messages import (
     celebrations,
+    conversation,
     digest,
     home,
     modals,
@@ -142,6 +143,8 @@ CASES: dict[str, Callable[[str], Any]] = {
     "celebrations.regression_notice": lambda t: celebrations.regression_notice(
         card(t), reporter_id="U_BEN", minutes=40
     ),
+    "conversation.greeting": lambda t: conversation.greeting(thanks=True),
+    "conversation.did_you_mean": lambda t: conversation.did_you_mean(t, "show P1"),
     "digest.digest": lambda t: digest.digest(digest_data(t)),
     "digest.question_for": lambda t: Mrkdwn(digest.question_for(NOW)),
     "digest.title_for": lambda t: Mrkdwn("{}").format(digest.title_for("weekly", NOW, "UTC")),
@@ -222,6 +225,7 @@ NO_TITLE = {
     "nudges.figures",
     "home.eliminated_line",
     "nudges.answered_line",
+    "conversation.greeting",
 }
 
 
