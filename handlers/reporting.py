@@ -9,7 +9,8 @@ from typing import Any
 from slack_bolt import App
 
 from bot.domain import commands as c
-from bot.domain.durations import DurationError, parse_report
+from bot.domain.costs import declared_minutes_per_week
+from bot.domain.durations import DEFAULT_MINUTES, DurationError, parse_report
 from bot.domain.people import Actor
 from bot.domain.states import Source
 from bot.errors import UserError
@@ -76,9 +77,15 @@ def submit_report(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps
             now=actor.now,
             minutes=minutes,
             note=note or None,
+            declared=_declared(minutes, got.get(Field.HOW_OFTEN)),
         )
     answer = then.Ephemeral(channel, report_reply(result))
     return Reply(after=(answer, *then.after_report(result), then.RefreshHome()))
+
+
+def _declared(minutes: int | None, how_often: str | None) -> float | None:
+    """The form's "How often" × "How long" (the usual 15m when no time was given)."""
+    return declared_minutes_per_week(DEFAULT_MINUTES if minutes is None else minutes, how_often)
 
 
 def _form_minutes(how_long: str | None) -> int | None:

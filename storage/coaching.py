@@ -57,6 +57,7 @@ def process_states(
                     owner_id=process.owner_id,
                     minutes_in_window=int(minutes),
                     count_in_window=int(count),
+                    declared_minutes_per_week=process.declared_minutes_per_week,
                     snoozed_until=process.snoozed_until,
                     review_at=process.review_at,
                     status_changed_at=process.status_changed_at,

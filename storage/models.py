@@ -105,6 +105,7 @@ class Process(Base):
     retired_by: Mapped[str | None] = mapped_column(String(32))
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     eliminated_minutes_per_week: Mapped[float | None] = mapped_column(Float)
+    declared_minutes_per_week: Mapped[float | None] = mapped_column(Float)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("processes.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -12,7 +12,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.domain.states import Status
 from storage.models import (
     OCCURRENCES as _O,
 )
@@ -115,18 +114,24 @@ def recent_reports_by(
     )
 
 
-def delete_occurrence(session: Session, *, occurrence: Occurrence) -> None:
-    """Remove a report; a process left with no reports at all is removed with it."""
+def delete_occurrence(session: Session, *, occurrence: Occurrence) -> bool:
+    """Remove a report; a process left with no reports at all (and nothing merged into
+    it) is removed with it, whatever its state. True when the process went too."""
     process_id = occurrence.process_id
     session.delete(occurrence)
     session.flush()
     left = session.scalar(
         select(func.count()).select_from(Occurrence).where(Occurrence.process_id == process_id)
     )
+    merged_in = session.scalar(
+        select(func.count()).select_from(Process).where(Process.merged_into_id == process_id)
+    )
     proc = session.get(Process, process_id)
-    if not left and proc is not None and proc.status == Status.MANUAL and proc.owner_id is None:
-        session.delete(proc)
-        session.flush()
+    if left or merged_in or proc is None:
+        return False
+    session.delete(proc)
+    session.flush()
+    return True
 
 
 def move_occurrences(session: Session, *, from_process: Process, to_process: Process) -> int:

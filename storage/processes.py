@@ -93,6 +93,13 @@ def create_process(
     return proc
 
 
+def declare_load(session: Session, *, process_id: int, minutes_per_week: float) -> None:
+    """What the latest report form says the process costs a week (its frequency × time)."""
+    session.execute(
+        _P.update().where(_P.c.id == process_id).values(declared_minutes_per_week=minutes_per_week)
+    )
+
+
 _merged = _P.alias("merged_into")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.costs import weekly_minutes
 from bot.domain.states import Status
 
 
@@ -31,14 +32,26 @@ class ProcessCard:
     retired_by: str | None = None
     eliminated_minutes_per_week: float | None = None
     merged_into_ref: str | None = None
+    declared_minutes_per_week: float | None = None  # from the report form's frequency
+
+    @property
+    def as_declared(self) -> bool:
+        """True while the figure shown is the declared one (too few reports to measure)."""
+        return self._weekly[1]
 
     @property
     def minutes_per_week(self) -> float:
-        return self.minutes / 4
+        return self._weekly[0]
 
     @property
     def hours_per_week(self) -> float:
-        return self.minutes / 4 / 60
+        return self.minutes_per_week / 60
+
+    @property
+    def _weekly(self) -> tuple[float, bool]:
+        return weekly_minutes(
+            self.minutes, count_in_window=self.count, declared=self.declared_minutes_per_week
+        )
 
 
 @dataclass(frozen=True)

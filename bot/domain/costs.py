@@ -18,12 +18,53 @@ WEEKS_IN_WINDOW = 4
 WEEKS_PER_YEAR = 52
 BREAK_EVEN_YEARS = 5
 
+# "How often do you do it?" in the report form: times a week.
+FREQUENCIES: dict[str, float] = {
+    "daily": 5.0,  # every working day
+    "few-weekly": 3.0,
+    "weekly": 1.0,
+    "fortnightly": 0.5,
+    "monthly": 12 / 52,
+}
+# Until a process has this many reports in the window, a declared frequency sets its cost.
+MEASURED_AFTER_REPORTS = 4
+
 _CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 
 
 def minutes_per_week(minutes_in_window: float) -> float:
     """Average minutes per week over the trailing window (minutes in 28 days ÷ 4)."""
     return minutes_in_window / WEEKS_IN_WINDOW
+
+
+def declared_minutes_per_week(minutes: int, how_often: str | None) -> float | None:
+    """What a report form says the task costs a week: 1h "weekly" is 60; None when the
+    form gave no frequency (or "just this once").
+
+    >>> declared_minutes_per_week(30, "daily")
+    150.0
+    """
+    times = FREQUENCIES.get(how_often or "")
+    return None if times is None else minutes * times
+
+
+def weekly_minutes(
+    minutes_in_window: float, *, count_in_window: int, declared: float | None
+) -> tuple[float, bool]:
+    """A process's minutes a week, and whether that figure is the declared one.
+
+    The declared frequency stands in while there are too few reports to measure (1 to 3
+    in the window); with none in the window the process has gone quiet and costs nothing
+    now, and from the fourth report on the window measures it.
+
+    >>> weekly_minutes(60, count_in_window=1, declared=60.0)
+    (60.0, True)
+    >>> weekly_minutes(240, count_in_window=4, declared=60.0)
+    (60.0, False)
+    """
+    if declared is not None and 0 < count_in_window < MEASURED_AFTER_REPORTS:
+        return declared, True
+    return minutes_per_week(minutes_in_window), False
 
 
 def hours_per_week(minutes_in_window: float) -> float:

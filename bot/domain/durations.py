@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from rapidfuzz.distance import OSA
+
 from bot.errors import UserError
 from bot.mrkdwn import Mrkdwn
 
@@ -108,6 +110,10 @@ _WORD_NUM = "|".join(
 )
 
 _PHRASES: dict[str, float] = {  # minutes
+    r"(?:a\s++)?half\s++(?:a\s++)?(?:working\s++|work\s++)?day": MAX_MINUTES / 2,
+    r"(?:a\s++)?half-day": MAX_MINUTES / 2,
+    r"(?:a|one|1)\s++(?:full\s++|whole\s++|working\s++|work\s++)?day": MAX_MINUTES,
+    r"all\s++day": MAX_MINUTES,
     r"an?\s++hour\s++and\s++a\s++half": 90,
     r"one\s++and\s++a\s++half\s++hours?+": 90,
     r"half\s++an\s++hour": 30,
@@ -126,6 +132,10 @@ _DURATION_RE = re.compile(
     # 1h30m, 1 h 30 min, 1h 30, 1.5h, 2 hours
     rf"(?P<h>{_NUM})\s*+{_HOUR_UNIT}"
     rf"(?:\s*+(?:and\s++)?(?P<hm>\d++)\s*+{_MIN_UNIT}{_END}|(?P<hm2>\d{{1,2}}+)(?!\w)|{_END})"
+    # 1:30 (hours and minutes), but not a time of day ("at 9:30", "9:30am")
+    r"|(?P<ch>\d):(?P<cm>[0-5]\d)(?![\d:]|\s*+(?:[ap]\.?m\b|o'?clock))"
+    # 2d, 3 days: counted in working days (so, past one, refused as too long)
+    rf"|(?P<d>{_NUM})\s*+(?:d|days?+|working\s++days?+){_END}"
     # 45m, 45 min, 45mins, 90 minutes
     rf"|(?P<m>{_NUM})\s*+{_MIN_UNIT}{_END}"
     # half an hour, an hour and a half, ...
@@ -143,6 +153,8 @@ _FILLER_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 # Connecting filler right after a duration whose sentence starts with it: "20m on X".
+# "at 9:30", "from 1:30", "by 4:00": a time of day, not how long it took.
+_CLOCK_BEFORE_RE = re.compile(r"(?:\b(?:at|from|until|till|by|before|after|since)|@)\s*+$", re.I)
 _FILLER_AFTER_RE = re.compile(r"^\s*+(?:on|of|doing|for)\b", re.IGNORECASE)
 
 _LEADING_WORDS_RE = re.compile(
@@ -154,6 +166,28 @@ _TRAILING_WORDS_RE = re.compile(
 _END_PUNCTUATION = " \t\n\r-–—:;,.!?~=*_|/\\"
 _BRACKETS = {"(": ")", "[": "]", "{": "}", "“": "”", '"': '"'}
 _WHITESPACE_RE = re.compile(r"\s++")
+
+
+# A number with a word after it that reads like a duration but isn't one a person can
+# count: a misspelt unit ("45 minuets", "2 huors") or a joke ("45 parsecs", "ages").
+_NUMBER_AND_WORD_RE = re.compile(r"(?<![\w.,:/$€£#@])\d++(?:[.,]\d++)?+\s*+([^\W\d_]{2,}+)")
+_UNITS = ("minute", "minutes", "mins", "hour", "hours")
+_NOT_COUNTABLE = frozenset({
+    "parsec", "parsecs", "lightyear", "lightyears", "eon", "eons", "aeon", "aeons", "ages",
+    "jiffy", "jiffies", "moment", "moments", "sec", "secs", "second", "seconds", "ms",
+    "fortnight", "fortnights", "nanoseconds", "milliseconds", "microseconds",
+})  # fmt: skip
+
+
+def _unreadable_duration(text: str) -> str | None:
+    """The first "number unit" in ``text`` that looks like a duration but can't be read."""
+    for found in _NUMBER_AND_WORD_RE.finditer(text):
+        word = found.group(1).lower()
+        if word in _NOT_COUNTABLE or (
+            len(word) >= 5 and any(u[0] == word[0] and OSA.distance(word, u) == 1 for u in _UNITS)
+        ):
+            return found.group(0)
+    return None
 
 
 # --- parsing ---------------------------------------------------------------------------
@@ -170,6 +204,10 @@ def _minutes_of(match: re.Match[str]) -> float:
         return _number(groups["h"]) * 60 + (float(extra) if extra else 0.0)
     if groups["m"] is not None:
         return _number(groups["m"])
+    if groups["ch"] is not None:
+        return int(groups["ch"]) * 60 + int(groups["cm"])
+    if groups["d"] is not None:
+        return _number(groups["d"]) * MAX_MINUTES
     if groups["phrase"] is not None:
         phrase = groups["phrase"]
         for pattern, minutes in zip(_PHRASE_PATTERNS, _PHRASES.values(), strict=True):
@@ -185,6 +223,12 @@ def _is_negative(text: str, start: int) -> bool:
     if start == 0 or text[start - 1] not in "-−":
         return False
     return start == 1 or text[start - 2].isspace() or text[start - 2] in "(["
+
+
+def _is_clock_time(text: str, match: re.Match[str]) -> bool:
+    if match.group("ch") is None:
+        return False
+    return _CLOCK_BEFORE_RE.search(text, max(0, match.start() - 8), match.start()) is not None
 
 
 def _round_minutes(minutes: float) -> int:
@@ -252,9 +296,12 @@ def parse_report(text: str) -> ParsedReport:
     >>> parse_report("Reconcile Stripe payouts 45m")
     ParsedReport(title='Reconcile Stripe payouts', minutes=45, duration_text='45m')
     """
-    found = list(_DURATION_RE.finditer(text))
+    found = [m for m in _DURATION_RE.finditer(text) if not _is_clock_time(text, m)]
     match = found[-1] if found else None  # the last duration wins
     if match is None:
+        unreadable = _unreadable_duration(text)
+        if unreadable is not None:
+            raise DurationError.not_countable(unreadable)
         return ParsedReport(title=clean_title(text), minutes=None, duration_text=None)
 
     duration_text = match.group(0)

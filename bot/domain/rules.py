@@ -3,11 +3,12 @@ called from every surface (commands, buttons, forms, reactions, the Home tab).""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.domain.people import Actor
 from bot.errors import NotAllowed
-from bot.mrkdwn import Mrkdwn
+from bot.mrkdwn import Mrkdwn, date
 
 
 class Owned(Protocol):
@@ -41,6 +42,23 @@ def require_manage(actor: Actor, process: Owned, *, what: str) -> None:
             Mrkdwn(
                 "Only {}'s owner, the person who first reported it or a workspace admin can {} it."
             ).format(process.ref, what)
+        )
+
+
+UNDO_WINDOW = timedelta(days=7)
+
+
+def require_undo(actor: Actor, *, reporter_id: str, occurred_at: datetime) -> None:
+    """Undo a report: only your own, and only from the last 7 days (older reports are
+    history the figures already stand on)."""
+    if reporter_id != actor.user_id:
+        raise NotAllowed(Mrkdwn("Only the person who made a report can undo it."))
+    if occurred_at < actor.now - UNDO_WINDOW:
+        raise NotAllowed(
+            Mrkdwn(
+                "That report is from {}, more than 7 days ago, so it stays: undo works on "
+                "your reports of the last 7 days."
+            ).format(date(occurred_at, "date_short", f"{occurred_at:%d %b}"))
         )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.costs import weekly_minutes
 from bot.domain.states import Status
 
 ASK_AGAIN_AFTER = timedelta(days=7)
@@ -71,10 +72,15 @@ class ProcessState:
     last_followup: datetime | None = None
     last_who_owns: datetime | None = None
     count_in_window: int = 0
+    declared_minutes_per_week: float | None = None
 
     @property
     def minutes_per_week(self) -> float:
-        return self.minutes_in_window / 4
+        return weekly_minutes(
+            self.minutes_in_window,
+            count_in_window=self.count_in_window,
+            declared=self.declared_minutes_per_week,
+        )[0]
 
 
 def _asleep(state: ProcessState, now: datetime) -> bool:

@@ -14,7 +14,7 @@ from bot.domain.states import Status
 from bot.ids import Action
 from bot.messages.blocks import Block, button, context, divider, header, section
 from bot.messages.nudges import answer_buttons, figures
-from bot.messages.reports import QUESTION, name, status_label
+from bot.messages.reports import QUESTION, name, status_label, weekly
 from bot.mrkdwn import Mrkdwn, mention
 
 HOME_BLOCK_LIMIT = 100  # Slack's limit for a Home tab
@@ -133,10 +133,10 @@ def home_view(page: HomePage, *, max_mine: int = 10) -> Block:
             )
             blocks.append(
                 section(
-                    Mrkdwn("{}. {}: *{} a week* ({}, {})").format(
+                    Mrkdwn("{}. {}: *{}* ({}, {})").format(
                         i,
                         name(card),
-                        format_minutes(card.minutes_per_week),
+                        weekly(card),
                         owner,
                         status_label(card),
                     )

@@ -18,10 +18,11 @@ from bot.messages.blocks import (
 from bot.messages.reports import name
 from bot.mrkdwn import Mrkdwn
 
-HOW_OFTEN = [
+HOW_OFTEN = [  # values are bot/domain/costs.py FREQUENCIES ("once" declares nothing)
     ("Every day", "daily"),
-    ("A few times a week", "weekly"),
-    ("Every week or two", "fortnightly"),
+    ("A few times a week", "few-weekly"),
+    ("Every week", "weekly"),
+    ("Every two weeks", "fortnightly"),
     ("Every month", "monthly"),
     ("Just this once", "once"),
 ]

@@ -13,7 +13,7 @@ from bot.domain.durations import format_hours, format_minutes
 from bot.domain.states import Answer, PromptKind
 from bot.ids import Action
 from bot.messages.blocks import Block, Message, actions, button, context, header, section
-from bot.messages.reports import QUESTION, label, name
+from bot.messages.reports import QUESTION, label, name, weekly
 from bot.mrkdwn import Mrkdwn, mention
 
 MAX_ITEMS = 8
@@ -48,7 +48,7 @@ class PromptItem:
 
 def figures(card: ProcessCard) -> Mrkdwn:
     """'45m a week · worth up to 195 h of automation · $67 a week'."""
-    parts = [Mrkdwn("*{} a week*").format(format_minutes(card.minutes_per_week))]
+    parts = [Mrkdwn("*{}*").format(weekly(card))]
     parts.append(
         Mrkdwn("worth up to {} of automation (the 5-year break-even)").format(
             format_hours(break_even_hours(card.hours_per_week))

@@ -56,7 +56,9 @@ def snoozed(card: ProcessCard, *, until: datetime) -> Mrkdwn:
 def counted(card: ProcessCard, *, minutes: int, duplicate: bool) -> Mrkdwn:
     """➕: 'I do this too' became a report of `minutes` for the reactor."""
     if duplicate:
-        return Mrkdwn("You already said you do {} too: it's counted once.").format(_name(card))
+        return Mrkdwn("You already said you do {} today: it's counted once a day.").format(
+            _name(card)
+        )
     if card.status == Status.RETIRED:
         return Mrkdwn(
             "Counted: you did {} by hand ({}), but it was retired. I've let its owner know "

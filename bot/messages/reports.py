@@ -33,14 +33,22 @@ def name(card: ProcessCard) -> Mrkdwn:
     return Mrkdwn("*{}*").format(label(card))
 
 
+def weekly(card: ProcessCard) -> Mrkdwn:
+    """'34m a week', or 'about 1h a week, as declared' while the form's frequency stands
+    in for reports too few to measure."""
+    if card.as_declared:
+        return Mrkdwn("about {} a week, as declared").format(format_minutes(card.minutes_per_week))
+    return Mrkdwn("{} a week").format(format_minutes(card.minutes_per_week))
+
+
 def cost_line(card: ProcessCard) -> Mrkdwn:
     """'Done 3 times in the last 28 days (2h 15m) → 34m a week · $45 a week'."""
     if card.count == 0:
         return Mrkdwn("Not reported in the last 28 days.")
     times = "once" if card.count == 1 else f"{card.count} times"
     parts = [
-        Mrkdwn("Done {} in the last 28 days ({}) → *{} a week*").format(
-            times, format_minutes(card.minutes), format_minutes(card.minutes_per_week)
+        Mrkdwn("Done {} in the last 28 days ({}) → *{}*").format(
+            times, format_minutes(card.minutes), weekly(card)
         )
     ]
     cash = money(card.hours_per_week, card.hourly_rate)
@@ -197,12 +205,12 @@ def process_list(
 
 
 HELP = Mrkdwn("""*Report manual work the moment you do it:*
-`/manual-task Reconcile Stripe payouts 45m`  (durations: `45m`, `1h30m`, `1.5h`, `90 minutes`)
+`/manual-task Reconcile Stripe payouts 45m`  (`45m`, `1h30m`, `1:30`, `90 minutes`, `half a day`)
 `/manual-task` alone opens a form.
 *See and act:*
 `list`: the most costly processes · `mine`: the ones you own · `show P7`
 `own P7` · `assign P7 @maria` · `retire P7 https://…` (a link to the automation) · `merge P7 P9`
-`undo`: remove your last report · `stats` · `export`
+`undo`: remove your last report (of the last 7 days) · `stats` · `export`
 `digest here weekly mon 09:00` · `digest off` · `digest preview` · `config` (admins)
 You can also mention me: _@coach spent 20 minutes copying leads into the CRM_.""")
 

@@ -48,6 +48,7 @@ def card(
         retired_by=process.retired_by,
         eliminated_minutes_per_week=process.eliminated_minutes_per_week,
         merged_into_ref=merged_into_ref,
+        declared_minutes_per_week=process.declared_minutes_per_week,
     )
 
 

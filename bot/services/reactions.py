@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from bot.domain.cards import ProcessCard, ReportResult
 from bot.domain.people import Actor
-from bot.domain.states import Source, Status
+from bot.domain.schedule import local_date
+from bot.domain.states import Posted, Source, Status
 from bot.errors import UserError
 from bot.messages import reactions as msg
 from bot.mrkdwn import Mrkdwn
@@ -41,6 +42,8 @@ class Reaction(StrEnum):
 
 
 EMOJI = frozenset(r.value for r in Reaction)
+# Posts where ➕ means "I do this too": the ones about manual work being done.
+ABOUT_MANUAL_WORK = frozenset({Posted.REPORT_REPLY, Posted.WHO_OWNS, Posted.NUDGE})
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,8 @@ def react(session: Session, actor: Actor, *, event_id: str, ts: str, emoji: str)
         return None
     if not claims.claim_event(session, event_id=event_id, team_id=actor.team_id, now=actor.now):
         return None  # a Slack retry of an event already handled
+    if emoji == Reaction.ME_TOO and remembered.kind not in ABOUT_MANUAL_WORK:
+        return None  # ➕ on a celebration isn't "I do this too"
     if len(remembered.process_ids) > 1:
         return Outcome(msg.BUNDLED)
     try:
@@ -109,7 +114,8 @@ def _me_too(session: Session, actor: Actor, process: Process, ts: str) -> Outcom
         channel_id=actor.channel_id,
         text=process.title,
         source=Source.REACTION,
-        slack_key=f"plus:{actor.channel_id}:{ts}:{actor.user_id}",
+        # One ➕ a person a process a (their) day, on however many posts about it.
+        slack_key=f"plus:{process.id}:{actor.user_id}:{local_date(actor.now, actor.person.tz)}",
         now=actor.now,
         minutes=usual_minutes(session, process=process),
         process=process,

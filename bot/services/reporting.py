@@ -13,9 +13,16 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.domain.cards import ReportResult
-from bot.domain.durations import DEFAULT_MINUTES, MAX_MINUTES, DurationError, parse_report
+from bot.domain.durations import (
+    DEFAULT_MINUTES,
+    MAX_MINUTES,
+    DurationError,
+    format_minutes,
+    parse_report,
+)
 from bot.domain.matching import best_match, normalize_title
 from bot.domain.people import Actor
+from bot.domain.rules import require_undo
 from bot.domain.states import Source, Status
 from bot.errors import NotAllowed, UserError
 from bot.mrkdwn import Mrkdwn
@@ -57,11 +64,13 @@ def record_report(
     minutes: int | None = None,
     process: Process | None = None,
     note: str | None = None,
+    declared: float | None = None,
 ) -> ReportResult:
     """Record one report of manual work and return what the reporter should see.
 
     `minutes` given (a form's field) means `text` is only the title; `note` is kept with
-    the report but never parsed. `process` given attaches the report to it.
+    the report but never parsed. `process` given attaches the report to it. `declared`
+    (minutes a week, from the form's frequency) becomes the process's declared load.
 
     The common case costs three statements: the titles to match against, the insert
     (which is also the de-duplication: it stores nothing when the key is known), and the
@@ -130,6 +139,8 @@ def record_report(
         known = _known(session, team_id=team_id, slack_key=slack_key, now=now)
         assert known is not None
         return known
+    if declared is not None:
+        processes.declare_load(session, process_id=process_id, minutes_per_week=declared)
     return ReportResult(
         card=card_by_id(session, process_id, now=now),
         occurrence_id=stored,
@@ -209,14 +220,17 @@ def _result(
 
 
 def undo(session: Session, actor: Actor, occurrence: Occurrence) -> Mrkdwn:
-    """Remove one report; only its reporter may."""
-    if occurrence.user_id != actor.user_id:
-        raise NotAllowed(Mrkdwn("Only the person who made a report can undo it."))
+    """Remove one of your reports of the last 7 days (bot/domain/rules.py). A process
+    left with no report at all goes with it, whatever its state: nobody did it."""
+    require_undo(actor, reporter_id=occurrence.user_id, occurred_at=occurrence.occurred_at)
     process = session.get(Process, occurrence.process_id)
     on = Mrkdwn("{} · {}").format(process.ref, process.title) if process else "that process"
     minutes = occurrence.minutes
-    occurrences.delete_occurrence(session, occurrence=occurrence)
-    return Mrkdwn("Removed your report of {}m on {}.").format(minutes, on)
+    removed = occurrences.delete_occurrence(session, occurrence=occurrence)
+    done = Mrkdwn("Removed your report of {} on {}.").format(format_minutes(minutes), on)
+    if removed:
+        return Mrkdwn("{} It had no other reports, so it's gone too.").format(done)
+    return done
 
 
 def undo_last(session: Session, actor: Actor) -> Mrkdwn:

@@ -297,20 +297,36 @@ def test_plus_counts_the_median_once_per_person(coach: Coach) -> None:
     ben, cam = reports(coach, "U_BEN"), reports(coach, "U_CAM")
     assert [(o.minutes, o.process_id) for o in ben] == [(30, process(coach).id)]
     assert [o.minutes for o in cam] == [30]
-    assert ben[0].slack_key == f"plus:{reply.channel}:{reply.ts}:U_BEN"
 
 
-def test_plus_on_celebration_is_a_regression_and_tells_the_owner(coach: Coach) -> None:
+def test_plus_on_a_celebration_does_nothing(coach: Coach) -> None:
+    """➕ means "I do this too" only on posts about manual work, not on a party."""
     react(coach, "U_ANA", mention_reply(coach, "U_ANA", LEADS), CHECK)
     party = wait_until(lambda: celebrations(coach))[0]
     wait_until(lambda: remembered(coach, party))
+    calls = chat_calls(coach)
 
-    answer = react(coach, "U_BEN", party, PLUS)
+    assert coach.sim.react("U_BEN", party, PLUS).ok
+    time.sleep(SETTLE)
 
-    assert "Counted" in answer and "retired" in answer
-    assert [(o.minutes, o.regression) for o in reports(coach, "U_BEN")] == [(20, True)]
-    notice = wait_until(lambda: coach.fake.dms_to(TEAM, "U_ANA"))
-    assert "is back" in notice[-1].text
+    assert chat_calls(coach) == calls
+    assert reports(coach, "U_BEN") == []
+    assert process(coach).status == "retired"
+    assert not [m for m in coach.fake.dms_to(TEAM, "U_ANA") if "is back" in m.text]
+
+
+def test_plus_counts_once_a_day_per_person_across_posts_about_a_process(coach: Coach) -> None:
+    first_post = mention_reply(coach, "U_ANA", LEADS)
+    second_post = mention_reply(coach, "U_CAM", "copying leads into the CRM 20m")
+
+    first = react(coach, "U_BEN", first_post, PLUS)
+    again = react(coach, "U_BEN", second_post, PLUS)
+    assert "Counted" in first and "counted once a day" in again
+    assert len(reports(coach, "U_BEN")) == 1
+
+    coach.clock.advance(timedelta(days=1))
+    assert "Counted" in react(coach, "U_BEN", second_post, PLUS)
+    assert len(reports(coach, "U_BEN")) == 2
 
 
 # ----------------------------------------------------------------- nothing to do

@@ -146,17 +146,21 @@ def test_last_report_and_undo(db: Database) -> None:
         assert s.get(Process, p.id) is not None  # other reports remain
 
 
-def test_deleting_the_only_report_of_an_unowned_manual_process_removes_it(db: Database) -> None:
+def test_deleting_the_only_report_of_a_process_removes_it_whatever_its_state(
+    db: Database,
+) -> None:
     with db.transaction() as s:
-        lone, owned = new_process(s, "lone"), new_process(s, "owned")
-        owned.owner_id = "U1"
-        o1, o2 = add(s, lone, 10, "k1"), add(s, owned, 10, "k2")
-        occurrences.delete_occurrence(s, occurrence=o1)
-        occurrences.delete_occurrence(s, occurrence=o2)
-        lone_id, owned_id = lone.id, owned.id
+        lone, owned, kept, into = (new_process(s, t) for t in ("lone", "owned", "kept", "into"))
+        owned.owner_id, owned.status = "U1", "retired"
+        merged = new_process(s, "merged")
+        merged.merged_into_id, merged.status = into.id, "merged"
+        reports = [add(s, p, 10, f"k{i}") for i, p in enumerate((lone, owned, kept, kept, into))]
+        gone = [occurrences.delete_occurrence(s, occurrence=o) for o in reports[:3]]
+        assert gone == [True, True, False]  # `kept` has another report
+        assert occurrences.delete_occurrence(s, occurrence=reports[4]) is False  # merged into
+        ids = [p.id for p in (lone, owned, kept, into)]
     with db.transaction() as s:
-        assert s.get(Process, lone_id) is None
-        assert s.get(Process, owned_id) is not None
+        assert [s.get(Process, i) is not None for i in ids] == [False, False, True, True]
 
 
 def test_move_occurrences_and_matchable_titles(db: Database) -> None:

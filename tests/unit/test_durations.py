@@ -292,3 +292,45 @@ def test_format_minutes(minutes: float, text: str) -> None:
 )
 def test_format_hours(hours: float, text: str) -> None:
     assert format_hours(hours) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "minutes"),
+    [
+        ("Reconcile payouts 1:30", "Reconcile payouts", 90),
+        ("took 0:45 reconciling payouts", "Reconciling payouts", 45),
+        ("spent half a day on the payroll", "The payroll", 240),
+        ("Payroll, half-day", "Payroll", 240),
+        ("Quarter close all day", "Quarter close", 480),
+        ("Migrate the wiki 1d", "Migrate the wiki", 480),
+        ("a whole day migrating the wiki", "Migrating the wiki", 480),
+    ],
+)
+def test_what_people_write_is_read(text: str, title: str, minutes: int) -> None:
+    parsed = parse_report(text)
+    assert (parsed.title, parsed.minutes) == (title, minutes)
+
+
+@pytest.mark.parametrize(
+    "text", ["Standup at 9:30", "Deploy from 1:30", "Call 9:30am", "Log 10:22:33", "V2:30 notes"]
+)
+def test_a_time_of_day_is_not_a_duration(text: str) -> None:
+    assert parse_report(text).minutes is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Reconcile Stripe payouts 45 parsecs", "“45 parsecs” isn't a duration I can count"),
+        ("Payouts 45 minuets", "“45 minuets” isn't a duration I can count"),
+        ("Payouts 2 huors", "“2 huors” isn't a duration I can count"),
+        ("Payouts 90 seconds", "“90 seconds” isn't a duration I can count"),
+        ("Migrate the wiki 2d", "“2d” is longer than a working day"),
+        ("Migrate the wiki 3 days", "“3 days” is longer than a working day"),
+    ],
+)
+def test_what_looks_like_a_duration_but_cant_be_counted_is_refused(text: str, message: str) -> None:
+    """Never a silent 15 minutes with "45 parsecs" left in the title."""
+    with pytest.raises(DurationError) as caught:
+        parse_report(text)
+    assert str(caught.value).startswith(message)

@@ -184,6 +184,10 @@ CASES: dict[str, Callable[[str], Any]] = {
     "reports.label": lambda t: reports.label(card(t)),
     "reports.name": lambda t: reports.name(card(t)),
     "reports.cost_line": lambda t: reports.cost_line(card(t)),
+    "reports.weekly": lambda t: [
+        reports.weekly(card(t)),
+        reports.weekly(card(t, declared_minutes_per_week=60.0)),
+    ],
     "reports.break_even_line": lambda t: reports.break_even_line(card(t)),
     "reports.report_reply": lambda t: [
         reports.report_reply(result(t, created=c, duplicate=d))
@@ -216,6 +220,7 @@ NO_TITLE = {
     "modals.report_modal",
     "nudges.answer_buttons",
     "reports.cost_line",
+    "reports.weekly",
     "reports.break_even_line",
     "reports.status_label",
     "reports.help_message",

@@ -1,0 +1,29 @@
+"""A process's declared weekly load: what the report form's "How often do you do it?"
+says it costs, shown until enough reports exist to measure it.
+
+Revision ID: 0009
+Revises: 0006
+Create Date: 2026-12-02
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0009"
+down_revision: str | None = "0006"
+branch_labels: Sequence[str] | None = None
+depends_on: Sequence[str] | None = None
+
+
+# Plain ALTER TABLE, not a batch: on SQLite a batch copies and drops `processes`, and the
+# drop would cascade to every occurrence and nudge (SQLite 3.35 and later drop columns).
+
+
+def upgrade() -> None:
+    op.add_column("processes", sa.Column("declared_minutes_per_week", sa.Float(), nullable=True))
+
+
+def downgrade() -> None:
+    op.execute("ALTER TABLE processes DROP COLUMN declared_minutes_per_week")

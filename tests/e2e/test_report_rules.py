@@ -1,0 +1,102 @@
+"""End to end, issue 13: what a report counts. Durations are read or refused (never a
+silent 15 minutes); the form's frequency sets the cost until reports can measure it;
+undo acts only on your own reports of the last 7 days, the same on every state."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.ids import Callback, Field
+from tests.conftest import Coach
+from tests.e2e.support import answer, counts, occurrences, processes, wait_for
+
+TEAM = "T0001"
+
+
+def report(coach: Coach, text: str, user: str = "U_ANA"):
+    reply = coach.sim.slash(user, "C_OPS", text)
+    assert reply.status == 200, reply.body
+    return reply
+
+
+@pytest.mark.parametrize(
+    ("text", "refusal"),
+    [
+        ("Reconcile Stripe payouts 45 parsecs", "“45 parsecs” isn't a duration I can count"),
+        ("Reconcile Stripe payouts 2d", "“2d” is longer than a working day"),
+        ("Reconcile Stripe payouts 45 minuets", "“45 minuets” isn't a duration I can count"),
+    ],
+)
+def test_a_duration_that_cant_be_read_is_refused_and_stores_nothing(
+    coach: Coach, text: str, refusal: str
+) -> None:
+    said = answer(report(coach, text))
+    assert refusal in said and "counted 15m" not in said
+    assert counts(coach.db)["processes"] == 0 and counts(coach.db)["occurrences"] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"), [("Reconcile Stripe payouts 1:30", 90), ("half a day on payroll", 240)]
+)
+def test_durations_as_people_write_them(coach: Coach, text: str, minutes: int) -> None:
+    said = answer(report(coach, text))
+    assert "counted 15m" not in said
+    [occ] = occurrences(coach.db)
+    assert occ.minutes == minutes
+
+
+def _form_report(coach: Coach, what: str, how_long: str, how_often: str) -> None:
+    assert coach.sim.slash("U_ANA", "C_OPS", "").status == 200
+    form = wait_for(lambda: coach.fake.open_modals(TEAM, "U_ANA"))[-1]
+    assert form.callback_id == Callback.REPORT
+    done = coach.sim.submit(
+        "U_ANA", form, {Field.WHAT: what, Field.HOW_LONG: how_long, Field.HOW_OFTEN: how_often}
+    )
+    assert done.status == 200 and not (done.json or {}).get("errors")
+
+
+def test_a_declared_frequency_sets_the_cost_until_reports_measure_it(coach: Coach) -> None:
+    _form_report(coach, "Reconcile Stripe payouts", "1h", "weekly")
+    shown = answer(report(coach, "show P1"))
+    assert "about 1h a week, as declared" in shown  # not 15m: 1h once in 28 days
+
+    for _ in range(3):  # four reports in the window measure it: 4h in 28 days
+        coach.clock.advance(timedelta(days=1))
+        report(coach, "Reconcile Stripe payouts 1h")
+    shown = answer(report(coach, "show P1"))
+    assert "as declared" not in shown and "1h a week" in shown
+
+
+def test_the_form_just_this_once_declares_nothing(coach: Coach) -> None:
+    _form_report(coach, "Reconcile Stripe payouts", "1h", "once")
+    shown = answer(report(coach, "show P1"))
+    assert "as declared" not in shown and "15m a week" in shown
+
+
+def test_undo_only_reaches_back_seven_days(coach: Coach) -> None:
+    report(coach, "Reconcile Stripe payouts 45m")
+    coach.clock.advance(timedelta(days=8))
+    said = answer(report(coach, "undo"))
+    assert "more than 7 days ago, so it stays" in said
+    assert counts(coach.db)["occurrences"] == 1
+
+
+def test_undo_is_only_for_your_own_reports(coach: Coach) -> None:
+    report(coach, "Reconcile Stripe payouts 45m")
+    assert "no reports to undo" in answer(report(coach, "undo", user="U_BEN"))
+    assert counts(coach.db)["occurrences"] == 1
+
+
+@pytest.mark.parametrize("then", ["", "retire P1 https://github.com/acme/ops/pull/42", "own P1"])
+def test_undoing_the_last_report_removes_the_process_in_every_state(
+    coach: Coach, then: str
+) -> None:
+    report(coach, "Reconcile Stripe payouts 45m")
+    if then:
+        report(coach, then)
+    said = answer(report(coach, "undo"))
+    assert "Removed your report of 45m on P1" in said and "gone too" in said
+    assert processes(coach.db) == []
+    assert "Nothing reported yet" in answer(report(coach, "stats"))  # nor eliminated
