@@ -5,14 +5,17 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LINTED := bot handlers storage tests $(wildcard bench)
 
-.PHONY: run test lint fmt serve clean bench
+.PHONY: run test lint fmt serve clean bench lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+# Installs exactly what requirements.lock pins, then the project itself without resolving
+# again; `make lock` refreshes the pins from pyproject.toml's ranges.
+$(STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
 ## make run: Socket Mode when Slack tokens are configured, otherwise the console stand-in.
@@ -25,6 +28,12 @@ test: $(STAMP)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy bot handlers storage
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+
+## make lock: re-pin every dependency (and the test tools) within pyproject.toml's ranges.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra test --strip-extras --no-emit-index-url \
+		--no-emit-find-links -o requirements.lock pyproject.toml
 
 fmt: $(STAMP)
 	$(BIN)/ruff format $(LINTED)
