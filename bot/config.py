@@ -16,6 +16,9 @@ from dotenv import dotenv_values
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.domain.durations import MAX_MINUTES
+from bot.domain.limits import Limits
+
 DEFAULT_DATABASE_URL = "sqlite:///coach.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 # Fields whose values are never shown (repr) and are redacted from the logs by value.
@@ -50,6 +53,18 @@ class Settings:
     job_timeout_seconds: int = 240  # one run of a scheduled job (they run every 5-10 min)
     slack_posts_per_minute: int = 300  # chat.postMessage per workspace, see bot/pacing.py
     log_level: str = "INFO"
+    limit_reports_per_minute: int = Limits.reports_per_minute
+    limit_minutes_per_process_per_day: int = Limits.minutes_per_process_per_day
+    limit_new_processes_per_hour: int = Limits.new_processes_per_hour
+
+    @property
+    def limits(self) -> Limits:
+        """The limits on volume every report is checked against (bot/domain/limits.py)."""
+        return Limits(
+            reports_per_minute=self.limit_reports_per_minute,
+            minutes_per_process_per_day=self.limit_minutes_per_process_per_day,
+            new_processes_per_hour=self.limit_new_processes_per_hour,
+        )
 
     @property
     def oauth_enabled(self) -> bool:
@@ -197,6 +212,9 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         job_timeout_seconds=_int(env, "COACH_JOB_TIMEOUT", 240),
         slack_posts_per_minute=_int(env, "COACH_SLACK_POSTS_PER_MINUTE", 300),
         log_level=level,
+        limit_reports_per_minute=_int(env, "COACH_LIMIT_REPORTS_PER_MINUTE", 30),
+        limit_minutes_per_process_per_day=_int(env, "COACH_LIMIT_MINUTES_PER_DAY", MAX_MINUTES),
+        limit_new_processes_per_hour=_int(env, "COACH_LIMIT_NEW_PROCESSES_PER_HOUR", 100),
     )
 
 

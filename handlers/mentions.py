@@ -61,6 +61,8 @@ def mentioned(incoming: Incoming, actor: Actor, deps: Deps) -> Reply | None:
                 source=Source.MENTION,
                 slack_key=f"event:{event_id}",
                 now=actor.now,
+                limits=deps.settings.limits,
+                tz=actor.person.tz,
             )
     except UserError as err:
         return Reply(after=(privately(notice(err.text)),))

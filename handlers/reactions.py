@@ -30,7 +30,14 @@ def reacted(incoming: Incoming, actor: Actor, deps: Deps) -> Reply | None:
     event_id = incoming.body.get("event_id") or f"reaction:{channel}:{ts}:{actor.user_id}:{emoji}"
     here = replace(actor, channel_id=channel)
     with deps.db.transaction() as session:
-        outcome = reactions.react(session, here, event_id=str(event_id), ts=ts, emoji=str(emoji))
+        outcome = reactions.react(
+            session,
+            here,
+            event_id=str(event_id),
+            ts=ts,
+            emoji=str(emoji),
+            limits=deps.settings.limits,
+        )
     if outcome is None:
         return None
     work: list[Followup] = [then.Ephemeral(channel, notice(outcome.text), plain=True)]

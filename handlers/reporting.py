@@ -44,6 +44,8 @@ def report(cmd: c.Report, actor: Actor, deps: Deps, *, key: str | None = None) -
             source=Source.COMMAND,
             slack_key=key or f"command:{actor.trigger_id}",
             now=actor.now,
+            limits=deps.settings.limits,
+            tz=actor.person.tz,
         )
     return Reply(report_reply(result), then.after_report(result))
 
@@ -75,6 +77,8 @@ def submit_report(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps
             source=Source.FORM,
             slack_key=f"view:{view.get('id')}",
             now=actor.now,
+            limits=deps.settings.limits,
+            tz=actor.person.tz,
             minutes=minutes,
             note=note or None,
             declared=_declared(minutes, got.get(Field.HOW_OFTEN)),

@@ -101,6 +101,38 @@ def last_report_by(session: Session, *, team_id: str, user_id: str) -> Occurrenc
     ).first()
 
 
+def nth_latest_report_at(
+    session: Session, *, team_id: str, user_id: str, n: int
+) -> datetime | None:
+    """When the person's n-th latest report was made (None: fewer than n); reads at most
+    n rows of the (team, user, id) index."""
+    latest = (
+        select(Occurrence.occurred_at)
+        .where(Occurrence.team_id == team_id, Occurrence.user_id == user_id)
+        .order_by(Occurrence.id.desc())
+        .limit(n)
+        .subquery()
+    )
+    session.flush()
+    rows = session.execute(select(latest.c.occurred_at)).scalars().all()
+    return min(rows) if len(rows) >= n else None
+
+
+def minutes_by_since(session: Session, *, process_id: int, user_id: str, since: datetime) -> int:
+    """Minutes one person reported on one process since `since`."""
+    session.flush()
+    return int(
+        session.scalar(
+            select(func.coalesce(func.sum(Occurrence.minutes), 0)).where(
+                Occurrence.process_id == process_id,
+                Occurrence.user_id == user_id,
+                Occurrence.occurred_at >= since,
+            )
+        )
+        or 0
+    )
+
+
 def recent_reports_by(
     session: Session, *, team_id: str, user_id: str, limit: int = 5
 ) -> list[Occurrence]:

@@ -93,6 +93,20 @@ def create_process(
     return proc
 
 
+def nth_latest_created_at(session: Session, *, team_id: str, n: int) -> datetime | None:
+    """When the workspace's n-th latest process was made (None: fewer than n); reads at
+    most n rows of the (team, number) index."""
+    latest = (
+        select(_P.c.created_at)
+        .where(_P.c.team_id == team_id)
+        .order_by(_P.c.number.desc())
+        .limit(n)
+        .subquery()
+    )
+    rows = session.execute(select(latest.c.created_at)).scalars().all()
+    return min(rows) if len(rows) >= n else None
+
+
 def declare_load(session: Session, *, process_id: int, minutes_per_week: float) -> None:
     """What the latest report form says the process costs a week (its frequency × time)."""
     session.execute(

@@ -45,6 +45,12 @@ def local_date(now: datetime, tz: str | None) -> date:
     return now.astimezone(zone(tz)).date()
 
 
+def local_day_start(now: datetime, tz: str | None) -> datetime:
+    """Midnight of `now`'s day where the person is (an aware datetime)."""
+    local = now.astimezone(zone(tz))
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def in_working_hours(
     now: datetime,
     tz: str | None,

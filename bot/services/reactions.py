@@ -21,6 +21,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from bot.domain.cards import ProcessCard, ReportResult
+from bot.domain.limits import Limits
 from bot.domain.people import Actor
 from bot.domain.schedule import local_date
 from bot.domain.states import Posted, Source, Status
@@ -29,7 +30,7 @@ from bot.messages import reactions as msg
 from bot.mrkdwn import Mrkdwn
 from bot.services import lookup, prompts, retirement
 from bot.services.cards import card_for
-from bot.services.reporting import record_report, usual_minutes
+from bot.services.reporting import DEFAULT_LIMITS, record_report, usual_minutes
 from storage import claims, posts
 from storage.models import Process
 
@@ -55,7 +56,15 @@ class Outcome:
     report: ReportResult | None = None  # a "me too" report (maybe a regression)
 
 
-def react(session: Session, actor: Actor, *, event_id: str, ts: str, emoji: str) -> Outcome | None:
+def react(
+    session: Session,
+    actor: Actor,
+    *,
+    event_id: str,
+    ts: str,
+    emoji: str,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Outcome | None:
     """Act on one reaction in `actor.channel_id`; None when it is not for the bot (or a
     Slack retry)."""
     if emoji not in EMOJI or not actor.channel_id:
@@ -77,6 +86,8 @@ def react(session: Session, actor: Actor, *, event_id: str, ts: str, emoji: str)
         return Outcome(msg.GONE)
     try:
         with session.begin_nested():  # a refusal leaves nothing half-done
+            if emoji == Reaction.ME_TOO:
+                return _me_too(session, actor, process, ts, limits)
             return _ACTIONS[Reaction(emoji)](session, actor, process, ts)
     except UserError as err:
         return Outcome(err.text)
@@ -106,7 +117,7 @@ def _snooze(session: Session, actor: Actor, process: Process, ts: str) -> Outcom
     return Outcome(msg.snoozed(card_for(session, process, now=actor.now), until=until))
 
 
-def _me_too(session: Session, actor: Actor, process: Process, ts: str) -> Outcome:
+def _me_too(session: Session, actor: Actor, process: Process, ts: str, limits: Limits) -> Outcome:
     result = record_report(
         session,
         team_id=actor.team_id,
@@ -119,6 +130,8 @@ def _me_too(session: Session, actor: Actor, process: Process, ts: str) -> Outcom
         now=actor.now,
         minutes=usual_minutes(session, process=process),
         process=process,
+        limits=limits,
+        tz=actor.person.tz,
     )
     text = msg.counted(result.card, minutes=result.minutes, duplicate=result.duplicate)
     return Outcome(text, report=result)
@@ -128,5 +141,4 @@ _ACTIONS: dict[Reaction, Callable[[Session, Actor, Process, str], Outcome]] = {
     Reaction.RETIRE: _retire,
     Reaction.AUTOMATING: _automating,
     Reaction.SNOOZE: _snooze,
-    Reaction.ME_TOO: _me_too,
 }

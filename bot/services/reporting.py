@@ -20,6 +20,7 @@ from bot.domain.durations import (
     format_minutes,
     parse_report,
 )
+from bot.domain.limits import LimitReached, Limits
 from bot.domain.matching import best_match, normalize_title
 from bot.domain.people import Actor
 from bot.domain.rules import require_undo
@@ -27,11 +28,13 @@ from bot.domain.states import Source, Status
 from bot.errors import NotAllowed, UserError
 from bot.mrkdwn import Mrkdwn
 from bot.services.cards import card_by_id
+from bot.services.limits import check_day, check_new_process, check_rate
 from storage import occurrences, processes
 from storage.models import Occurrence, Process
 
 MAX_TITLE = 150
 USUAL_OF = 10  # how many of a process's latest reports make "the usual time"
+DEFAULT_LIMITS = Limits()
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -65,12 +68,16 @@ def record_report(
     process: Process | None = None,
     note: str | None = None,
     declared: float | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    tz: str | None = None,
 ) -> ReportResult:
     """Record one report of manual work and return what the reporter should see.
 
     `minutes` given (a form's field) means `text` is only the title; `note` is kept with
     the report but never parsed. `process` given attaches the report to it. `declared`
     (minutes a week, from the form's frequency) becomes the process's declared load.
+    `limits` (bot/domain/limits.py) are checked on every report, `tz` (the reporter's)
+    says where their day starts.
 
     The common case costs three statements: the titles to match against, the insert
     (which is also the de-duplication: it stores nothing when the key is known), and the
@@ -82,6 +89,7 @@ def record_report(
         problem = _title_problem(title) if process is None else None
         if problem:
             raise UserError(problem)
+        check_rate(session, limits, team_id=team_id, user_id=user_id, now=now)
     except UserError:
         # A retry of a report stored before its form was edited gets what was stored.
         known = _known(session, team_id=team_id, slack_key=slack_key, now=now)
@@ -107,6 +115,7 @@ def record_report(
             known = _known(session, team_id=team_id, slack_key=slack_key, now=now)
             if known is not None:
                 return known
+            check_new_process(session, limits, team_id=team_id, now=now)
             process = processes.create_process(
                 session,
                 team_id=team_id,
@@ -117,6 +126,15 @@ def record_report(
                 now=now,
             )
             process_id, status, created = process.id, process.status, True
+    try:
+        check_day(
+            session, limits, process_id=process_id, user_id=user_id, minutes=counted, now=now, tz=tz
+        )
+    except LimitReached:
+        known = _known(session, team_id=team_id, slack_key=slack_key, now=now)
+        if known is not None:
+            return known
+        raise
     regression = status == Status.RETIRED
     stored = occurrences.insert_occurrence(
         session,
