@@ -27,17 +27,20 @@ class SlackError(Exception):
 
 
 def new_id(prefix: str, length: int = 10) -> str:
+    """A random Slack-like id: ``new_id("V")`` -> ``"V3K9..."``."""
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
     return prefix + "".join(secrets.choice(alphabet) for _ in range(length))
 
 
 def as_bool(value: Any) -> bool:
+    """A boolean argument as Slack reads it ("true", "1", "yes" or a JSON true)."""
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes")
     return bool(value)
 
 
 def json_arg(body: JSONDict, name: str, default: Any, error: str = "invalid_arguments") -> Any:
+    """A JSON-valued argument (``blocks``, ``view``...), decoded; ``error`` if it is not JSON."""
     value = body.get(name)
     if value is None or value == "":
         return default
@@ -50,10 +53,12 @@ def json_arg(body: JSONDict, name: str, default: Any, error: str = "invalid_argu
 
 
 def opt_str(value: Any) -> str | None:
+    """A string argument, or None when it is missing or empty."""
     return str(value) if value not in (None, "") else None
 
 
 def text_of(obj: Any) -> str:
+    """The text of a text object (or of a bare string)."""
     if isinstance(obj, dict):
         return str(obj.get("text") or "")
     return str(obj or "")
