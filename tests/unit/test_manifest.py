@@ -111,7 +111,7 @@ def test_interactivity_and_socket_mode(manifest: dict[str, Any], registered: Rec
 def _methods_called() -> set[str]:
     found: set[str] = set()
     for path in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("handlers/**/*.py")]:
-        if "standin" in path.parts:
+        if "standin" in path.relative_to(ROOT).parts:  # (not the checkout's own folder)
             continue
         found |= set(re.findall(r"\bclient\.([a-z]+_[A-Za-z0-9_]+)\(", path.read_text()))
     return found

@@ -93,3 +93,15 @@ def test_an_import_inside_a_function_says_why() -> None:
                             f"{path.relative_to(ROOT)}:{node.lineno}: {line.strip()}"
                         )
     assert not unexplained, unexplained
+
+
+def test_no_module_is_over_400_lines() -> None:
+    """Split a file before it passes 400 lines (CONVENTIONS.md): every module outside
+    tests, benchmarks and migrations included."""
+    too_long = [
+        f"{path.relative_to(ROOT)}: {lines} lines"
+        for folder in (*PACKAGES, "bench")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if (lines := len(path.read_text().splitlines())) > MAX_LINES
+    ]
+    assert not too_long, too_long
