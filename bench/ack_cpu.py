@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.common import free_port
+from bench.common import NO_LIMITS, free_port
 from bot.standin.fakeslack import FakeSlack
 from bot.standin.simulator import slack_signature
 
@@ -107,6 +107,7 @@ def main() -> None:
             "SLACK_API_URL": fake.api_url,
             "COACH_SCHEDULER": "off",
             "COACH_LOG_LEVEL": "WARNING",
+            **NO_LIMITS,
             "DATABASE_URL": args.database_url or f"sqlite:///{tmp}/bench.db",
         }
         port = free_port()

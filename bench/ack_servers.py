@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from bench.common import free_port
+from bench.common import NO_LIMITS, free_port
 
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-T0001"
@@ -67,6 +67,7 @@ def server(kind: str, *, db_url: str, api_url: str, workers: int, threads: int) 
         "SLACK_API_URL": api_url,
         "COACH_SCHEDULER": "off",
         "COACH_LOG_LEVEL": "WARNING",
+        **NO_LIMITS,
     }
     common = ["--port", str(port), "--workers", str(workers), "--threads", str(threads)]
     if kind == "coach":

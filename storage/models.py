@@ -125,6 +125,15 @@ class Occurrence(Base):
         # Covering: one process's load over a window is read from the index alone (0005).
         Index("ix_occurrence_process_load", "process_id", "occurred_at", "minutes"),
         Index("ix_occurrence_team_user", "team_id", "user_id", "id"),
+        # The limits on volume: a person's recent reports, covered (bot/services/limits.py).
+        Index(
+            "ix_occurrence_team_user_time",
+            "team_id",
+            "user_id",
+            "occurred_at",
+            "process_id",
+            "minutes",
+        ),
         # Covering: load over a window is read from the index alone (migration 0003).
         Index("ix_occurrence_team_time_load", "team_id", "occurred_at", "process_id", "minutes"),
     )

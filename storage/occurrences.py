@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -101,36 +101,53 @@ def last_report_by(session: Session, *, team_id: str, user_id: str) -> Occurrenc
     ).first()
 
 
-def nth_latest_report_at(
-    session: Session, *, team_id: str, user_id: str, n: int
-) -> datetime | None:
-    """When the person's n-th latest report was made (None: fewer than n); reads at most
-    n rows of the (team, user, id) index."""
-    latest = (
-        select(Occurrence.occurred_at)
-        .where(Occurrence.team_id == team_id, Occurrence.user_id == user_id)
-        .order_by(Occurrence.id.desc())
-        .limit(n)
-        .subquery()
-    )
-    session.flush()
-    rows = session.execute(select(latest.c.occurred_at)).scalars().all()
-    return min(rows) if len(rows) >= n else None
-
-
-def minutes_by_since(session: Session, *, process_id: int, user_id: str, since: datetime) -> int:
-    """Minutes one person reported on one process since `since`."""
-    session.flush()
-    return int(
-        session.scalar(
-            select(func.coalesce(func.sum(Occurrence.minutes), 0)).where(
-                Occurrence.process_id == process_id,
-                Occurrence.user_id == user_id,
-                Occurrence.occurred_at >= since,
+# Built once (SQLAlchemy then reuses its compiled form): the report path runs it each time.
+_RECENT_BY = select(
+    func.coalesce(func.sum(case((_O.c.occurred_at >= bindparam("minute_ago"), 1), else_=0)), 0),
+    func.coalesce(
+        func.sum(
+            case(
+                (
+                    and_(
+                        _O.c.process_id == bindparam("process_id"),
+                        _O.c.occurred_at >= bindparam("day_start"),
+                    ),
+                    _O.c.minutes,
+                ),
+                else_=0,
             )
-        )
-        or 0
-    )
+        ),
+        0,
+    ),
+).where(
+    _O.c.team_id == bindparam("team_id"),
+    _O.c.user_id == bindparam("user_id"),
+    _O.c.occurred_at >= bindparam("since"),
+)
+
+
+def recent_by(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    process_id: int,
+    minute_ago: datetime,
+    day_start: datetime,
+) -> tuple[int, int]:
+    """(the person's reports since `minute_ago`, their minutes on the process since
+    `day_start`): one range of the (team, user, time) index, which covers both."""
+    session.flush()
+    params = {
+        "team_id": team_id,
+        "user_id": user_id,
+        "process_id": process_id,
+        "minute_ago": minute_ago,
+        "day_start": day_start,
+        "since": min(minute_ago, day_start),
+    }
+    row = session.execute(_RECENT_BY, params).one()
+    return int(row[0]), int(row[1])
 
 
 def recent_reports_by(

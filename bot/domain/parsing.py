@@ -39,7 +39,6 @@ from bot.domain.commands import (
     DigestOn,
     DigestPreview,
     Export,
-    Greeting,
     Help,
     ListTop,
     Merge,
@@ -53,6 +52,7 @@ from bot.domain.commands import (
     Undo,
 )
 from bot.domain.durations import DurationError, parse_report
+from bot.domain.smalltalk import greeting_in, without_politeness
 from bot.mrkdwn import Mrkdwn, from_slack
 
 # --- the pieces of a command -----------------------------------------------------------
@@ -69,20 +69,6 @@ _USAGE = {
 
 _TOKEN_RE = re.compile(r"<[^<>|\s]{1,500}(?:\|[^<>]{0,500})?>|\S+")
 _UNDO_WORDS = frozenset({"my", "last", "report", "that", "it", "the", "one", "please", "!"})
-# Words that wrap a request without changing it ("list please", "can you show P3?").
-_POLITE_BEFORE = ("please", "pls", "plz", "can you", "could you", "would you", "kindly")
-_POLITE_AFTER = frozenset({"please", "pls", "plz", "thanks", "thx", "ty", "?", "!", "."})
-# A greeting or thanks is only these words (and punctuation, emoji); at least one of the
-# first set.
-_GREETING_WORDS = frozenset(
-    {"hi", "hello", "hey", "hiya", "howdy", "yo", "morning", "thanks", "thank", "thx", "ty"}
-    | {"cheers", "hola", "greetings", "ta"}
-)
-_GREETING_FILLER = frozenset(
-    {"there", "you", "so", "much", "a", "lot", "good", "afternoon", "evening", "coach"}
-    | {"bot", "all", "everyone", "team", "ok", "okay", "great", "cool", "nice", "very"}
-)
-_THANKS = frozenset({"thanks", "thank", "thx", "ty", "cheers", "ta"})
 _MAX_SHOWN = 40
 
 
@@ -93,42 +79,20 @@ def _shown(text: str) -> str:
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
 
 
-def _greeting(text: str) -> Greeting | None:
-    words = re.sub(r"[^\w\s]", " ", from_slack(text).lower()).split()
-    if not words or len(words) > 6 or not any(w in _GREETING_WORDS for w in words):
-        return None
-    if not all(w in _GREETING_WORDS or w in _GREETING_FILLER for w in words):
-        return None
-    return Greeting(thanks=any(w in _THANKS for w in words))
-
-
-def _without_politeness(tokens: list[str]) -> list[str]:
-    """The tokens without "please", "can you" and the like around them."""
-    words = list(tokens)
-    lowered = " ".join(w.lower() for w in words)
-    for before in _POLITE_BEFORE:
-        if lowered.startswith(before + " "):
-            words = words[len(before.split()) :]
-            lowered = " ".join(w.lower() for w in words)
-    while words and words[-1].lower().strip("?!.,") in _POLITE_AFTER | {""}:
-        words.pop()
-    while words and words[-1][-1:] in "?!.,":
-        words[-1] = words[-1].rstrip("?!.,")
-        if not words[-1]:
-            words.pop()
-    return words
-
-
 def _near_miss(text: str, tokens: list[str]) -> DidYouMean | None:
     """A first word one typo away from a subcommand, whose arguments fit that subcommand
     ("lsit", "shwo P1"); never a text with a duration (that is a report)."""
     word = tokens[0].lower()
-    if len(word) < 4 or word in _SUBCOMMAND_WORDS or _has_duration(text):
+    if len(word) < 4 or word in _SUBCOMMAND_WORDS:
         return None
-    for candidate in sorted(_SUBCOMMAND_WORDS, key=len):
-        allowed = 1 if len(candidate) < 6 else 2
-        if len(candidate) < 4 or OSA.distance(word, candidate) > allowed:
-            continue
+    close = [
+        candidate
+        for candidate in sorted(_SUBCOMMAND_WORDS, key=len)
+        if len(candidate) >= 4 and OSA.distance(word, candidate) <= (1 if len(candidate) < 6 else 2)
+    ]
+    if not close or _has_duration(text):  # the distances first: they cost far less
+        return None
+    for candidate in close:
         suggestion = " ".join([candidate, *tokens[1:]])
         try:
             meant = _parse_tokens(suggestion, [candidate, *tokens[1:]])
@@ -358,10 +322,10 @@ def parse_command(text: str) -> Command:
     stripped = text.strip()
     if not stripped:
         return OpenModal()
-    if (greeting := _greeting(stripped)) is not None:
+    if (greeting := greeting_in(stripped)) is not None:
         return greeting
     tokens = _TOKEN_RE.findall(stripped)
-    polite = _without_politeness(tokens)
+    polite = without_politeness(tokens)
     if polite != tokens and polite and polite[0].lower() in _SUBCOMMAND_WORDS:
         found = _parse_tokens(" ".join(polite), polite)
         if not isinstance(found, Report):

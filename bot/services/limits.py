@@ -1,5 +1,6 @@
-"""Checking the limits of bot/domain/limits.py against what is stored: each check is one
-indexed statement, and raises LimitReached (nothing stored) when a report would pass one."""
+"""Checking the limits of bot/domain/limits.py against what is stored, raising
+LimitReached (so nothing is stored) when a report would pass one. A report costs one
+statement, on an index that covers it; a new process one more."""
 
 from __future__ import annotations
 
@@ -13,35 +14,32 @@ from storage import occurrences, processes
 from storage.models import Process
 
 
-def check_rate(
-    session: Session, limits: Limits, *, team_id: str, user_id: str, now: datetime
-) -> None:
-    """No more than `reports_per_minute` reports by one person in the last minute."""
-    nth = occurrences.nth_latest_report_at(
-        session, team_id=team_id, user_id=user_id, n=limits.reports_per_minute
-    )
-    if nth is not None and nth > now - timedelta(minutes=1):
-        raise LimitReached.too_many_reports(limits)
-
-
-def check_day(
+def check_report(
     session: Session,
     limits: Limits,
     *,
-    process_id: int,
+    team_id: str,
     user_id: str,
+    process_id: int,
     minutes: int,
     now: datetime,
     tz: str | None,
 ) -> None:
-    """No more than a day's minutes by one person on one process in their local day."""
-    already = occurrences.minutes_by_since(
-        session, process_id=process_id, user_id=user_id, since=local_day_start(now, tz)
+    """No more than `reports_per_minute` reports by one person in the last minute, and
+    no more than a day's minutes by one person on one process in their local day."""
+    last_minute, today = occurrences.recent_by(
+        session,
+        team_id=team_id,
+        user_id=user_id,
+        process_id=process_id,
+        minute_ago=now - timedelta(minutes=1),
+        day_start=local_day_start(now, tz),
     )
-    if already + minutes > limits.minutes_per_process_per_day:
+    if last_minute >= limits.reports_per_minute:
+        raise LimitReached.too_many_reports(limits)
+    if today + minutes > limits.minutes_per_process_per_day:
         process = session.get(Process, process_id)
-        ref = process.ref if process is not None else "this process"
-        raise LimitReached.day_is_full(limits, ref, already)
+        raise LimitReached.day_is_full(limits, process.ref if process else "it", today)
 
 
 def check_new_process(session: Session, limits: Limits, *, team_id: str, now: datetime) -> None:

@@ -28,7 +28,7 @@ from bot.domain.states import Source, Status
 from bot.errors import NotAllowed, UserError
 from bot.mrkdwn import Mrkdwn
 from bot.services.cards import card_by_id
-from bot.services.limits import check_day, check_new_process, check_rate
+from bot.services.limits import check_new_process, check_report
 from storage import occurrences, processes
 from storage.models import Occurrence, Process
 
@@ -89,7 +89,6 @@ def record_report(
         problem = _title_problem(title) if process is None else None
         if problem:
             raise UserError(problem)
-        check_rate(session, limits, team_id=team_id, user_id=user_id, now=now)
     except UserError:
         # A retry of a report stored before its form was edited gets what was stored.
         known = _known(session, team_id=team_id, slack_key=slack_key, now=now)
@@ -127,8 +126,15 @@ def record_report(
             )
             process_id, status, created = process.id, process.status, True
     try:
-        check_day(
-            session, limits, process_id=process_id, user_id=user_id, minutes=counted, now=now, tz=tz
+        check_report(
+            session,
+            limits,
+            team_id=team_id,
+            user_id=user_id,
+            process_id=process_id,
+            minutes=counted,
+            now=now,
+            tz=tz,
         )
     except LimitReached:
         known = _known(session, team_id=team_id, slack_key=slack_key, now=now)

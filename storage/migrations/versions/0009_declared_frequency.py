@@ -1,5 +1,6 @@
 """A process's declared weekly load: what the report form's "How often do you do it?"
-says it costs, shown until enough reports exist to measure it.
+says it costs, shown until enough reports exist to measure it. And the index the limits
+on volume read: a person's recent reports, covered (team, user, time, process, minutes).
 
 Revision ID: 0009
 Revises: 0006
@@ -23,7 +24,13 @@ depends_on: Sequence[str] | None = None
 
 def upgrade() -> None:
     op.add_column("processes", sa.Column("declared_minutes_per_week", sa.Float(), nullable=True))
+    op.create_index(
+        "ix_occurrence_team_user_time",
+        "occurrences",
+        ["team_id", "user_id", "occurred_at", "process_id", "minutes"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_occurrence_team_user_time", table_name="occurrences")
     op.execute("ALTER TABLE processes DROP COLUMN declared_minutes_per_week")
