@@ -6,6 +6,8 @@ coach run         Socket Mode when Slack tokens are set, else the console stand-
 coach console [--fresh] [--script FILE]                          try it without Slack
 coach db upgrade                                                 apply migrations
 coach export [--format csv|json] [--workspace T...] [--output FILE]  the data, as CSV or JSON
+coach forget --user U... [--workspace T...] [--yes]     delete one person's reports for good
+coach forget --workspace T... [--yes]                   delete a whole workspace for good
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.config import ConfigError, Settings, load_settings, safe_url
 from bot.console import run_console
+from bot.forgetting import forget_command
 from bot.logs import configure_logging, redact
 from bot.runtime import SlackUnavailable, jobs_command, scheduler_only, serve, socket_mode
 from bot.scheduler import JobOverran
@@ -73,6 +76,10 @@ def _parser() -> argparse.ArgumentParser:
         help="CSV only: both tables (a blank line between them) or one",
     )
     export.add_argument("--output", metavar="FILE", help="write here instead of standard output")
+    forget = sub.add_parser("forget", help="delete one person's reports, or a whole workspace")
+    forget.add_argument("--user", metavar="U...", help="the person whose reports go")
+    forget.add_argument("--workspace", metavar="T...", help="the workspace (alone: all of it)")
+    forget.add_argument("--yes", action="store_true", help="don't ask (for scripts)")
     return p
 
 
@@ -119,6 +126,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             workspaces=args.workspace,
             table=args.table,
             output=args.output,
+        )
+    if args.cmd == "forget":
+        return forget_command(
+            Database(settings.database_url), user=args.user, workspace=args.workspace, yes=args.yes
         )
     if args.cmd == "jobs":
         return jobs_command(

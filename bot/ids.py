@@ -16,6 +16,8 @@ class Action(StrEnum):
     STILL_WORKING = "followup_still_working"
     HOME_REFRESH = "home_refresh"
     RUN_SUGGESTED = "command_run_suggested"
+    FORGET = "person_forget"
+    FORGET_CANCEL = "person_forget_cancel"
 
 
 class Callback(StrEnum):

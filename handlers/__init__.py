@@ -10,6 +10,7 @@ from slack_bolt import App
 
 from handlers import (
     commands,
+    forget,
     home,
     lifecycle,
     mentions,
@@ -32,6 +33,7 @@ FEATURES = (
     reactions,
     home,
     settings,
+    forget,
     lifecycle,
 )
 

@@ -18,7 +18,7 @@ from bot.domain.people import Actor
 from bot.ids import Action
 from bot.messages.conversation import did_you_mean, greeting
 from bot.services.home import changes_something
-from handlers import digests, insights, ownership, reporting, retirement, settings
+from handlers import digests, forget, insights, ownership, reporting, retirement, settings
 from handlers.after import RefreshHome, Replace
 from handlers.context import Deps, Reply, clicked, command
 
@@ -43,6 +43,7 @@ ROUTES: dict[type, Route] = {
     c.DigestOff: digests.digest_off,
     c.DigestPreview: digests.digest_preview,
     c.Config: settings.open_config,
+    c.Forget: forget.forget_command,
     c.Greeting: lambda cmd, actor, deps: Reply(greeting(thanks=cmd.thanks)),
     c.DidYouMean: lambda cmd, actor, deps: Reply(did_you_mean(cmd.typed, cmd.suggestion)),
 }

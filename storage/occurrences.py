@@ -169,6 +169,11 @@ def delete_occurrence(session: Session, *, occurrence: Occurrence) -> bool:
     process_id = occurrence.process_id
     session.delete(occurrence)
     session.flush()
+    return remove_if_empty(session, process_id=process_id)
+
+
+def remove_if_empty(session: Session, *, process_id: int) -> bool:
+    """Remove a process that has no report and nothing merged into it; True if it went."""
     left = session.scalar(
         select(func.count()).select_from(Occurrence).where(Occurrence.process_id == process_id)
     )

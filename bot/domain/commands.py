@@ -50,6 +50,13 @@ class Assign:
 
 
 @dataclass(frozen=True)
+class Forget:
+    """`forget @person` (admins): delete one person's reports for good, once confirmed."""
+
+    user_id: str
+
+
+@dataclass(frozen=True)
 class Retire:
     """`retire P7 <link>`: the process is automated now (the link shows how)."""
 
@@ -156,6 +163,7 @@ Command: TypeAlias = (
     | Stats
     | Export
     | Config
+    | Forget
     | OpenModal
     | Greeting
     | DidYouMean

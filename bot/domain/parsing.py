@@ -39,6 +39,7 @@ from bot.domain.commands import (
     DigestOn,
     DigestPreview,
     Export,
+    Forget,
     Help,
     ListTop,
     Merge,
@@ -65,6 +66,7 @@ _USAGE = {
     "merge": Mrkdwn("`/manual-task merge P7 P9` (keeps P7)"),
     "digest": Mrkdwn("`/manual-task digest here weekly mon 09:00` or `/manual-task digest off`"),
     "undo": Mrkdwn("`/manual-task undo`"),
+    "forget": Mrkdwn("`/manual-task forget @maria`"),
 }
 
 _TOKEN_RE = re.compile(r"<[^<>|\s]{1,500}(?:\|[^<>]{0,500})?>|\S+")
@@ -163,6 +165,15 @@ def _parse_assign(word: str, args: list[str]) -> Command:
     if len(rest) > 1:
         raise _too_many("assign", rest[1:])
     return Assign(ref, user_id)
+
+
+def _parse_forget(word: str, args: list[str]) -> Command:
+    user_id = parse_user(args[0]) if len(args) == 1 else None
+    if user_id is None:
+        raise CommandError(
+            Mrkdwn("`forget` takes one person, @-mentioned: {}.").format(_USAGE["forget"])
+        )
+    return Forget(user_id)
 
 
 def _parse_retire(word: str, args: list[str]) -> Command:
@@ -294,6 +305,7 @@ _WITH_ARGS: dict[str, Callable[[str, list[str]], Command]] = {
     "retire": _parse_retire,
     "merge": _parse_merge,
     "digest": _parse_digest,
+    "forget": _parse_forget,
 }
 
 _NO_ARGS: dict[str, Command] = {

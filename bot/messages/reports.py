@@ -211,7 +211,8 @@ HELP = Mrkdwn("""*Report manual work the moment you do it:*
 `list`: the most costly processes · `mine`: the ones you own · `show P7`
 `own P7` · `assign P7 @maria` · `retire P7 https://…` (a link to the automation) · `merge P7 P9`
 `undo`: remove your last report (of the last 7 days) · `stats` · `export`
-`digest here weekly mon 09:00` · `digest off` · `digest preview` · `config` (admins)
+`digest here weekly mon 09:00` · `digest off` · `digest preview`
+Admins: `config` · `forget @maria` (deletes her reports for good, once you confirm)
 You can also mention me: _@coach spent 20 minutes copying leads into the CRM_.""")
 
 

@@ -37,6 +37,9 @@ READ_ONLY_COMMANDS: tuple[type, ...] = (
     c.Export,
     c.Config,
     c.DigestPreview,
+    c.Forget,  # only asks: the confirming click redraws
+    c.Greeting,
+    c.DidYouMean,
 )
 
 

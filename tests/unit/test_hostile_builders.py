@@ -21,6 +21,7 @@ from bot.messages import (
     celebrations,
     conversation,
     digest,
+    forget,
     home,
     modals,
     nudges,
@@ -145,6 +146,9 @@ CASES: dict[str, Callable[[str], Any]] = {
     ),
     "conversation.greeting": lambda t: conversation.greeting(thanks=True),
     "conversation.did_you_mean": lambda t: conversation.did_you_mean(t, "show P1"),
+    "forget.confirm": lambda t: forget.confirm("U_BEN", reports=2, processes=1),
+    "forget.forgotten": lambda t: forget.forgotten("U_BEN", reports=1, processes=0),
+    "forget.cancelled": lambda t: forget.cancelled("U_BEN"),
     "digest.digest": lambda t: digest.digest(digest_data(t)),
     "digest.question_for": lambda t: Mrkdwn(digest.question_for(NOW)),
     "digest.title_for": lambda t: Mrkdwn("{}").format(digest.title_for("weekly", NOW, "UTC")),
@@ -231,6 +235,9 @@ NO_TITLE = {
     "home.eliminated_line",
     "nudges.answered_line",
     "conversation.greeting",
+    "forget.confirm",
+    "forget.forgotten",
+    "forget.cancelled",
 }
 
 
