@@ -16,6 +16,8 @@ from dotenv import dotenv_values
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from storage.token_cipher import TokenCipher, TokenKeyError
+
 DEFAULT_DATABASE_URL = "sqlite:///coach.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 # Fields whose values are never shown (repr) and are redacted from the logs by value.
@@ -24,6 +26,7 @@ SECRET_FIELDS = (
     "slack_signing_secret",
     "slack_app_token",
     "slack_client_secret",
+    "encryption_key",
 )
 
 
@@ -50,6 +53,7 @@ class Settings:
     job_timeout_seconds: int = 240  # one run of a scheduled job (they run every 5-10 min)
     slack_posts_per_minute: int = 300  # chat.postMessage per workspace, see bot/pacing.py
     log_level: str = "INFO"
+    encryption_key: str | None = None  # COACH_ENCRYPTION_KEY: Fernet keys, the first seals
 
     @property
     def oauth_enabled(self) -> bool:
@@ -60,9 +64,15 @@ class Settings:
     def has_slack_tokens(self) -> bool:
         return bool(self.slack_bot_token or self.oauth_enabled)
 
+    def token_cipher(self) -> TokenCipher | None:
+        """What seals the installation store's tokens, or None without COACH_ENCRYPTION_KEY."""
+        return TokenCipher.from_keys(self.encryption_key)
+
     def secret_values(self) -> tuple[str, ...]:
-        """What the logs must never show: the tokens, the secrets, the database password."""
+        """What the logs must never show: the tokens, the secrets, the database password
+        (and each of the encryption keys on its own)."""
         values = [getattr(self, name) for name in SECRET_FIELDS]
+        values += [key.strip() for key in (self.encryption_key or "").split(",")]
         values.append(_password(self.database_url))
         return tuple(v for v in values if v)
 
@@ -197,7 +207,17 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         job_timeout_seconds=_int(env, "COACH_JOB_TIMEOUT", 240),
         slack_posts_per_minute=_int(env, "COACH_SLACK_POSTS_PER_MINUTE", 300),
         log_level=level,
+        encryption_key=_encryption_key(opt("COACH_ENCRYPTION_KEY")),
     )
+
+
+def _encryption_key(raw: str | None) -> str | None:
+    """COACH_ENCRYPTION_KEY, checked: one Fernet key or several, comma-separated."""
+    try:
+        TokenCipher.from_keys(raw)
+    except TokenKeyError as err:
+        raise ConfigError(str(err)) from None
+    return raw
 
 
 def load_settings(env_file: str | Path | None = ".env") -> Settings:
