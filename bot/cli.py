@@ -22,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 from bot.config import ConfigError, Settings, load_settings, safe_url
 from bot.console import run_console
 from bot.logs import configure_logging, redact
-from bot.oauth import rotate_tokens
+from bot.oauth import require_key, rotate_tokens
 from bot.runtime import SlackUnavailable, jobs_command, scheduler_only, serve, socket_mode
 from bot.scheduler import JobOverran
 from bot.services.export import export_command
@@ -167,7 +167,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _rotate(settings: Settings) -> int:
-    settings.require("encryption_key")
+    require_key(settings)
     db = Database(settings.database_url)
     db.upgrade(token_keys=settings.encryption_key)
     rows = rotate_tokens(settings, db)

@@ -24,7 +24,7 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from storage import workspaces
 from storage.db import Database
 from storage.installation_store import SealedInstallationStore
@@ -64,11 +64,19 @@ def warn_if_tokens_in_plain_text(settings: Settings) -> None:
         )
 
 
+def require_key(settings: Settings) -> None:
+    if not settings.encryption_key:
+        raise ConfigError(
+            f"{KEY_SETTING} is not set: make a key with `coach keys new` and add it to the "
+            "environment or .env"
+        )
+
+
 def rotate_tokens(settings: Settings, db: Database) -> int:
     """`coach keys rotate`: every stored token sealed again with the first key of
     COACH_ENCRYPTION_KEY (a plain one sealed), in one transaction; how many rows. A token
     none of the keys opens raises TokenKeyError, and nothing changes."""
-    settings.require("encryption_key")
+    require_key(settings)
     cipher = settings.token_cipher()
     assert cipher is not None
     with db.engine.begin() as connection:

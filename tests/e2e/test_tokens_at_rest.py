@@ -61,16 +61,19 @@ def clear_store(db: Database) -> None:
             conn.execute(text(f"DELETE FROM {table_name}"))
 
 
-def coach(
-    db: Database, fake: FakeSlack, *args: str, **env: str
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        env=_clean_env(DATABASE_URL=db.url, SLACK_API_URL=fake.api_url, **env),
+def jobs_run(db: Database, fake: FakeSlack, when: datetime, cwd: Path) -> dict[str, Any]:
+    """`coach jobs run nudges --now WHEN` in its own process, with the key."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "jobs", "run", "nudges", "--now", when.isoformat()],
+        cwd=cwd,
+        env=_clean_env(DATABASE_URL=db.url, SLACK_API_URL=fake.api_url, **SEALED),
         capture_output=True,
         text=True,
         timeout=120,
     )
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
 
 
 @pytest.fixture
@@ -105,7 +108,7 @@ def sealed_serve(fake: FakeSlack, db: Database, tmp_path: Path) -> Iterator[str]
 
 
 def test_installs_are_sealed_and_every_reader_gets_its_token(
-    sealed_serve: str, fake: FakeSlack, db: Database
+    sealed_serve: str, fake: FakeSlack, db: Database, tmp_path: Path
 ) -> None:
     base = sealed_serve
     add_grid(fake)
@@ -136,7 +139,7 @@ def test_installs_are_sealed_and_every_reader_gets_its_token(
 
     when = next_weekday_at(datetime.now(UTC), 15)
     before = len(fake.calls)
-    figures = jobs_run(db, fake, when)  # the jobs' clients open the tokens too
+    figures = jobs_run(db, fake, when, tmp_path)  # the jobs' clients open the tokens too
     assert figures["dms"] == 4 and figures["failed"] == 0, figures
     posts = [c for c in fake.calls[before:] if c.method == "chat.postMessage" and not c.failed]
     # Four owners' DMs, and "Who owns this?" for T0005's unowned work, each its own token.
@@ -146,13 +149,6 @@ def test_installs_are_sealed_and_every_reader_gets_its_token(
     # An uninstall deletes through the same store: T0001's rows go, the others stay.
     assert sim.for_team("T0001").event({"type": "app_uninstalled"}).status == 200
     fake.wait_for(lambda: len(raw_secrets(db)) == 6, timeout=10)
-
-
-def jobs_run(db: Database, fake: FakeSlack, when: datetime) -> dict[str, Any]:
-    done = coach(db, fake, "jobs", "run", "nudges", "--now", when.isoformat(), **SEALED)
-    assert done.returncode == 0, done.stderr[-2000:]
-    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
 
 
 def test_serve_without_a_key_says_so_once(
