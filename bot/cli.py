@@ -4,7 +4,7 @@ coach serve [--host H] [--port P] [--workers N] [--no-scheduler]   HTTP mode
 coach socket                                                     Socket Mode
 coach run         Socket Mode when Slack tokens are set, else the console stand-in
 coach console [--fresh] [--script FILE]                          try it without Slack
-coach db upgrade                                                 apply migrations
+coach db upgrade | downgrade REVISION                 apply migrations, or undo them to REVISION
 coach export [--format csv|json] [--workspace T...] [--output FILE]  the data, as CSV or JSON
 coach keys new | rotate          a key for COACH_ENCRYPTION_KEY; re-encrypt the stored tokens
 """
@@ -64,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     dbsub = db.add_subparsers(dest="db_cmd", required=True, metavar="ACTION")
     dbsub.add_parser("upgrade", help="apply migrations up to the latest")
+    down = dbsub.add_parser("downgrade", help="undo migrations down to REVISION (roll back)")
+    down.add_argument("revision", help="the revision to keep, e.g. 0009")
     keys = sub.add_parser("keys", help=f"the {KEY_SETTING} that encrypts the stored tokens")
     keysub = keys.add_subparsers(dest="keys_cmd", required=True, metavar="ACTION")
     keysub.add_parser("new", help="print a fresh key")
@@ -120,6 +122,10 @@ def _fault_line(err: Exception, settings: Settings | None) -> str | None:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.cmd == "db" and args.db_cmd == "downgrade":
+        Database(settings.database_url).downgrade(args.revision, token_keys=settings.encryption_key)
+        print(f"Database is at revision {args.revision}.")
+        return 0
     if args.cmd == "db":
         Database(settings.database_url).upgrade(token_keys=settings.encryption_key)
         print("Database is up to date.")

@@ -205,7 +205,13 @@ def test_rotate_reseals_with_the_new_key(
     assert _store(empty_db, NEW).find_installation(enterprise_id=None, team_id="T0001").user_token
     with pytest.raises(TokenKeyError, match="can't be decrypted"):
         _store(empty_db, OLD).find_bot(enterprise_id=None, team_id="T0001")
-    empty_db.downgrade("0009", token_keys=NEW)
+    # Rolling back: `coach db downgrade` needs the key that sealed them, and opens them.
+    refused = _coach(empty_db, tmp_path, "db", "downgrade", "0009", COACH_ENCRYPTION_KEY=OLD)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr
+    assert "can't be decrypted with COACH_ENCRYPTION_KEY" in refused.stderr
+    assert "(the downgrade changed nothing)" in refused.stderr and _revision(empty_db) == "0010"
+    done = _coach(empty_db, tmp_path, "db", "downgrade", "0009", COACH_ENCRYPTION_KEY=NEW)
+    assert (done.returncode, done.stdout) == (0, "Database is at revision 0009.\n"), done.stderr
     assert _rows(empty_db) == plain_rows
 
 
