@@ -6,6 +6,7 @@ one clear line and changes nothing."""
 
 from __future__ import annotations
 
+import base64
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -13,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from sqlalchemy import text
@@ -27,7 +27,9 @@ from tests.storage.test_migrations import empty_db
 
 __all__ = ["empty_db"]  # the fixture, SQLite and PostgreSQL
 
-OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+# Fixed keys: pytest-xdist workers must collect the same test ids.
+OLD = base64.urlsafe_b64encode(b"the old key of the tests: 32 byt").decode()
+NEW = base64.urlsafe_b64encode(b"the new key of the tests: 32 byt").decode()
 CLIENT_ID = "111.222"
 REFRESH = "xoxe-1-" + "My0xLTEyMzQ1Njc4OTAxMi0" * 6  # refresh tokens run to ~150 characters
 PLAIN = {

@@ -5,17 +5,19 @@ never shown (Settings' repr, the logs)."""
 
 from __future__ import annotations
 
+import base64
 import logging
 
 import pytest
-from cryptography.fernet import Fernet
 
 from bot.config import ConfigError, settings_from
 from bot.logs import Redactor
 from bot.oauth import warn_if_tokens_in_plain_text
 from storage.token_cipher import TokenCipher, TokenKeyError, is_sealed
 
-OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+# Fixed keys: pytest-xdist workers must collect the same test ids.
+OLD = base64.urlsafe_b64encode(b"the old key of the tests: 32 byt").decode()
+NEW = base64.urlsafe_b64encode(b"the new key of the tests: 32 byt").decode()
 TOKEN = "xoxb-1234567890123-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
 
 
