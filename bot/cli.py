@@ -4,10 +4,11 @@ coach serve [--host H] [--port P] [--workers N] [--no-scheduler]   HTTP mode
 coach socket                                                     Socket Mode
 coach run         Socket Mode when Slack tokens are set, else the console stand-in
 coach console [--fresh] [--script FILE]                          try it without Slack
-coach db upgrade                                                 apply migrations
+coach db upgrade | downgrade REVISION                 apply migrations, or undo them to REVISION
 coach export [--format csv|json] [--workspace T...] [--output FILE]  the data, as CSV or JSON
 coach forget --user U... [--workspace T...] [--yes]     delete one person's reports for good
 coach forget --workspace T... [--yes]                   delete a whole workspace for good
+coach keys new | rotate          a key for COACH_ENCRYPTION_KEY; re-encrypt the stored tokens
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ from bot.config import ConfigError, Settings, load_settings, safe_url
 from bot.console import run_console
 from bot.forgetting import forget_command
 from bot.logs import configure_logging, redact
+from bot.oauth import require_key, rotate_tokens
 from bot.runtime import SlackUnavailable, jobs_command, scheduler_only, serve, socket_mode
 from bot.scheduler import JobOverran
 from bot.services.export import export_command
 from storage.db import Database
 from storage.faults import DatabaseUnavailable
+from storage.token_cipher import KEY_SETTING, TokenKeyError, new_key
 
 log = logging.getLogger("coach")
 
@@ -64,6 +67,14 @@ def _parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     dbsub = db.add_subparsers(dest="db_cmd", required=True, metavar="ACTION")
     dbsub.add_parser("upgrade", help="apply migrations up to the latest")
+    down = dbsub.add_parser("downgrade", help="undo migrations down to REVISION (roll back)")
+    down.add_argument("revision", help="the revision to keep, e.g. 0009")
+    keys = sub.add_parser("keys", help=f"the {KEY_SETTING} that encrypts the stored tokens")
+    keysub = keys.add_subparsers(dest="keys_cmd", required=True, metavar="ACTION")
+    keysub.add_parser("new", help="print a fresh key")
+    keysub.add_parser(
+        "rotate", help='re-encrypt every token with the first key (set "new,old" first)'
+    )
     export = sub.add_parser("export", help="processes and reports as CSV or JSON")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
     export.add_argument(
@@ -85,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.cmd == "keys" and args.keys_cmd == "new":  # needs no settings (nor a valid key)
+        print(new_key())
+        return 0
     try:
         settings = load_settings()
         configure_logging(settings.log_level, secrets=settings.secret_values())
@@ -105,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _fault_line(err: Exception, settings: Settings | None) -> str | None:
     """One line for a fault outside the program (Slack or the database unreachable, a job
     past its budget), or None for a bug, which keeps its traceback."""
-    if isinstance(err, SlackUnavailable | JobOverran):
+    if isinstance(err, SlackUnavailable | JobOverran | TokenKeyError):
         return str(err)
     if isinstance(err, OperationalError | DatabaseUnavailable):
         where = safe_url(settings.database_url) if settings else "DATABASE_URL"
@@ -115,10 +129,16 @@ def _fault_line(err: Exception, settings: Settings | None) -> str | None:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.cmd == "db" and args.db_cmd == "downgrade":
+        Database(settings.database_url).downgrade(args.revision, token_keys=settings.encryption_key)
+        print(f"Database is at revision {args.revision}.")
+        return 0
     if args.cmd == "db":
-        Database(settings.database_url).upgrade()
+        Database(settings.database_url).upgrade(token_keys=settings.encryption_key)
         print("Database is up to date.")
         return 0
+    if args.cmd == "keys":
+        return _rotate(settings)
     if args.cmd == "export":
         return export_command(
             Database(settings.database_url),
@@ -161,6 +181,18 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.cmd == "console":
         return _console(settings, args.script, fresh=args.fresh)
     raise AssertionError(args.cmd)
+
+
+def _rotate(settings: Settings) -> int:
+    require_key(settings)
+    db = Database(settings.database_url)
+    db.upgrade(token_keys=settings.encryption_key)
+    rows = rotate_tokens(settings, db)
+    print(
+        f"Re-encrypted the Slack tokens of {rows} installation and bot rows with the first "
+        f"key of {KEY_SETTING}; the other keys can go."
+    )
+    return 0
 
 
 def _console(settings: Settings, script: str | None, *, fresh: bool = False) -> int:

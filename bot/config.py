@@ -18,6 +18,7 @@ from sqlalchemy.exc import ArgumentError
 
 from bot.domain.durations import MAX_MINUTES
 from bot.domain.limits import Limits
+from storage.token_cipher import TokenCipher, TokenKeyError
 
 DEFAULT_DATABASE_URL = "sqlite:///coach.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -27,6 +28,7 @@ SECRET_FIELDS = (
     "slack_signing_secret",
     "slack_app_token",
     "slack_client_secret",
+    "encryption_key",
 )
 
 
@@ -56,6 +58,7 @@ class Settings:
     limit_reports_per_minute: int = Limits.reports_per_minute
     limit_minutes_per_process_per_day: int = Limits.minutes_per_process_per_day
     limit_new_processes_per_hour: int = Limits.new_processes_per_hour
+    encryption_key: str | None = None  # COACH_ENCRYPTION_KEY: Fernet keys, the first seals
 
     @property
     def limits(self) -> Limits:
@@ -75,9 +78,15 @@ class Settings:
     def has_slack_tokens(self) -> bool:
         return bool(self.slack_bot_token or self.oauth_enabled)
 
+    def token_cipher(self) -> TokenCipher | None:
+        """What seals the installation store's tokens, or None without COACH_ENCRYPTION_KEY."""
+        return TokenCipher.from_keys(self.encryption_key)
+
     def secret_values(self) -> tuple[str, ...]:
-        """What the logs must never show: the tokens, the secrets, the database password."""
+        """What the logs must never show: the tokens, the secrets, the database password
+        (and each of the encryption keys on its own)."""
         values = [getattr(self, name) for name in SECRET_FIELDS]
+        values += [key.strip() for key in (self.encryption_key or "").split(",")]
         values.append(_password(self.database_url))
         return tuple(v for v in values if v)
 
@@ -215,7 +224,17 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         limit_reports_per_minute=_int(env, "COACH_LIMIT_REPORTS_PER_MINUTE", 30),
         limit_minutes_per_process_per_day=_int(env, "COACH_LIMIT_MINUTES_PER_DAY", MAX_MINUTES),
         limit_new_processes_per_hour=_int(env, "COACH_LIMIT_NEW_PROCESSES_PER_HOUR", 100),
+        encryption_key=_encryption_key(opt("COACH_ENCRYPTION_KEY")),
     )
+
+
+def _encryption_key(raw: str | None) -> str | None:
+    """COACH_ENCRYPTION_KEY, checked: one Fernet key or several, comma-separated."""
+    try:
+        TokenCipher.from_keys(raw)
+    except TokenKeyError as err:
+        raise ConfigError(str(err)) from None
+    return raw
 
 
 def load_settings(env_file: str | Path | None = ".env") -> Settings:

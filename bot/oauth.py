@@ -1,5 +1,6 @@
 """Many workspaces: OAuth install through Bolt, with slack_sdk's SQLAlchemy installation
-and state stores in the bot's own database (tables made by migration 0002).
+and state stores in the bot's own database (tables made by migration 0002), its tokens
+sealed with COACH_ENCRYPTION_KEY when that is set (`installation_store`).
 
 The store keys an installation by (enterprise_id, team_id): a plain workspace is (None, T),
 a workspace of an Enterprise Grid org installed on its own is (E, T), and an org-wide
@@ -21,12 +22,13 @@ from slack_bolt import BoltResponse
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.installation_store import Bot, Installation
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from storage import workspaces
 from storage.db import Database
+from storage.installation_store import SealedInstallationStore
+from storage.token_cipher import KEY_SETTING, reseal
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +43,44 @@ BOT_SCOPES = [
 ]
 
 
-def installation_store(settings: Settings, db: Database) -> SQLAlchemyInstallationStore:
-    return SQLAlchemyInstallationStore(
+def installation_store(settings: Settings, db: Database) -> SealedInstallationStore:
+    """The one installation store every reader and writer uses: Bolt's OAuth flow and
+    authorize, the jobs' clients, uninstalls. Its tokens are sealed with
+    COACH_ENCRYPTION_KEY when that is set (storage/installation_store.py)."""
+    return SealedInstallationStore(
         client_id=settings.slack_client_id or "",
         engine=db.engine,
-        bots_table_name="slack_bots",
-        installations_table_name="slack_installations",
+        cipher=settings.token_cipher(),
     )
+
+
+def warn_if_tokens_in_plain_text(settings: Settings) -> None:
+    """One line at start-up, in OAuth mode without COACH_ENCRYPTION_KEY."""
+    if settings.oauth_enabled and not settings.encryption_key:
+        log.warning(
+            "%s is not set: the workspaces' Slack tokens are stored in plain text (make a "
+            "key with `coach keys new`; README, Tokens at rest)",
+            KEY_SETTING,
+        )
+
+
+def require_key(settings: Settings) -> None:
+    if not settings.encryption_key:
+        raise ConfigError(
+            f"{KEY_SETTING} is not set: make a key with `coach keys new` and add it to the "
+            "environment or .env"
+        )
+
+
+def rotate_tokens(settings: Settings, db: Database) -> int:
+    """`coach keys rotate`: every stored token sealed again with the first key of
+    COACH_ENCRYPTION_KEY (a plain one sealed), in one transaction; how many rows. A token
+    none of the keys opens raises TokenKeyError, and nothing changes."""
+    require_key(settings)
+    cipher = settings.token_cipher()
+    assert cipher is not None
+    with db.engine.begin() as connection:
+        return reseal(connection, cipher.rotate)
 
 
 def oauth_settings(settings: Settings, db: Database) -> OAuthSettings:

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot.app import create_app
 from bot.config import ConfigError, Settings
 from bot.jobs import JobContext, job_clients, registry
+from bot.oauth import warn_if_tokens_in_plain_text
 from bot.scheduler import next_runs, run_job, start_scheduler
 from bot.server import WSGIApp, run_gunicorn, wsgi_app
 from storage import workspaces
@@ -35,8 +36,9 @@ def serve(
 ) -> int:
     settings.require("slack_signing_secret")
     _require_tokens(settings)
+    warn_if_tokens_in_plain_text(settings)
     setup = Database(settings.database_url)  # once, before the workers fork
-    setup.upgrade()
+    setup.upgrade(token_keys=settings.encryption_key)
     mark_installed(settings, setup)
     setup.dispose()
     if workers is None:  # SQLite has one writer: more processes only queue on its lock
@@ -59,7 +61,7 @@ def socket_mode(settings: Settings) -> int:
 
     settings.require("slack_bot_token", "slack_app_token")
     db = Database(settings.database_url)
-    db.upgrade()
+    db.upgrade(token_keys=settings.encryption_key)
     mark_installed(settings, db)
     app = create_app(settings, db=db, socket_mode=True)
     log.info("Connecting to Slack in Socket Mode")
@@ -123,7 +125,7 @@ def jobs_command(settings: Settings, action: str, name: str | None, now_text: st
     now = _parse_now(now_text)
     _require_tokens(settings)
     db = Database(settings.database_url)
-    db.upgrade()
+    db.upgrade(token_keys=settings.encryption_key)
     ctx = JobContext(db=db, settings=settings, clients=job_clients(settings, db))
     figures = run_job(name, ctx, now)
     print(json.dumps({"job": name, "now": now.isoformat(), **figures}))
@@ -133,8 +135,9 @@ def jobs_command(settings: Settings, action: str, name: str | None, now_text: st
 def scheduler_only(settings: Settings) -> int:
     """`coach scheduler`: run the jobs until SIGTERM or Ctrl-C, then stop cleanly."""
     _require_tokens(settings)
+    warn_if_tokens_in_plain_text(settings)
     db = Database(settings.database_url)
-    db.upgrade()
+    db.upgrade(token_keys=settings.encryption_key)
     scheduler = start_scheduler(settings, db=db)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

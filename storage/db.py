@@ -191,14 +191,15 @@ class Database:
             log.info("the database did not answer the readiness probe: %s", type(err).__name__)
             probe.set_result(False)
 
-    def upgrade(self, revision: str = "head") -> None:
-        """Apply migrations up to `revision` (idempotent; safe when replicas start at once)."""
+    def upgrade(self, revision: str = "head", *, token_keys: str | None = None) -> None:
+        """Apply migrations up to `revision` (idempotent; safe when replicas start at once).
+        `token_keys` (COACH_ENCRYPTION_KEY) lets migration 0010 seal the stored tokens."""
         with self._migrating():
-            command.upgrade(self.alembic_config(), revision)
+            command.upgrade(self.alembic_config(token_keys=token_keys), revision)
 
-    def downgrade(self, revision: str) -> None:
+    def downgrade(self, revision: str, *, token_keys: str | None = None) -> None:
         with self._migrating():
-            command.downgrade(self.alembic_config(), revision)
+            command.downgrade(self.alembic_config(token_keys=token_keys), revision)
 
     @contextmanager
     def _migrating(self) -> Iterator[None]:
@@ -219,8 +220,8 @@ class Database:
                 lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
                 lock.commit()
 
-    def alembic_config(self) -> Any:
-        cfg = Config()
+    def alembic_config(self, *, token_keys: str | None = None) -> Any:
+        cfg = Config(attributes={"token_keys": token_keys})  # for migration 0010
         cfg.set_main_option("script_location", str(MIGRATIONS))
         cfg.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         cfg.attributes["engine"] = self.engine
