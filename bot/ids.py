@@ -16,6 +16,8 @@ class Action(StrEnum):
     STILL_WORKING = "followup_still_working"
     HOME_REFRESH = "home_refresh"
     RUN_SUGGESTED = "command_run_suggested"
+    SAME_PROCESS = "match_same_process"
+    NEW_PROCESS = "match_new_process"
 
 
 class Callback(StrEnum):

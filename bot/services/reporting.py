@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 
 from bot.domain.cards import ReportResult
 from bot.domain.durations import DEFAULT_MINUTES, MAX_MINUTES, DurationError, parse_report
-from bot.domain.matching import best_match, normalize_title
+from bot.domain.matching import Decision, decide, match_key, normalize_title
 from bot.domain.people import Actor
 from bot.domain.states import Source, Status
 from bot.errors import NotAllowed, UserError
 from bot.mrkdwn import Mrkdwn
 from bot.services.cards import card_by_id
-from storage import occurrences, processes
+from storage import match_index, occurrences, processes
 from storage.models import Occurrence, Process
 
 MAX_TITLE = 150
@@ -83,16 +83,22 @@ def record_report(
     counted = DEFAULT_MINUTES if minutes is None else minutes
 
     created = False
+    asked: int | None = None
     if process is not None:
         process_id, status = process.id, process.status
     else:
         normalized = normalize_title(title)
-        candidates = processes.matchable_titles(session, team_id=team_id)
-        match = best_match(normalized, ((row[0], row[1]) for row in candidates))
-        if match is not None:
-            process_id = match
-            status = next(row[2] for row in candidates if row[0] == match)
+        candidates, stats = match_index.candidates(session, team_id=team_id, title=title)
+        rejected = match_index.rejected_keys(session, team_id=team_id, key=match_key(title))
+        match = decide(title, ((r[0], r[1]) for r in candidates), stats=stats, rejected=rejected)
+        if match.decision is Decision.SAME:
+            assert match.key is not None
+            process_id = match.key
+            status = next(row[2] for row in candidates if row[0] == match.key)
         else:
+            # Unsure (ASK) or new: the report goes on a new process at once (nothing is
+            # lost), and an unsure one asks whether it is `match.key` after all.
+            asked = match.key
             # Before a process (and its number) is made: a retry whose title no longer
             # matches (edited, or its process since merged) gets what was stored.
             known = _known(session, team_id=team_id, slack_key=slack_key, now=now)
@@ -125,6 +131,8 @@ def record_report(
     )
     if stored is None:  # the key is known: a retry of a report already stored
         if created:  # by a concurrent request, after our look-up
+            assert process is not None
+            match_index.unindex_process(session, process=process)
             session.delete(process)  # nothing of this report may stay behind
             session.flush()
         known = _known(session, team_id=team_id, slack_key=slack_key, now=now)
@@ -139,6 +147,7 @@ def record_report(
         duplicate=False,
         default_used=default,
         regression=regression,
+        asked=None if asked is None else card_by_id(session, asked, now=now),
     )
 
 
