@@ -78,6 +78,15 @@ def _counts(session: Session, *, team_id: str, words: set[str]) -> dict[str, int
     return {w: n for w, n in rows if n > 0}
 
 
+def _starts_with(letter: str) -> Any:
+    """Words starting with `letter`: a range of the primary key for a-z (in every
+    collation a word starting with "r" sorts from "r" to before "s"), a scan of the
+    workspace's words for any other letter (a collation may sort "é" among the "e")."""
+    if "a" <= letter <= "y":
+        return and_(_C.c.word >= letter, _C.c.word < chr(ord(letter) + 1))
+    return func.substr(_C.c.word, 1, 1) == letter
+
+
 def _near(session: Session, *, team_id: str, words: list[str]) -> dict[str, int]:
     """The vocabulary where typos of `words` can be (bot/domain/words.py `typo_range`)."""
     ranges = [typo_range(w) for w in words]
@@ -85,11 +94,7 @@ def _near(session: Session, *, team_id: str, words: list[str]) -> dict[str, int]
         return {}
     condition = or_(
         *(
-            and_(
-                _C.c.word >= first,
-                _C.c.word < chr(ord(first) + 1),
-                func.length(_C.c.word).between(shortest, longest),
-            )
+            and_(_starts_with(first), func.length(_C.c.word).between(shortest, longest))
             for first, shortest, longest in ranges
         )
     )
