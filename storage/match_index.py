@@ -69,12 +69,32 @@ def unindex_process(session: Session, *, process: Process) -> None:
     session.execute(_COUNT_DOWN, [{"t": process.team_id, "w": w} for w in (TITLES, *words)])
 
 
+# Built once: SQLAlchemy caches their compiled forms (an expanding IN included).
+_COUNTS = select(_C.c.word, _C.c.titles).where(
+    _C.c.team_id == bindparam("team_id"), _C.c.word.in_(bindparam("words", expanding=True))
+)
+_CANDIDATES = (
+    select(_P.c.id, _P.c.title, _P.c.status)
+    .where(
+        _P.c.id.in_(
+            select(_W.c.process_id).where(
+                _W.c.team_id == bindparam("team_id"),
+                _W.c.word.in_(bindparam("terms", expanding=True)),
+            )
+        )
+    )
+    .order_by(_P.c.id)
+)
+_REJECTED = select(RejectedMatch.key_a, RejectedMatch.key_b).where(
+    RejectedMatch.team_id == bindparam("team_id"),
+    or_(RejectedMatch.key_a == bindparam("key"), RejectedMatch.key_b == bindparam("key")),
+)
+
+
 def _counts(session: Session, *, team_id: str, words: set[str]) -> dict[str, int]:
     if not words:
         return {}
-    rows = session.execute(
-        select(_C.c.word, _C.c.titles).where(_C.c.team_id == team_id, _C.c.word.in_(words))
-    )
+    rows = session.execute(_COUNTS, {"team_id": team_id, "words": sorted(words)})
     return {w: n for w, n in rows if n > 0}
 
 
@@ -117,13 +137,8 @@ def candidates(
     terms = candidate_terms(title, stats)
     if not terms:
         return [], stats
-    ids = select(_W.c.process_id).where(_W.c.team_id == team_id, _W.c.word.in_(terms))
-    rows = [
-        (r[0], r[1], r[2])
-        for r in session.execute(
-            select(_P.c.id, _P.c.title, _P.c.status).where(_P.c.id.in_(ids)).order_by(_P.c.id)
-        )
-    ]
+    found = session.execute(_CANDIDATES, {"team_id": team_id, "terms": sorted(terms)})
+    rows = [(r[0], r[1], r[2]) for r in found]
     missing = {w for r in rows for w in title_words(r[1])} - counts.keys()
     counts.update(_counts(session, team_id=team_id, words=missing))
     return rows, stats
@@ -134,12 +149,7 @@ def candidates(
 
 def rejected_keys(session: Session, *, team_id: str, key: str) -> set[str]:
     """The match keys a title with match key `key` was said to be different from."""
-    rows = session.execute(
-        select(RejectedMatch.key_a, RejectedMatch.key_b).where(
-            RejectedMatch.team_id == team_id,
-            or_(RejectedMatch.key_a == key, RejectedMatch.key_b == key),
-        )
-    )
+    rows = session.execute(_REJECTED, {"team_id": team_id, "key": key})
     return {b if a == key else a for a, b in rows}
 
 
