@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.domain.states import Status
+from storage import match_index
 from storage.models import (
     OCCURRENCES as _O,
 )
@@ -125,6 +126,7 @@ def delete_occurrence(session: Session, *, occurrence: Occurrence) -> None:
     )
     proc = session.get(Process, process_id)
     if not left and proc is not None and proc.status == Status.MANUAL and proc.owner_id is None:
+        match_index.unindex_process(session, process=proc)
         session.delete(proc)
         session.flush()
 

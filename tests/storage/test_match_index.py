@@ -14,7 +14,7 @@ from bot.domain.matching import WorkspaceWords, best_match, decide, match_key
 from bot.domain.people import Actor, Person
 from bot.services.lookup import find
 from bot.services.ownership import merge
-from bot.services.reporting import record_report, split
+from bot.services.reporting import record_report, split, undo
 from storage import match_index, processes
 from storage.db import Database
 from storage.models import MatchWordCount, Occurrence
@@ -122,6 +122,10 @@ def test_the_counts_are_the_counts_of_the_matchable_titles(db: Database) -> None
         listed = processes.matchable_titles(session, team_id=TEAM)
         keep = find(session, admin, process_id=listed[0][0])
         merge(session, admin, keep=keep, gone=find(session, admin, process_id=listed[1][0]))
+        for n in range(3):  # undoing the only report of a new process removes it
+            made = _report(session, f"Water the office plant number {n} 5m", f"u{n}")
+            assert made.created
+            undo(session, admin, session.get(Occurrence, made.occurrence_id))
         expected = WorkspaceWords.of(
             r[1] for r in processes.matchable_titles(session, team_id=TEAM)
         )
