@@ -5,7 +5,7 @@ filler ("again", "manually", "by hand") dropped, abbreviations spelt out ("prod"
 "production") and crudely stemmed, so inflections meet::
 
     >>> title_words("Reconciling the Stripe payouts again, by hand")
-    ('reconcil', 'stripe', 'payout')
+    ('reconcil', 'strip', 'payout')
 
 Built-in knowledge, kept small and general (the workspace's own word counts do the rest):
 
@@ -45,7 +45,7 @@ FILLER = frozenset({
 ABBREVIATIONS = {
     "prod": "production", "eng": "engineering", "db": "database", "dbs": "database",
     "certs": "certificates", "cert": "certificate", "params": "parameters",
-    "param": "parameter", "docs": "documentation", "doc": "document", "info": "information",
+    "param": "parameter", "docs": "documents", "doc": "document", "info": "information",
     "centre": "center", "enrol": "enroll", "cashflow": "cash flow",
 }
 # Generic work verbs and nouns: low information whatever the workspace.
@@ -74,7 +74,7 @@ OPPOSITE_PAIRS = (
     ("publish", "unpublish"), ("archive", "unarchive"), ("freeze", "unfreeze"),
     ("mute", "unmute"), ("assign", "unassign"), ("enroll", "unenroll"), ("pause", "resume"),
     ("activate", "deactivate"), ("invite", "deactivate"), ("hire", "fire"), ("up", "down"),
-    ("upload", "download"), ("in", "out"), ("login", "logout"), ("backup", "restore"),
+    ("upload", "download"), ("login", "logout"), ("backup", "restore"),
     ("buy", "sell"), ("send", "receive"), ("hire", "leaver"), ("starter", "leaver"),
     ("renew", "cancel"), ("book", "cancel"), ("order", "return"), ("apply", "remove"),
     ("encode", "decode"), ("merge", "split"), ("pay", "refund"), ("charge", "refund"),

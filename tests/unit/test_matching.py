@@ -4,11 +4,14 @@ issue's targets (precision ≥ 0.98, recall ≥ 0.85, at most 15% of reports ask
 
 from __future__ import annotations
 
+import doctest
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.matching import load_pairs, new_matcher, replay_crowded, replay_pairs
+from bot.domain import matching, words
 from bot.domain.matching import Decision, Match, WorkspaceWords, best_match, decide
 from bot.domain.words import match_key, normalize_title, opposite, title_words
 
@@ -19,6 +22,11 @@ ISSUE_EXAMPLES = [
     ("Check the nightly backup logs", "Check the nightly build logs"),
     ("Send invoices to EU customers", "Send invoices to US customers"),
 ]
+
+
+@pytest.mark.parametrize("module", [matching, words])
+def test_the_docstring_examples_hold(module) -> None:  # type: ignore[no-untyped-def]
+    assert doctest.testmod(module).failed == 0
 
 
 @pytest.mark.parametrize(
