@@ -133,7 +133,7 @@ def candidates(
     titles = counts.pop(TITLES, 0)
     unknown = [w for w in words if w not in counts and may_be_typo(w)]
     counts.update(_near(session, team_id=team_id, words=unknown))
-    stats = WorkspaceWords(titles, counts)
+    stats = WorkspaceWords(titles, counts)  # `counts` grows below: `stats` sees it
     terms = candidate_terms(title, stats)
     if not terms:
         return [], stats

@@ -63,9 +63,13 @@ def record_report(
     `minutes` given (a form's field) means `text` is only the title; `note` is kept with
     the report but never parsed. `process` given attaches the report to it.
 
-    The common case costs three statements: the titles to match against, the insert
-    (which is also the de-duplication: it stores nothing when the key is known), and the
-    card. The rarer ones (a new process, a repeated key) take the ORM's path."""
+    Matching (bot/domain/matching.py) decides: the same process, a new one, or unsure,
+    in which case the report goes on a new process at once and `asked` names the one to
+    ask about ("Same as P3?", bot/services/same_process.py answers it). It reads only the
+    candidates the match index gives (storage/match_index.py: the word counts, the
+    processes sharing a distinctive word, the pairs told apart), then the insert (which
+    is also the de-duplication: it stores nothing when the key is known) and the card.
+    The rarer cases (a new process, a repeated key) take the ORM's path."""
     text = _printable(text)
     note = _printable(note) if note else note
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ids import Action
+from bot.ids import Action, Field
 from tests.conftest import Coach
 from tests.e2e.support import answer, counts, occurrences, process, processes, text_of, wait_for
 
@@ -128,3 +128,20 @@ def test_a_mention_asks_too_and_only_the_reporter_or_a_manager_answers(coach: Co
     coach.sim.click("U_ADMIN", question, action_id=Action.SAME_PROCESS)  # an admin may
     p1 = process(coach.db, "P1")
     assert wait_for(lambda: process(coach.db, "P2").merged_into_id == p1.id)
+
+
+def test_the_report_form_asks_too_and_its_answer_replaces_the_question(coach: Coach) -> None:
+    report(coach, "Check the status page 10m")
+    coach.sim.slash("U_ANA", "C_OPS", "")
+    [form] = wait_for(lambda: coach.fake.open_modals("T0001", "U_ANA"))
+    done = coach.sim.submit(
+        "U_ANA", form, {Field.WHAT: "Update the status page", Field.HOW_LONG: "20m"}
+    )
+    assert done.status == 200 and not (done.json or {}).get("errors")
+
+    [question] = wait_for(lambda: [m for m in coach.fake.messages if "Same as P1" in text_of(m)])
+    assert question.ephemeral and question.visible_to("U_ANA")
+    coach.sim.click("U_ANA", question, action_id=Action.NEW_PROCESS)
+
+    assert wait_for(lambda: "Kept as a new process P2" in text_of(question))
+    assert [p.ref for p in processes(coach.db)] == ["P1", "P2"]
