@@ -179,8 +179,7 @@ def seed(db: Database, all_titles: list[str]) -> None:
         ids = session.execute(select(Process.id, Process.title).where(Process.team_id == TEAM))
         words, counts = [], Counter[str]()
         for pid, title in ids:
-            counts[""] += 1
-            for w in title_words(title):
+            for w in ("", *title_words(title)):
                 counts[w] += 1
                 words.append({"team_id": TEAM, "word": w, "process_id": pid})
         session.execute(insert(MATCH_WORDS), words)

@@ -3,7 +3,8 @@ title, and the pairs of titles a reporter said are different. Keyword-only; noth
 commits.
 
 `match_words` holds (team, word, process) for every match word of every process a report
-may attach to (bot/domain/words.py `title_words`); `match_word_counts` holds in how many
+may attach to (bot/domain/words.py `title_words`), and (team, "", process) for the title
+itself; `match_word_counts` holds in how many
 of those titles each word appears (word "" counts the titles). They change with the
 processes: `index_process` when one is made (a report, a split), `unindex_process` when
 one is merged away or deleted. `candidates` then reads only the processes sharing a
@@ -47,26 +48,25 @@ _COUNT_DOWN = (
 def index_process(session: Session, *, process: Process) -> None:
     """Add a new (or revived) process's title to the index."""
     session.flush()
-    words = title_words(process.title)
-    if words:
-        session.execute(
-            _W.insert(),
-            [{"team_id": process.team_id, "word": w, "process_id": process.id} for w in words],
-        )
+    words = sorted({TITLES, *title_words(process.title)})  # "" too: a title's own row
     session.execute(
+        _W.insert(),
+        [{"team_id": process.team_id, "word": w, "process_id": process.id} for w in words],
+    )
+    session.execute(  # in one order everywhere: two writers lock rows in the same order
         _COUNT_UP[session.get_bind().dialect.name],
-        [{"team_id": process.team_id, "word": w, "titles": 1} for w in (TITLES, *words)],
+        [{"team_id": process.team_id, "word": w, "titles": 1} for w in words],
     )
 
 
 def unindex_process(session: Session, *, process: Process) -> None:
     """Take a process out of the index (merged away, or deleted)."""
     session.flush()
-    words = title_words(process.title)
+    words = sorted({TITLES, *title_words(process.title)})
     gone = session.execute(delete(_W).where(_W.c.process_id == process.id))
-    if gone.rowcount == 0 and words:  # type: ignore[attr-defined]
+    if gone.rowcount == 0:  # type: ignore[attr-defined]
         return  # not indexed (already taken out)
-    session.execute(_COUNT_DOWN, [{"t": process.team_id, "w": w} for w in (TITLES, *words)])
+    session.execute(_COUNT_DOWN, [{"t": process.team_id, "w": w} for w in words])
 
 
 # Built once: SQLAlchemy caches their compiled forms (an expanding IN included).

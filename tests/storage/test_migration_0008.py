@@ -45,8 +45,8 @@ def test_the_index_is_filled_from_the_processes(empty_db: Database) -> None:
     with empty_db.transaction() as s:
         indexed = {(w.word, w.process_id) for w in s.scalars(select(MatchWord))}
         assert indexed == {
-            ("reconcil", 1), ("strip", 1), ("payout", 1),
-            ("updat", 2), ("pric", 2), ("sheet", 2),
+            ("", 1), ("reconcil", 1), ("strip", 1), ("payout", 1),
+            ("", 2), ("updat", 2), ("pric", 2), ("sheet", 2),
         }  # fmt: skip
         counts = {c.word: c.titles for c in s.scalars(select(MatchWordCount))}
         assert counts[""] == 2 and counts["payout"] == 1
@@ -65,4 +65,4 @@ def test_the_index_is_filled_from_the_processes(empty_db: Database) -> None:
     empty_db.upgrade()
     with empty_db.transaction() as s:
         assert s.scalar(select(func.count()).select_from(Process)) == 3
-        assert s.scalar(select(func.count()).select_from(MatchWord)) == 6
+        assert s.scalar(select(func.count()).select_from(MatchWord)) == 8

@@ -10,8 +10,8 @@ other table, so it can sit after any revision (another branch adds 0007; re-poin
 
 - `rejected_matches`: (team_id, key_a, key_b): two titles a reporter said are different.
 - `match_words`: (team_id, word, process_id) for every match word of every process a
-  report may attach to (not merged), so a report reads only the processes sharing a
-  distinctive word with it.
+  report may attach to (not merged), and word '' for the title itself, so a report
+  reads only the processes sharing a distinctive word with it.
 - `match_word_counts`: (team_id, word) → in how many of those titles the word appears;
   word '' counts the titles.
 
@@ -76,8 +76,7 @@ def _backfill(words: sa.Table, counts: sa.Table) -> None:
     tally: Counter[tuple[str, str]] = Counter()
     batch: list[dict[str, object]] = []
     for process_id, team_id, title in rows:
-        tally[(team_id, "")] += 1
-        for word in title_words(title):
+        for word in sorted({"", *title_words(title)}):  # "": the title's own row
             tally[(team_id, word)] += 1
             batch.append({"team_id": team_id, "word": word, "process_id": process_id})
     if batch:
