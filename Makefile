@@ -42,13 +42,15 @@ fmt: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/coach serve
 
-## make bench: the three benchmarks (see bench/README.md); each prints its table and
+## make bench: the benchmarks (see bench/README.md); each prints its table and
 ## writes bench/results/<name>.json. A missed target does not stop the others.
 bench: $(STAMP)
 	-$(BIN)/python -m bench.ack_load
 	-$(BIN)/python -m bench.ack_cpu
 	-$(BIN)/python -m bench.scale
 	-$(BIN)/python -m bench.fanout
+	-$(BIN)/python -m bench.matching
+	-$(BIN)/python -m bench.match_scale
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

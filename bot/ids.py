@@ -18,6 +18,8 @@ class Action(StrEnum):
     RUN_SUGGESTED = "command_run_suggested"
     FORGET = "person_forget"
     FORGET_CANCEL = "person_forget_cancel"
+    SAME_PROCESS = "match_same_process"
+    NEW_PROCESS = "match_new_process"
 
 
 class Callback(StrEnum):

@@ -1,6 +1,7 @@
 """Reporting manual work, from every surface: `/manual-task <what> 45m`, `/manual-task`
 alone (the form), a mention of the bot, and the buttons on a report's reply ("This is a
-different task", "Undo"), and `/manual-task undo`."""
+different task", "Undo", and "Same as P3 · …?" with *Yes, same* / *No, a new process*
+when the matcher was unsure), and `/manual-task undo`."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ from bot.domain.states import Source
 from bot.errors import UserError
 from bot.ids import Action, Callback, Field
 from bot.messages import modals
+from bot.messages import same_process as same_msg
 from bot.messages.reports import notice, report_reply
 from bot.mrkdwn import Mrkdwn
 from bot.services import lookup, reporting
+from bot.services import same_process as asking
 from bot.services.reporting import describe, record_report
 from handlers import after as then
 from handlers.context import (
@@ -125,7 +128,24 @@ def undo_report(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps
     return Reply(after=(then.Replace(notice(text)), then.RefreshHome()))
 
 
+def same_process(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
+    """ "Same as P3 · …?" answered *Yes, same*: the report's new process goes into P3."""
+    with deps.db.transaction() as session:
+        merged = asking.same(session, actor, action.get("value"))
+    answer = same_msg.merged_answer(merged.keep, gone_ref=merged.gone_ref, moved=merged.moved)
+    return Reply(after=(then.Replace(answer), then.RefreshHome()))
+
+
+def new_process(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
+    """ "Same as P3 · …?" answered *No, a new process*: kept, and never asked again."""
+    with deps.db.transaction() as session:
+        kept = asking.different(session, actor, action.get("value"))
+    return Reply(after=(then.Replace(same_msg.kept_answer(kept.card)), then.RefreshHome()))
+
+
 def register(app: App) -> None:
     app.view(Callback.REPORT.value)(submitted(submit_report))
+    app.action(Action.SAME_PROCESS.value)(clicked(same_process))
+    app.action(Action.NEW_PROCESS.value)(clicked(new_process))
     app.action(Action.SPLIT_REPORT.value)(clicked(split_report))
     app.action(Action.UNDO_REPORT.value)(clicked(undo_report))

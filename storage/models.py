@@ -243,7 +243,48 @@ class SlackUser(Base):
     home_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class RejectedMatch(Base):
+    """Two titles a reporter said are different processes (match keys, `key_a` < `key_b`):
+    never asked about again."""
+
+    __tablename__ = "rejected_matches"
+
+    team_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.team_id", ondelete="CASCADE"), primary_key=True
+    )
+    key_a: Mapped[str] = mapped_column(String(300), primary_key=True)
+    key_b: Mapped[str] = mapped_column(String(300), primary_key=True)
+    rejected_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MatchWord(Base):
+    """The match index: each match word of each process a report may attach to."""
+
+    __tablename__ = "match_words"
+    __table_args__ = (Index("ix_match_words_process", "process_id"),)
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    word: Mapped[str] = mapped_column(String(200), primary_key=True)
+    process_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("processes.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class MatchWordCount(Base):
+    """In how many matchable titles of a workspace each match word appears; the word ""
+    counts the titles themselves."""
+
+    __tablename__ = "match_word_counts"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    word: Mapped[str] = mapped_column(String(200), primary_key=True)
+    titles: Mapped[int] = mapped_column(Integer)
+
+
 # The tables, for the Core statements of the hot paths (storage/processes, occurrences).
 PROCESSES = cast(Table, Process.__table__)
 OCCURRENCES = cast(Table, Occurrence.__table__)
 WORKSPACES = cast(Table, Workspace.__table__)
+MATCH_WORDS = cast(Table, MatchWord.__table__)
+MATCH_WORD_COUNTS = cast(Table, MatchWordCount.__table__)

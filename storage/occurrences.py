@@ -12,6 +12,7 @@ from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from storage import match_index
 from storage.models import (
     OCCURRENCES as _O,
 )
@@ -183,6 +184,7 @@ def remove_if_empty(session: Session, *, process_id: int) -> bool:
     proc = session.get(Process, process_id)
     if left or merged_in or proc is None:
         return False
+    match_index.unindex_process(session, process=proc)
     session.delete(proc)
     session.flush()
     return True

@@ -16,6 +16,7 @@ from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.states import OPEN_STATUSES, Status
+from storage import match_index
 from storage.models import (
     OCCURRENCES as _O,
 )
@@ -52,13 +53,16 @@ def process_by_id(session: Session, *, team_id: str, process_id: int) -> Process
     return proc if proc is not None and proc.team_id == team_id else None
 
 
-_MATCHABLE = select(_P.c.id, _P.c.normalized_title, _P.c.status).where(
-    _P.c.team_id == bindparam("team_id"), _P.c.merged_into_id.is_(None)
+_MATCHABLE = (
+    select(_P.c.id, _P.c.title, _P.c.status)
+    .where(_P.c.team_id == bindparam("team_id"), _P.c.merged_into_id.is_(None))
+    .order_by(_P.c.id)
 )
 
 
 def matchable_titles(session: Session, *, team_id: str) -> list[tuple[int, str, str]]:
-    """(id, normalized title, status) of every process a report may attach to."""
+    """(id, title, status) of every process a report may attach to, by id: the full scan
+    the match index (storage/match_index.py) must agree with."""
     session.flush()  # Core statements don't autoflush: let them see pending changes
     rows = session.execute(_MATCHABLE, {"team_id": team_id})
     return [(r[0], r[1], r[2]) for r in rows]
@@ -90,6 +94,7 @@ def create_process(
     )
     session.add(proc)
     session.flush()
+    match_index.index_process(session, process=proc)
     return proc
 
 

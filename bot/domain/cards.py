@@ -66,3 +66,4 @@ class ReportResult:
     duplicate: bool
     default_used: bool
     regression: bool
+    asked: ProcessCard | None = None  # unsure: "Same as this one?" (the report is on `card`)

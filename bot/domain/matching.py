@@ -1,162 +1,287 @@
-"""Matching a reported title to an existing process, so one task is not recorded twice.
+"""Which process a report is about: the same one (confident), ask about one, or a new one.
 
-``normalize_title`` gives the stored, comparable form of a title; ``similarity`` scores two
-titles from 0 to 100; ``best_match`` picks the best of many candidates, or None::
+A process is told apart by what distinguishes it *within its workspace*. Titles become
+match words (bot/domain/words.py: case, stopwords, filler, stems). A word found in many of
+the workspace's titles ("update", "invoice" in a finance team) says little; a word in few
+("pricing", "Kafka", "EU") says a lot: each word weighs its inverse document frequency over
+the workspace's titles, and generic work words ("update", "send", "sheet", "report") weigh
+little whatever the counts, so a small workspace, where every word is rare, still knows
+that "update" names nothing.
+
+A report and one process compare word by word (a typo, "recocile", meets its word; "back
+up" meets "backup"). Then, in order:
+
+1. A word on one side that undoes a word on the other (create/delete, import/export,
+   deploy/roll back, daily/weekly, staging/production, …): **new**.
+2. The same words (however generic): **same**.
+3. No shared *distinctive* word (not generic, and in few enough of the workspace's titles):
+   **new**. "Update the roadmap" never joins "Update the roster" on "update".
+4. Both sides keep words the other lacks (a substitution): if any of them is not generic
+   ("pricing" vs "roster", "EU" vs "US", "backup" vs "build") **new**; if they are all
+   generic ("check" vs "update") **ask**.
+5. Only one side has words the other lacks (added detail, "reconcile payouts" and
+   "Reconcile Stripe payouts"): **same** when the shared words weigh at least two thirds of
+   the extra ones, **ask** down to a third, else **new**.
+
+Across the workspace: the best "same" wins, unless another "same" comes close (the report
+fits two processes: **ask** about the best); else the best "ask"; else **new**. A pair the
+reporter already said are different (``rejected``) is never proposed again::
 
     >>> best_match("reconcile payouts", [(7, "Reconcile Stripe payouts"), (9, "Update roadmap")])
-    7
+    Match(decision=<Decision.SAME: 'same'>, key=7)
 
-Scoring: titles are normalised (case, punctuation, stopwords) and lightly stemmed
-("copying" ~ "copy", "payouts" ~ "payout"); the score is the mean of rapidfuzz's
-token-set and token-sort ratios, and two multi-word titles must share at least two words,
-so that one generic shared word ("update", "reconcile") is never enough.
+``decide`` takes the candidates and the workspace's word counts from anywhere: a full scan
+(``best_match``) or an index that reads only the processes sharing a distinctive word with
+the report (storage/match_index.py). ``lookup_terms`` and ``typo_range`` say which words an
+index must read so that both give the same answer.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterable
-from functools import lru_cache
-from typing import TypeVar
+import math
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Generic, TypeVar
 
-from rapidfuzz import fuzz, process
+from bot.domain.words import (
+    GENERIC,
+    is_typo_of,
+    match_key,
+    may_be_typo,
+    opposite,
+    title_words,
+)
+from bot.domain.words import (
+    STOPWORDS as STOPWORDS,
+)
+from bot.domain.words import (
+    normalize_title as normalize_title,
+)
 
 K = TypeVar("K")
 
-MATCH_THRESHOLD = 80.0
-# Two words count as the same word at this ratio or above (after stemming).
-_SAME_WORD_RATIO = 85.0
-
-# fmt: off
-STOPWORDS = frozenset({
-    "a", "an", "the", "of", "for", "to", "into", "in", "on", "at", "by", "from", "with", "and",
-    "or", "but", "as", "per", "via", "again", "today", "yesterday", "this", "that", "these",
-    "those", "my", "our", "your", "their", "its", "his", "her", "i", "we", "you", "he", "she",
-    "they", "it", "me", "us", "them", "is", "are", "was", "were", "be", "been", "am", "do", "did",
-    "does", "doing", "some", "any", "all", "every", "each", "just", "also", "then", "very",
-    "more", "most",
-})
-# fmt: on
-
-_NON_WORD_RE = re.compile(r"[\W_]+")
-_ASCII_PUNCTUATION_TO_SPACE = str.maketrans(
-    {chr(c): " " for c in range(128) if not chr(c).isalnum()}
-)
+SAME_COVERAGE = 2 / 3  # shared weight / extra weight at or above which added detail joins
+ASK_COVERAGE = 1 / 3
+CLOSE_RUNNER_UP = 0.1  # a second "same" this close to the best makes the report ambiguous
+GENERIC_WEIGHT = 0.25
+TYPO_FACTOR = 0.8  # a word met through a typo counts for a little less
 
 
-def normalize_title(title: str) -> str:
-    """The comparable form of a title: lower-case, NFKC, no punctuation or stopwords.
-
-    >>> normalize_title("Copying leads into the CRM!")
-    'copying leads crm'
-    """
-    if title.isascii():  # the common case, about twice as fast
-        words = title.lower().translate(_ASCII_PUNCTUATION_TO_SPACE).split()
-    else:
-        text = unicodedata.normalize("NFKC", title).casefold()
-        words = _NON_WORD_RE.sub(" ", text).split()
-    kept = [w for w in words if w not in STOPWORDS]
-    return " ".join(kept)
+class Decision(StrEnum):
+    SAME = "same"
+    ASK = "ask"
+    NEW = "new"
 
 
-@lru_cache(maxsize=65_536)
-def _stem(word: str) -> str:
-    """A deliberately crude English stemmer: enough for "copying"/"copy", "payouts"/"payout"."""
-    if len(word) > 5 and word.endswith("ing"):
-        word = word[:-3]
-        if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
-            word = word[:-1]  # "running" -> "run"
-        return word
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith("ed"):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+@dataclass(frozen=True)
+class Match(Generic[K]):
+    """The decision about a report, and the candidate it is about (None when new)."""
+
+    decision: Decision
+    key: K | None = None
 
 
-@lru_cache(maxsize=65_536)
-def _match_key(title: str) -> str:
-    return " ".join(_stem(w) for w in normalize_title(title).split())
+NEW = Match[object](Decision.NEW)
 
 
-def _shared_words(a: list[str], b: list[str]) -> int:
-    """How many words of the shorter title have a (fuzzy) counterpart in the longer one."""
-    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
-    return sum(
-        1
-        for word in shorter
-        if word in longer or any(fuzz.ratio(word, other) >= _SAME_WORD_RATIO for other in longer)
-    )
+@dataclass(frozen=True)
+class WorkspaceWords:
+    """How many matchable titles a workspace has and in how many of them each match word
+    appears (the index may hold only the words a report needs)."""
+
+    titles: int
+    counts: Mapping[str, int]
+
+    @classmethod
+    def of(cls, titles: Iterable[str]) -> WorkspaceWords:
+        counts: Counter[str] = Counter()
+        n = 0
+        for title in titles:
+            n += 1
+            counts.update(title_words(title))
+        return cls(n, counts)
+
+    def count(self, word: str) -> int:
+        return self.counts.get(word, 0)
+
+    def distinctive_limit(self) -> float:
+        """In how many titles a word may appear and still tell a process: 5% of a small
+        workspace (at least 3); in a big one a word in hundreds of titles names a family
+        of processes, so the limit grows only as the square root."""
+        n = self.titles
+        return max(3.0, min(0.05 * n, 10 + math.sqrt(n)))
+
+    def distinctive(self, word: str) -> bool:
+        return word not in GENERIC and self.count(word) <= self.distinctive_limit()
+
+    def weight(self, word: str) -> float:
+        idf = math.log((self.titles + 2) / (self.count(word) + 1)) + 1
+        return GENERIC_WEIGHT * idf if word in GENERIC else idf
 
 
-def _score_keys(a: str, b: str) -> float:
-    if not a or not b:
-        return 0.0
-    if a == b:
-        return 100.0
-    words_a, words_b = a.split(), b.split()
-    if len(words_a) == 1 and len(words_b) == 1:
-        return fuzz.ratio(a, b)
-    if _shared_words(words_a, words_b) < 2:
-        # One shared word ("update", "reconcile") does not make two tasks the same.
-        return min(fuzz.token_sort_ratio(a, b), 50.0)
-    return (fuzz.token_set_ratio(a, b) + fuzz.token_sort_ratio(a, b)) / 2
+def lookup_terms(words: Iterable[str]) -> set[str]:
+    """Every workspace word a report's words may meet without a typo: the words, each two
+    neighbours run together ("back up" → "backup") and each word cut in two ("cashflow" →
+    "cash", "flow")."""
+    seq = list(words)
+    terms = set(seq)
+    terms.update(a + b for a, b in zip(seq, seq[1:], strict=False))
+    for word in seq:
+        terms.update(_halves(word))
+    return terms
 
 
-def similarity(a: str, b: str) -> float:
-    """How alike two titles are, from 0 (nothing in common) to 100 (the same task).
-
-    >>> similarity("Reconcile Stripe payout", "Reconcile Stripe payouts")
-    100.0
-    """
-    return _score_keys(_match_key(a), _match_key(b))
+def _halves(word: str) -> list[str]:
+    return [p for i in range(2, len(word) - 1) for p in (word[:i], word[i:])]
 
 
-def best_match(
+_Way = tuple[tuple[str, ...], bool]  # the workspace words that must all appear; a typo?
+
+
+def _resolve(words: tuple[str, ...], stats: WorkspaceWords) -> list[list[_Way]]:
+    """For each report word, the ways it can appear in a title of the workspace: itself,
+    joined with a neighbour, cut in two, or (unknown to the workspace) a typo of a word
+    the workspace knows."""
+    ways: list[list[_Way]] = [[] for _ in words]
+    for i, word in enumerate(words):
+        if stats.count(word):
+            ways[i].append(((word,), False))
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(words):
+                joined = words[min(i, j)] + words[max(i, j)]
+                if stats.count(joined):
+                    ways[i].append(((joined,), False))
+        if not stats.count(word):
+            for k in range(2, len(word) - 1):
+                head, tail = word[:k], word[k:]
+                if stats.count(head) and stats.count(tail):
+                    ways[i].append(((head, tail), False))
+            if may_be_typo(word):
+                ways[i].extend(
+                    ((known,), True) for known in stats.counts if is_typo_of(word, known)
+                )
+    return ways
+
+
+def candidate_terms(title: str, stats: WorkspaceWords) -> set[str]:
+    """The workspace words whose processes are the only ones `decide` can attach a report
+    to: its distinctive words (rule 3), and every way of meeting its rarest word (a
+    process with the very same words, rule 2, has that word). `stats` must know the words
+    of ``lookup_terms`` and those within ``typo_range`` of each unknown word."""
+    words = title_words(title)
+    if not words:
+        return set()
+    ways = _resolve(words, stats)
+    terms = {t for word_ways in ways for way, _ in word_ways for t in way if stats.distinctive(t)}
+    rarest = min(ways, key=lambda ws: sum(stats.count(t) for way, _ in ws for t in way))
+    terms.update(t for way, _ in rarest for t in way)
+    return terms
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    decision: Decision
+    score: float
+
+
+def _compare(
+    words: tuple[str, ...],
+    ways: list[list[_Way]],
+    other: tuple[str, ...],
+    stats: WorkspaceWords,
+) -> _Verdict:
+    present = set(other)
+    used: set[str] = set()
+    extra_report: list[str] = []
+    shared = 0.0
+    anchored = False
+    for word, word_ways in zip(words, ways, strict=True):
+        found = next((way for way in word_ways if present.issuperset(way[0])), None)
+        if found is None:
+            extra_report.append(word)
+            continue
+        hit, typo = found
+        used.update(hit)
+        factor = TYPO_FACTOR if typo else 1.0
+        shared += factor * max(stats.weight(term) for term in hit)
+        anchored = anchored or any(stats.distinctive(term) for term in hit)
+    extra_other = [w for w in other if w not in used]
+    if any(opposite(a, b) for a in extra_report for b in extra_other):
+        return _Verdict(Decision.NEW, 0.0)
+    if not extra_report and not extra_other:
+        return _Verdict(Decision.SAME, 1.0)  # the same words, however generic
+    if not anchored:
+        return _Verdict(Decision.NEW, 0.0)
+    extra = sum(stats.weight(w) for w in extra_report) + sum(stats.weight(w) for w in extra_other)
+    score = shared / (shared + extra)
+    if extra_report and extra_other:
+        if any(w not in GENERIC for w in (*extra_report, *extra_other)):
+            return _Verdict(Decision.NEW, 0.0)
+        return _Verdict(Decision.ASK, score)
+    coverage = shared / extra
+    if coverage >= SAME_COVERAGE:
+        return _Verdict(Decision.SAME, score)
+    if coverage >= ASK_COVERAGE:
+        return _Verdict(Decision.ASK, score)
+    return _Verdict(Decision.NEW, 0.0)
+
+
+def decide(
     title: str,
     candidates: Iterable[tuple[K, str]],
     *,
-    threshold: float = MATCH_THRESHOLD,
-) -> K | None:
-    """The key of the candidate whose title best matches ``title``, or None below threshold.
-
-    Fast for large candidate lists: rapidfuzz's C scorer shortlists, then the few
-    shortlisted titles are scored in full. Ties go to the earlier candidate.
-    """
-    query = _match_key(title)
-    if not query:
-        return None
-    keys: list[K] = []
-    texts: list[str] = []
-    for key, text in candidates:
-        keys.append(key)
-        texts.append(_match_key(text))
-    # The final score never exceeds the mean of the token-set and token-sort ratios, so
-    # rapidfuzz's C scorers shortlist candidates whose mean reaches the threshold, and only
-    # those few are scored in full in Python.
-    cutoff = max(0.0, 2 * threshold - 100)
-    set_scores = {
-        index: score
-        for _, score, index in process.extract(
-            query, texts, scorer=fuzz.token_set_ratio, limit=None, score_cutoff=cutoff
-        )
-    }
-    if not set_scores:
-        return None
-    best_index: int | None = None
-    best_score = -1.0
-    for _, sort_score, index in process.extract(
-        query, texts, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=cutoff
-    ):
-        set_score = set_scores.get(index)
-        if set_score is None or (set_score + sort_score) / 2 < threshold:
+    stats: WorkspaceWords,
+    rejected: Collection[str] = (),
+) -> Match[K]:
+    """The decision for a report titled `title` among `candidates` ((key, title) pairs),
+    with the workspace's word counts `stats`; `rejected` holds the match keys the
+    reporter's title was already told apart from. Ties go to the earlier candidate."""
+    words = title_words(title)
+    if not words:
+        return Match(Decision.NEW)
+    ways = _resolve(words, stats)
+    same: list[tuple[float, int, K]] = []
+    ask: list[tuple[float, int, K]] = []
+    for index, (key, text) in enumerate(candidates):
+        other = title_words(text)
+        if not other or (rejected and match_key(text) in rejected):
             continue
-        score = _score_keys(query, texts[index])
-        if score >= threshold and (
-            score > best_score or (score == best_score and index < (best_index or 0))
-        ):
-            best_index, best_score = index, score
-    return None if best_index is None else keys[best_index]
+        verdict = _compare(words, ways, other, stats)
+        if verdict.decision is Decision.SAME:
+            same.append((-verdict.score, index, key))
+        elif verdict.decision is Decision.ASK:
+            ask.append((-verdict.score, index, key))
+    if same:
+        same.sort(key=lambda s: (s[0], s[1]))
+        best = same[0]
+        if len(same) > 1 and -same[1][0] >= -best[0] - CLOSE_RUNNER_UP and -best[0] < 1.0:
+            return Match(Decision.ASK, best[2])
+        return Match(Decision.SAME, best[2])
+    if ask:
+        return Match(Decision.ASK, min(ask, key=lambda s: (s[0], s[1]))[2])
+    return Match(Decision.NEW)
+
+
+def best_match(
+    title: str, candidates: Iterable[tuple[K, str]], *, rejected: Collection[str] = ()
+) -> Match[K]:
+    """`decide` over every candidate, with word counts taken from the candidates' titles
+    (a full scan: the reference the index must agree with)."""
+    pairs = list(candidates)
+    return decide(title, pairs, stats=WorkspaceWords.of(t for _, t in pairs), rejected=rejected)
+
+
+__all__ = [
+    "Decision",
+    "Match",
+    "WorkspaceWords",
+    "best_match",
+    "candidate_terms",
+    "decide",
+    "lookup_terms",
+    "match_key",
+    "normalize_title",
+    "title_words",
+]

@@ -11,6 +11,7 @@ from bot.domain.durations import DEFAULT_MINUTES, format_hours, format_minutes
 from bot.domain.states import OPEN_STATUSES, Status
 from bot.ids import Action
 from bot.messages.blocks import Block, Message, actions, button, context, header, section
+from bot.messages.same_process import question_blocks
 from bot.mrkdwn import Mrkdwn, channel, escape, link, mention
 
 STATUS_LABEL: dict[str, str] = {
@@ -97,6 +98,9 @@ def report_reply(result: ReportResult) -> Message:
         notes.append(break_even_line(card))
     if notes:
         blocks.append(context(*notes))
+    if result.asked is not None and not result.duplicate:
+        blocks.extend(question_blocks(result))
+        return text + " " + Mrkdwn("Same as {}?").format(label(result.asked)), blocks
     if not result.duplicate:
         buttons = []
         if card.owner_id != result.reporter_id and card.status != Status.RETIRED:

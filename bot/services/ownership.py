@@ -4,6 +4,7 @@ that turned out to be the same work. Every change passes `bot.domain.rules`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -12,7 +13,7 @@ from bot.domain.rules import may_take, require_manage
 from bot.domain.states import Status
 from bot.errors import UserError
 from bot.mrkdwn import Mrkdwn
-from storage import occurrences
+from storage import match_index, occurrences
 from storage.models import Nudge, Process
 
 
@@ -56,12 +57,20 @@ def merge(session: Session, actor: Actor, *, keep: Process, gone: Process) -> in
         raise UserError(Mrkdwn("Those are the same process: name two different ones."))
     for process in (keep, gone):
         require_manage(actor, process, what="merge")
+    return merge_checked(session, keep=keep, gone=gone, now=actor.now)
+
+
+def merge_checked(session: Session, *, keep: Process, gone: Process, now: datetime) -> int:
+    """`merge` once the caller has checked who may (answering "same process?" about a
+    process of one's own needs no rights on the other: it is what a report landing there
+    would have done)."""
+    match_index.unindex_process(session, process=gone)
     moved = occurrences.move_occurrences(session, from_process=gone, to_process=keep)
     for nudge in session.query(Nudge).filter(Nudge.process_id == gone.id):
         nudge.process_id = keep.id
     gone.status = Status.MERGED
     gone.merged_into_id = keep.id
-    gone.status_changed_at = actor.now
+    gone.status_changed_at = now
     if keep.owner_id is None:
         keep.owner_id = gone.owner_id
     session.flush()

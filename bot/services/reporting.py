@@ -21,7 +21,7 @@ from bot.domain.durations import (
     parse_report,
 )
 from bot.domain.limits import LimitReached, Limits
-from bot.domain.matching import best_match, normalize_title
+from bot.domain.matching import Decision, decide, match_key, normalize_title
 from bot.domain.people import Actor
 from bot.domain.rules import require_undo
 from bot.domain.states import Source, Status
@@ -29,7 +29,7 @@ from bot.errors import NotAllowed, UserError
 from bot.mrkdwn import Mrkdwn
 from bot.services.cards import card_by_id
 from bot.services.limits import check_new_process, check_report
-from storage import occurrences, processes
+from storage import match_index, occurrences, processes
 from storage.models import Occurrence, Process
 
 MAX_TITLE = 150
@@ -79,9 +79,13 @@ def record_report(
     `limits` (bot/domain/limits.py) are checked on every report, `tz` (the reporter's)
     says where their day starts.
 
-    The common case costs three statements: the titles to match against, the insert
-    (which is also the de-duplication: it stores nothing when the key is known), and the
-    card. The rarer ones (a new process, a repeated key) take the ORM's path."""
+    Matching (bot/domain/matching.py) decides: the same process, a new one, or unsure,
+    in which case the report goes on a new process at once and `asked` names the one to
+    ask about ("Same as P3?", bot/services/same_process.py answers it). It reads only the
+    candidates the match index gives (storage/match_index.py: the word counts, the
+    processes sharing a distinctive word, the pairs told apart), then the insert (which
+    is also the de-duplication: it stores nothing when the key is known) and the card.
+    The rarer cases (a new process, a repeated key) take the ORM's path."""
     text = _printable(text)
     note = _printable(note) if note else note
     try:
@@ -99,16 +103,22 @@ def record_report(
     counted = DEFAULT_MINUTES if minutes is None else minutes
 
     created = False
+    asked: int | None = None
     if process is not None:
         process_id, status = process.id, process.status
     else:
         normalized = normalize_title(title)
-        candidates = processes.matchable_titles(session, team_id=team_id)
-        match = best_match(normalized, ((row[0], row[1]) for row in candidates))
-        if match is not None:
-            process_id = match
-            status = next(row[2] for row in candidates if row[0] == match)
+        candidates, stats = match_index.candidates(session, team_id=team_id, title=title)
+        rejected = match_index.rejected_keys(session, team_id=team_id, key=match_key(title))
+        match = decide(title, ((r[0], r[1]) for r in candidates), stats=stats, rejected=rejected)
+        if match.decision is Decision.SAME:
+            assert match.key is not None
+            process_id = match.key
+            status = next(row[2] for row in candidates if row[0] == match.key)
         else:
+            # Unsure (ASK) or new: the report goes on a new process at once (nothing is
+            # lost), and an unsure one asks whether it is `match.key` after all.
+            asked = match.key
             # Before a process (and its number) is made: a retry whose title no longer
             # matches (edited, or its process since merged) gets what was stored.
             known = _known(session, team_id=team_id, slack_key=slack_key, now=now)
@@ -158,6 +168,8 @@ def record_report(
     )
     if stored is None:  # the key is known: a retry of a report already stored
         if created:  # by a concurrent request, after our look-up
+            assert process is not None
+            match_index.unindex_process(session, process=process)
             session.delete(process)  # nothing of this report may stay behind
             session.flush()
         known = _known(session, team_id=team_id, slack_key=slack_key, now=now)
@@ -174,6 +186,7 @@ def record_report(
         duplicate=False,
         default_used=default,
         regression=regression,
+        asked=None if asked is None else card_by_id(session, asked, now=now),
     )
 
 

@@ -291,3 +291,23 @@ def test_demo_digest_shows_the_hours_eliminated(demo: tuple[int, str]) -> None:
     assert "Eliminated so far: 45m a week (39 h a year)" in digest
     assert "P1 · Reconcile Stripe payouts retired by @maria: 45m a week eliminated" in digest
     assert "in the thread of [11]\n    📎 Manual hours vs hours eliminated" in digest
+
+
+def test_an_unsure_report_asks_in_the_console_with_clickable_buttons(
+    console: tuple[Playground, io.StringIO],
+) -> None:
+    session, out = console
+    status = run_script(
+        session,
+        [
+            "in #ops",
+            "/manual-task Check the status page 10m",
+            "/manual-task Update the status page 20m",
+            "click 1",
+        ],
+    )
+    transcript = out.getvalue()
+    assert status == 0, transcript
+    assert "Same as P1 · Check the status page?" in transcript
+    assert "[1] Yes, same" in transcript and "[2] No, a new process" in transcript
+    assert "Same process: moved your report to P1 · Check the status page" in transcript

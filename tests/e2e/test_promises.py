@@ -225,7 +225,7 @@ def test_the_same_slash_trigger_twice_counts_once(coach: Coach) -> None:
 
 def test_a_repeated_click_acts_once(coach: Coach) -> None:
     report(coach, "Reconcile Stripe payouts 45m")
-    reply = report(coach, "Reconcile payouts in Xero 30m")
+    reply = report(coach, "Reconcile Stripe payouts for Acme 30m")
     # A double click: both clicks come from the same rendering of the message (each click
     # gets its own copy, since the app's answer replaces the message it came from).
     shown = copy.deepcopy(reply.message)

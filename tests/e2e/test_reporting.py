@@ -207,7 +207,7 @@ def test_retire_form_without_a_usable_link_shows_a_field_error(coach: Coach) -> 
 
 def test_different_task_button_splits_the_report_into_a_new_process(coach: Coach) -> None:
     report(coach, "Reconcile Stripe payouts 45m")
-    reply = report(coach, "Reconcile payouts in Xero 30m", user="U_BEN")
+    reply = report(coach, "Reconcile Stripe payouts for Acme 30m", user="U_BEN")
     assert "on P1" in answer(reply)
 
     click = coach.sim.click("U_BEN", reply.message, action_id=Action.SPLIT_REPORT)
@@ -215,13 +215,13 @@ def test_different_task_button_splits_the_report_into_a_new_process(coach: Coach
     assert click.status == 200
     assert wait_for(lambda: len(processes(coach.db)) == 2)
     p2 = process(coach.db, "P2")
-    assert p2.reporter_id == "U_BEN" and p2.title == "Reconcile payouts in Xero"
+    assert p2.reporter_id == "U_BEN" and p2.title == "Reconcile Stripe payouts for Acme"
     mine = [o for o in occurrences(coach.db) if o.user_id == "U_BEN"]
     assert [o.process_id for o in mine] == [p2.id]
     p1 = process(coach.db, "P1")
     assert [o.minutes for o in occurrences(coach.db) if o.process_id == p1.id] == [45]
     # The reply now describes the new process.
-    assert wait_for(lambda: "P2 · Reconcile payouts in Xero" in text_of(reply.message))
+    assert wait_for(lambda: "P2 · Reconcile Stripe payouts for Acme" in text_of(reply.message))
 
 
 def test_undo_button_removes_the_report(coach: Coach) -> None:
@@ -437,7 +437,7 @@ def test_retire_without_a_link_opens_the_form(coach: Coach) -> None:
 
 def test_merge_moves_the_reports_and_the_old_id_points_at_the_kept_one(coach: Coach) -> None:
     report(coach, "Reconcile Stripe payouts 45m")
-    report(coach, "Stripe reconciliation by hand 30m")  # unrelated enough to be P2
+    report(coach, "Check the Stripe payout totals 30m")  # different enough to be P2
     assert len(processes(coach.db)) == 2
 
     text = answer(report(coach, "merge P1 P2"))

@@ -28,6 +28,7 @@ from bot.messages import (
     ownership,
     reactions,
     reports,
+    same_process,
 )
 from bot.messages import settings as settings_msg
 from bot.messages import stats as stats_msg
@@ -85,6 +86,7 @@ def result(title: str, **kw: Any) -> ReportResult:
         duplicate=kw.get("duplicate", False),
         default_used=True,
         regression=kw.get("regression", True),
+        asked=kw.get("asked"),
     )
 
 
@@ -193,11 +195,23 @@ CASES: dict[str, Callable[[str], Any]] = {
         reports.weekly(card(t, declared_minutes_per_week=60.0)),
     ],
     "reports.break_even_line": lambda t: reports.break_even_line(card(t)),
-    "reports.report_reply": lambda t: [
-        reports.report_reply(result(t, created=c, duplicate=d))
-        for c in (False, True)
-        for d in (False, True)
-    ],
+    "reports.report_reply": lambda t: (
+        [
+            reports.report_reply(result(t, created=c, duplicate=d))
+            for c in (False, True)
+            for d in (False, True)
+        ]
+        + [reports.report_reply(result(t, created=True, asked=card(t, ref="P3", process_id=3)))]
+    ),
+    "same_process.answer_value": lambda t: [],
+    "same_process.question_blocks": lambda t: (
+        escape(t),
+        same_process.question_blocks(result(t, created=True, asked=card(t, ref="P3"))),
+    ),
+    "same_process.merged_answer": lambda t: same_process.merged_answer(
+        card(t), gone_ref="P9", moved=1
+    ),
+    "same_process.kept_answer": lambda t: same_process.kept_answer(card(t)),
     "reports.status_label": lambda t: reports.status_label(card(t)),
     "reports.process_detail": lambda t: reports.process_detail(
         card(t), [("U_BEN", 40, NOW), ("U_X1", 5, NOW)]
