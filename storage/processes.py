@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from bot.domain.states import OPEN_STATUSES, Status
+from bot.domain.states import OPEN_STATUSES, Event, Status
+from storage import history
 from storage.models import (
     OCCURRENCES as _O,
 )
@@ -90,6 +91,7 @@ def create_process(
     )
     session.add(proc)
     session.flush()
+    history.record(session, process=proc, kind=Event.REPORTED, actor_id=reporter_id, at=now)
     return proc
 
 

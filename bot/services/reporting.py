@@ -16,11 +16,11 @@ from bot.domain.cards import ReportResult
 from bot.domain.durations import DEFAULT_MINUTES, MAX_MINUTES, DurationError, parse_report
 from bot.domain.matching import best_match, normalize_title
 from bot.domain.people import Actor
-from bot.domain.states import Source, Status
+from bot.domain.states import Event, Source, Status
 from bot.errors import NotAllowed, UserError
 from bot.mrkdwn import Mrkdwn
 from bot.services.cards import card_by_id
-from storage import occurrences, processes
+from storage import history, occurrences, processes
 from storage.models import Occurrence, Process
 
 MAX_TITLE = 150
@@ -108,7 +108,7 @@ def record_report(
                 now=now,
             )
             process_id, status, created = process.id, process.status, True
-    regression = status == Status.RETIRED
+    regression = status == Status.RETIRED  # it comes back (below) once the report is stored
     stored = occurrences.insert_occurrence(
         session,
         team_id=team_id,
@@ -130,6 +130,10 @@ def record_report(
         known = _known(session, team_id=team_id, slack_key=slack_key, now=now)
         assert known is not None
         return known
+    if regression:  # retired, and done by hand again: it came back (the rare path)
+        came_back = process or session.get(Process, process_id)
+        assert came_back is not None
+        history.record(session, process=came_back, kind=Event.CAME_BACK, actor_id=user_id, at=now)
     return ReportResult(
         card=card_by_id(session, process_id, now=now),
         occurrence_id=stored,
