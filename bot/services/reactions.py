@@ -114,7 +114,12 @@ def _me_too(session: Session, actor: Actor, process: Process, ts: str) -> Outcom
         minutes=usual_minutes(session, process=process),
         process=process,
     )
-    text = msg.counted(result.card, minutes=result.minutes, duplicate=result.duplicate)
+    text = msg.counted(
+        result.card,
+        minutes=result.minutes,
+        duplicate=result.duplicate,
+        regression=result.regression,
+    )
     return Outcome(text, report=result)
 
 

@@ -196,8 +196,8 @@ CASES: dict[str, Callable[[str], Any]] = {
     "reactions.already_automating": lambda t: reactions.already_automating(card(t)),
     "reactions.snoozed": lambda t: reactions.snoozed(card(t), until=NOW),
     "reactions.counted": lambda t: [
-        reactions.counted(card(t, status=s), minutes=40, duplicate=d)
-        for s in ("manual", "retired")
+        reactions.counted(card(t, status=s), minutes=40, duplicate=d, regression=r)
+        for s, r in (("manual", False), ("came_back", True))
         for d in (False, True)
     ],
     "reports.label": lambda t: reports.label(card(t)),
