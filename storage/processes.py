@@ -177,14 +177,3 @@ def count_processes(session: Session, *, team_id: str, statuses: Sequence[str]) 
         )
         or 0
     )
-
-
-def total_eliminated_minutes(session: Session, *, team_id: str) -> float:
-    return float(
-        session.scalar(
-            select(func.coalesce(func.sum(Process.eliminated_minutes_per_week), 0.0)).where(
-                Process.team_id == team_id, Process.status == Status.RETIRED
-            )
-        )
-        or 0.0
-    )
