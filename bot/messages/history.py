@@ -34,10 +34,11 @@ def history_line(line: HistoryLine) -> Mrkdwn:
     when = date(line.at, "date_short", line.at.strftime("%d %b %Y"))
     what = Mrkdwn(_WHAT[line.kind])
     if line.kind in (Event.OWNED, Event.REASSIGNED):
-        what = Mrkdwn("taken on by {}" if line.kind == Event.OWNED else "handed to {}").format(
+        by_themselves = line.kind == Event.OWNED and line.actor_id in (None, line.detail)
+        what = Mrkdwn("taken on by {}" if by_themselves else "handed to {}").format(
             mention(line.detail)
         )
-        if line.actor_id and line.actor_id != line.detail:
+        if not by_themselves and line.actor_id:
             what += Mrkdwn(" by {}").format(mention(line.actor_id))
     elif line.actor_id:
         what += Mrkdwn(" by {}").format(mention(line.actor_id))
