@@ -10,6 +10,7 @@ that moves the status (`STATUS_AFTER`), the new status with it, so the two canno
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, func, select
@@ -136,3 +137,22 @@ def retirements_between(
         .limit(limit)
     )
     return [(p, e) for p, e in rows], int(total or 0)
+
+
+STREAM_BATCH = 500
+
+
+def stream_events(
+    session: Session, *, team_ids: Sequence[str]
+) -> Iterator[tuple[ProcessEvent, int]]:
+    """(event, its process's number) for every process of the workspaces, by team, process
+    and time, fetched in batches (the export)."""
+    query = (
+        select(ProcessEvent, Process.number)
+        .join(Process, Process.id == ProcessEvent.process_id)
+        .where(ProcessEvent.team_id.in_(team_ids))
+        .order_by(ProcessEvent.team_id, Process.number, ProcessEvent.at, ProcessEvent.id)
+        .execution_options(yield_per=STREAM_BATCH)
+    )
+    for row in session.execute(query):
+        yield row[0], int(row[1])
