@@ -171,7 +171,7 @@ class ProcessEvent(Base):
     __tablename__ = "process_events"
     __table_args__ = (
         Index("ix_process_event_process", "process_id", "at", "id"),
-        Index("ix_process_event_team_time", "team_id", "at"),
+        Index("ix_process_event_team_kind", "team_id", "kind", "at", "process_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
