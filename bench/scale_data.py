@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import insert, text
 
 from storage.db import Database
-from storage.models import DigestSubscription, Nudge, Process, Workspace
+from storage.models import DigestSubscription, Nudge, Process, ProcessEvent, Workspace
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # a Monday
 TEAM = "T0001"
@@ -88,6 +88,21 @@ def seed_base(db: Database) -> None:
                     }
                 )
         session.execute(insert(Nudge.__table__), nudges)
+        session.execute(  # the history the eliminated figures are read from
+            insert(ProcessEvent.__table__),
+            [
+                {
+                    "team_id": TEAM,
+                    "process_id": pid,
+                    "kind": "retired",
+                    "actor_id": row["retired_by"],
+                    "at": row["retired_at"],
+                    "minutes_per_week": row["eliminated_minutes_per_week"],
+                }
+                for pid, row in zip(ids, processes, strict=True)
+                if row["status"] == "retired"
+            ],
+        )
         session.execute(
             insert(DigestSubscription.__table__),
             [

@@ -18,7 +18,7 @@ from bot.messages.celebrations import celebration, regression_notice
 from bot.services import export, prompts
 from bot.services.home import publish_home, refresh_home
 from handlers.context import Out, Private
-from storage import processes
+from storage import history
 
 log = logging.getLogger(__name__)
 Where = tuple[str | None, str | None]  # (channel, ts) of a message
@@ -111,7 +111,7 @@ class Celebrate:
     def run(self, out: Out) -> None:
         team_id, now = out.actor.team_id, out.actor.now
         with out.deps.db.transaction() as session:
-            total = processes.total_eliminated_minutes(session, team_id=team_id) / 60
+            total = history.eliminated_as_of(session, team_id=team_id) / 60
         text, blocks = celebration(self.card, total_eliminated_hours=total)
         channel = self.card.channel_id
         if channel:

@@ -7,6 +7,7 @@ from bot.domain import commands as c
 from bot.domain.people import Actor
 from bot.domain.states import OPEN_STATUSES, Status
 from bot.messages import reports as msg
+from bot.messages.history import SHOWN
 from bot.messages.stats import stats_message
 from bot.mrkdwn import Mrkdwn
 from bot.services import lookup
@@ -14,7 +15,7 @@ from bot.services.cards import cards_for, window_start
 from bot.services.stats import figures
 from handlers.after import SendExport
 from handlers.context import Deps, Reply
-from storage import processes, stats
+from storage import history, processes, stats
 
 
 def help_(cmd: c.Help, actor: Actor, deps: Deps) -> Reply:
@@ -62,7 +63,7 @@ def _ranked(actor: Actor, deps: Deps, *, owner_id: str | None, title: str, empty
 
 
 def show(cmd: c.Show, actor: Actor, deps: Deps) -> Reply:
-    """One process in detail, with its latest reports."""
+    """One process in detail, with its latest reports and its history."""
     with deps.db.transaction() as session:
         process = lookup.find(session, actor, ref=cmd.ref)
         card = cards_for(session, [process], now=actor.now)[0]
@@ -70,7 +71,8 @@ def show(cmd: c.Show, actor: Actor, deps: Deps) -> Reply:
             (o.user_id, o.minutes, o.occurred_at)
             for o in sorted(process.occurrences, key=lambda o: o.occurred_at, reverse=True)[:5]
         ]
-    return Reply(msg.process_detail(card, recent))
+        lines, total = history.lines(session, process_id=process.id, limit=SHOWN)
+    return Reply(msg.process_detail(card, recent, lines, history_total=total))
 
 
 def show_stats(cmd: c.Stats, actor: Actor, deps: Deps) -> Reply:

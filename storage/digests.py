@@ -1,4 +1,5 @@
-"""Digest subscriptions and the figures a digest reports over a period."""
+"""Digest subscriptions and the figures a digest reports over a period (what was retired
+and eliminated comes from the history: storage/history.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.domain.states import OPEN_STATUSES, Answer, Status
+from bot.domain.states import OPEN_STATUSES, Answer
+from storage import history
 from storage.models import DigestSubscription, Nudge, Occurrence, Process
 from storage.occurrences import minutes_between
 
@@ -130,40 +132,6 @@ def created_between(
     return rows, total
 
 
-def retired_between(
-    session: Session, *, team_id: str, start: datetime, end: datetime, limit: int
-) -> tuple[list[Process], int]:
-    where = and_(
-        Process.team_id == team_id,
-        Process.status == Status.RETIRED,
-        Process.retired_at >= start,
-        Process.retired_at < end,
-    )
-    total = int(session.scalar(select(func.count()).select_from(Process).where(where)) or 0)
-    rows = list(
-        session.scalars(
-            select(Process)
-            .where(where)
-            .order_by(Process.eliminated_minutes_per_week.desc())
-            .limit(limit)
-        )
-    )
-    return rows, total
-
-
-def eliminated_minutes_before(session: Session, *, team_id: str, end: datetime) -> float:
-    return float(
-        session.scalar(
-            select(func.coalesce(func.sum(Process.eliminated_minutes_per_week), 0.0)).where(
-                Process.team_id == team_id,
-                Process.status == Status.RETIRED,
-                Process.retired_at < end,
-            )
-        )
-        or 0.0
-    )
-
-
 def reasons_between(
     session: Session, *, team_id: str, start: datetime, end: datetime, limit: int
 ) -> list[tuple[Process, str, str | None]]:
@@ -205,12 +173,12 @@ def regressions_between(
 def weekly_series(
     session: Session, *, team_id: str, end: datetime, weeks: int = 12
 ) -> list[tuple[datetime, float, float]]:
-    """(week start, manual hours that week, hours/week eliminated by the week's end)."""
-    series = []
-    for i in range(weeks, 0, -1):
-        start = end - timedelta(weeks=i)
-        stop = start + timedelta(weeks=1)
-        manual = minutes_between(session, team_id=team_id, start=start, end=stop) / 60
-        gone = eliminated_minutes_before(session, team_id=team_id, end=stop) / 60
-        series.append((start, manual, gone))
-    return series
+    """(week start, manual hours that week, hours/week eliminated by the week's end, as the
+    history says it was then)."""
+    starts = [end - timedelta(weeks=i) for i in range(weeks, 0, -1)]
+    stops = [start + timedelta(weeks=1) for start in starts]
+    gone = history.eliminated_weekly(session, team_id=team_id, ends=stops)
+    return [
+        (start, minutes_between(session, team_id=team_id, start=start, end=stop) / 60, g / 60)
+        for start, stop, g in zip(starts, stops, gone, strict=True)
+    ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, inspect, select, text, update
 from sqlalchemy.orm import Session
 
+from storage import history
 from storage.models import Base, Delivery, Nudge, Occurrence, Process, SlackUser
 from storage.occurrences import remove_if_empty
 
@@ -87,6 +88,7 @@ def forget_person(session: Session, *, team_id: str, user_id: str) -> Forgotten:
     session.execute(
         delete(SlackUser).where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)
     )
+    history.forget_actor(session, team_id=team_id, user_id=user_id)
     session.flush()
     return Forgotten(int(reports or 0), gone)
 

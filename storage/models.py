@@ -174,6 +174,28 @@ class Nudge(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class ProcessEvent(Base):
+    """One change in a process's history (0007): what (an `Event`), who, when and how.
+    Written only by storage/history.py, with the change of status it records."""
+
+    __tablename__ = "process_events"
+    __table_args__ = (
+        Index("ix_process_event_process", "process_id", "at", "id"),
+        Index("ix_process_event_team_kind", "team_id", "kind", "at", "process_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    process_id: Mapped[int] = mapped_column(ForeignKey("processes.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[str | None] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # How: the automation's link or note, the reason, the ref merged into, the new owner.
+    detail: Mapped[str | None] = mapped_column(String(1000))
+    # A retirement's hours a week eliminated (in minutes), frozen when it happened.
+    minutes_per_week: Mapped[float | None] = mapped_column(Float)
+
+
 class BotMessage(Base):
     """A message the bot posted about processes, so reactions on it can be understood."""
 
@@ -288,3 +310,4 @@ OCCURRENCES = cast(Table, Occurrence.__table__)
 WORKSPACES = cast(Table, Workspace.__table__)
 MATCH_WORDS = cast(Table, MatchWord.__table__)
 MATCH_WORD_COUNTS = cast(Table, MatchWordCount.__table__)
+EVENTS = cast(Table, ProcessEvent.__table__)

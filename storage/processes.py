@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from bot.domain.states import OPEN_STATUSES, Status
-from storage import match_index
+from bot.domain.states import OPEN_STATUSES, Event, Status
+from storage import history, match_index
 from storage.models import (
     OCCURRENCES as _O,
 )
@@ -95,6 +95,7 @@ def create_process(
     session.add(proc)
     session.flush()
     match_index.index_process(session, process=proc)
+    history.record(session, process=proc, kind=Event.REPORTED, actor_id=reporter_id, at=now)
     return proc
 
 
@@ -198,15 +199,4 @@ def count_processes(session: Session, *, team_id: str, statuses: Sequence[str]) 
             .where(Process.team_id == team_id, Process.status.in_(statuses))
         )
         or 0
-    )
-
-
-def total_eliminated_minutes(session: Session, *, team_id: str) -> float:
-    return float(
-        session.scalar(
-            select(func.coalesce(func.sum(Process.eliminated_minutes_per_week), 0.0)).where(
-                Process.team_id == team_id, Process.status == Status.RETIRED
-            )
-        )
-        or 0.0
     )

@@ -98,7 +98,9 @@ def _costly(state: ProcessState, threshold: float) -> bool:
 
 
 def _open(state: ProcessState, now: datetime) -> bool:
-    return state.status == Status.MANUAL or (
+    """Manual work to ask about: manual, come back after retirement, or accepted and due
+    for review."""
+    return state.status in (Status.MANUAL, Status.CAME_BACK) or (
         state.status == Status.ACCEPTED and state.review_at is not None and state.review_at <= now
     )
 

@@ -12,17 +12,51 @@ from enum import StrEnum
 
 class Status(StrEnum):
     """A process's status: `manual` → `automating` → `retired`; or `accepted` (not worth
-    automating, back for review on a date); `merged` into another process."""
+    automating, back for review on a date); `merged` into another process; `came_back`: it
+    was retired and somebody reported it again (manual work once more, until retired again).
+    """
 
     MANUAL = "manual"
     AUTOMATING = "automating"
     ACCEPTED = "accepted"
     RETIRED = "retired"
     MERGED = "merged"
+    CAME_BACK = "came_back"
 
 
 # Still part of the manual load: shown in lists, asked about, counted as manual work.
-OPEN_STATUSES: tuple[Status, ...] = (Status.MANUAL, Status.AUTOMATING, Status.ACCEPTED)
+OPEN_STATUSES: tuple[Status, ...] = (
+    Status.MANUAL,
+    Status.AUTOMATING,
+    Status.ACCEPTED,
+    Status.CAME_BACK,
+)
+
+
+class Event(StrEnum):
+    """One change in a process's history (storage/history.py keeps them): who made it and
+    when is stored with it; `detail` says how (a link, a reason, the ref merged into)."""
+
+    REPORTED = "reported"  # first reported: the process was made
+    OWNED = "owned"  # somebody took it on (nobody owned it before)
+    REASSIGNED = "reassigned"  # handed from one owner to another
+    AUTOMATING = "automating"
+    RETIRED = "retired"
+    MERGED = "merged"
+    CAME_BACK = "came_back"  # a retired process reported again
+    ACCEPTED = "accepted"  # not worth automating
+    SNOOZED = "snoozed"
+
+
+# The status each event leaves a process in; the others (owner, snooze) leave it as it was.
+STATUS_AFTER: dict[Event, Status] = {
+    Event.REPORTED: Status.MANUAL,
+    Event.AUTOMATING: Status.AUTOMATING,
+    Event.RETIRED: Status.RETIRED,
+    Event.MERGED: Status.MERGED,
+    Event.CAME_BACK: Status.CAME_BACK,
+    Event.ACCEPTED: Status.ACCEPTED,
+}
 
 
 class PromptKind(StrEnum):

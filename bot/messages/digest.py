@@ -24,6 +24,7 @@ from bot.messages.blocks import (
     header,
     section,
 )
+from bot.messages.reports import status_label
 from bot.mrkdwn import Mrkdwn, mention
 
 QUESTIONS = (
@@ -126,7 +127,7 @@ def digest(data: DigestData) -> Message:
                 _named(c.ref, c.title),
                 format_minutes(c.minutes_per_week),
                 mention(c.owner_id) if c.owner_id else "no owner",
-                c.status,
+                status_label(c),
                 format_hours(break_even_hours(c.hours_per_week)),
             )
             for i, c in enumerate(data.top, start=1)

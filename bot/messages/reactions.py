@@ -9,7 +9,6 @@ from datetime import datetime
 
 from bot.domain.cards import ProcessCard
 from bot.domain.durations import format_hours, format_minutes
-from bot.domain.states import Status
 from bot.messages.reports import name as _name
 from bot.mrkdwn import Mrkdwn, channel, date
 
@@ -53,16 +52,19 @@ def snoozed(card: ProcessCard, *, until: datetime) -> Mrkdwn:
     return Mrkdwn("Snoozed {} until {}: no nudges about it until then.").format(_name(card), when)
 
 
-def counted(card: ProcessCard, *, minutes: int, duplicate: bool) -> Mrkdwn:
-    """➕: 'I do this too' became a report of `minutes` for the reactor."""
+def counted(
+    card: ProcessCard, *, minutes: int, duplicate: bool, regression: bool = False
+) -> Mrkdwn:
+    """➕: 'I do this too' became a report of `minutes` for the reactor; `regression` when
+    the process was retired (so it came back)."""
     if duplicate:
         return Mrkdwn("You already said you do {} today: it's counted once a day.").format(
             _name(card)
         )
-    if card.status == Status.RETIRED:
+    if regression:
         return Mrkdwn(
-            "Counted: you did {} by hand ({}), but it was retired. I've let its owner know "
-            "it's back."
+            "Counted: you did {} by hand ({}), but it was retired, so it has come back. "
+            "I've let its owner know."
         ).format(_name(card), format_minutes(minutes))
     return Mrkdwn(
         "Counted: you do {} too ({}, the usual time). It now costs *{} a week*. "

@@ -8,9 +8,11 @@ from datetime import datetime
 from bot.domain.cards import ProcessCard, ReportResult
 from bot.domain.costs import break_even_hours, format_money, money
 from bot.domain.durations import DEFAULT_MINUTES, format_hours, format_minutes
+from bot.domain.history import HistoryLine
 from bot.domain.states import OPEN_STATUSES, Status
 from bot.ids import Action
 from bot.messages.blocks import Block, Message, actions, button, context, header, section
+from bot.messages.history import history_block
 from bot.messages.same_process import question_blocks
 from bot.mrkdwn import Mrkdwn, channel, escape, link, mention
 
@@ -20,6 +22,7 @@ STATUS_LABEL: dict[str, str] = {
     Status.ACCEPTED: "accepted as manual",
     Status.RETIRED: "retired ✅",
     Status.MERGED: "merged",
+    Status.CAME_BACK: "came back ↩️",
 }
 QUESTION = Mrkdwn("Could this be automated? Why haven't we?")
 
@@ -94,7 +97,7 @@ def report_reply(result: ReportResult) -> Message:
         notes.append(
             Mrkdwn(":warning: {} was retired, so this is a regression: {}").format(card.ref, told)
         )
-    if card.count >= 2 and card.status == Status.MANUAL:
+    if card.count >= 2 and card.status in (Status.MANUAL, Status.CAME_BACK):
         notes.append(break_even_line(card))
     if notes:
         blocks.append(context(*notes))
@@ -127,8 +130,14 @@ def status_label(card: ProcessCard) -> Mrkdwn:
     return escape(STATUS_LABEL.get(card.status, card.status))
 
 
-def process_detail(card: ProcessCard, recent: Sequence[tuple[str, int, datetime]]) -> Message:
-    """`show P7`: everything about one process."""
+def process_detail(
+    card: ProcessCard,
+    recent: Sequence[tuple[str, int, datetime]],
+    history: Sequence[HistoryLine] = (),
+    *,
+    history_total: int = 0,
+) -> Message:
+    """`show P7`: everything about one process, its latest reports and its history."""
     fields = [
         Mrkdwn("*Owner*\n{}").format(mention(card.owner_id)),
         Mrkdwn("*Status*\n{}").format(status_label(card)),
@@ -147,13 +156,13 @@ def process_detail(card: ProcessCard, recent: Sequence[tuple[str, int, datetime]
                 mention(card.reporter_id), channel(card.channel_id)
             )
         )
-    if card.automation_link:
+    if card.automation_link and card.status == Status.RETIRED:
         extra.append(
             Mrkdwn("Automated by {}: {}").format(
                 mention(card.retired_by), link(card.automation_link)
             )
         )
-    if card.eliminated_minutes_per_week:
+    if card.eliminated_minutes_per_week and card.status == Status.RETIRED:
         extra.append(
             Mrkdwn("Eliminated {} a week").format(format_minutes(card.eliminated_minutes_per_week))
         )
@@ -169,6 +178,8 @@ def process_detail(card: ProcessCard, recent: Sequence[tuple[str, int, datetime]
             for who, minutes, when in recent
         ]
         blocks.append(section(Mrkdwn("*Recent reports*\n") + Mrkdwn("\n").join(rows)))
+    if history:
+        blocks.append(history_block(history, total=history_total))
     if card.status in OPEN_STATUSES:
         blocks.append(context(QUESTION))
     text = Mrkdwn("{}: {} a week").format(label(card), format_minutes(card.minutes_per_week))

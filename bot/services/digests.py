@@ -10,6 +10,7 @@ from bot.domain.costs import WINDOW_DAYS
 from bot.messages.digest import DigestData, Retired, question_for
 from bot.services.cards import card
 from storage import digests as q
+from storage import history
 from storage.models import Workspace
 
 TOP = 5
@@ -25,7 +26,7 @@ def gather(
     top_lines = q.top_costs(session, team_id=team_id, since=since, limit=TOP)
     top = [card(line.process, count=0, minutes=line.minutes, workspace=ws) for line in top_lines]
     new, new_total = q.created_between(session, team_id=team_id, start=start, end=end, limit=LIST)
-    retired, retired_total = q.retired_between(
+    retired, retired_total = history.retirements_between(
         session, team_id=team_id, start=start, end=end, limit=LIST
     )
     length = end - start
@@ -37,13 +38,11 @@ def gather(
         new=[(p.ref, p.title, p.reporter_id) for p in new],
         new_total=new_total,
         retired=[
-            Retired(
-                p.ref, p.title, p.retired_by, p.eliminated_minutes_per_week or 0, p.automation_link
-            )
-            for p in retired
+            Retired(p.ref, p.title, e.actor_id, e.minutes_per_week or 0, e.detail)
+            for p, e in retired
         ],
         retired_total=retired_total,
-        eliminated_minutes_per_week=q.eliminated_minutes_before(session, team_id=team_id, end=end),
+        eliminated_minutes_per_week=history.eliminated_as_of(session, team_id=team_id, at=end),
         reasons=[
             (p.ref, p.title, r, who)
             for p, r, who in q.reasons_between(

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.costs import break_even_hours, hours_per_week, minutes_per_week, money
 from bot.services.cards import window_start
-from storage import stats, workspaces
+from storage import history, stats, workspaces
 
 PROCESS_FIELDS = (
     "workspace",
@@ -133,6 +133,20 @@ def occurrence_rows(session: Session, *, team_ids: Sequence[str]) -> Iterator[Ro
         }
 
 
+def history_rows(session: Session, *, team_ids: Sequence[str]) -> Iterator[Row]:
+    """One row per change in a process's history, each process's oldest first."""
+    for event, number in history.stream_events(session, team_ids=team_ids):
+        yield {
+            "workspace": event.team_id,
+            "process": f"P{number}",
+            "event": event.kind,
+            "by": event.actor_id,
+            "at": _iso(event.at),
+            "detail": event.detail,
+            "minutes_per_week": _num(event.minutes_per_week),
+        }
+
+
 def _cell(value: Any) -> Any:
     """A CSV cell a spreadsheet shows as text, never runs as a formula."""
     if isinstance(value, bool):
@@ -154,8 +168,8 @@ def write_csv(out: TextIO, fields: Sequence[str], rows: Iterable[Row]) -> int:
 
 
 def write_json(out: TextIO, session: Session, *, team_ids: Sequence[str], now: datetime) -> None:
-    """{"exported_at", "workspaces", "processes": [...], "occurrences": [...]}, written as
-    rows arrive so that memory stays flat however big the workspace."""
+    """{"exported_at", "workspaces", "processes": [...], "occurrences": [...], "history":
+    [...]}, written as rows arrive so that memory stays flat however big the workspace."""
     head = {
         "exported_at": now.isoformat(),
         "workspaces": [
@@ -173,6 +187,7 @@ def write_json(out: TextIO, session: Session, *, team_ids: Sequence[str], now: d
     for key, rows in (
         ("processes", process_rows(session, team_ids=team_ids, now=now)),
         ("occurrences", occurrence_rows(session, team_ids=team_ids)),
+        ("history", history_rows(session, team_ids=team_ids)),
     ):
         out.write(f', "{key}": [')
         for i, row in enumerate(rows):

@@ -18,7 +18,7 @@ from bot.domain import commands as c
 from bot.domain.states import Status
 from bot.messages.home import HomePage, ReportLine, home_view
 from bot.services.cards import cards_for, window_start
-from storage import occurrences, people, processes, stats
+from storage import history, occurrences, people, processes, stats
 from storage.db import Database
 from storage.models import Workspace
 
@@ -63,7 +63,7 @@ def page(session: Session, *, team_id: str, user_id: str, now: datetime) -> Home
         mine_total=stats.owned_count(session, team_id=team_id, owner_id=user_id),
         reports=reports,
         top=cards_for(session, [pl.process for pl in top], now=now),
-        eliminated_minutes_per_week=processes.total_eliminated_minutes(session, team_id=team_id),
+        eliminated_minutes_per_week=history.eliminated_as_of(session, team_id=team_id),
         retired=processes.count_processes(session, team_id=team_id, statuses=(Status.RETIRED,)),
         hourly_rate=ws.hourly_rate if ws else None,
         currency=ws.currency if ws else "USD",

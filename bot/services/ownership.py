@@ -4,16 +4,15 @@ that turned out to be the same work. Every change passes `bot.domain.rules`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from bot.domain.people import Actor
 from bot.domain.rules import may_take, require_manage
-from bot.domain.states import Status
+from bot.domain.states import Event
 from bot.errors import UserError
 from bot.mrkdwn import Mrkdwn
-from storage import match_index, occurrences
+from storage import history, match_index, occurrences
 from storage.models import Nudge, Process
 
 
@@ -33,8 +32,9 @@ def take(session: Session, actor: Actor, process: Process) -> Handover:
         return Handover(changed=False, before=before)
     if not may_take(actor, process):
         require_manage(actor, process, what="take over")
-    process.owner_id = actor.user_id
-    session.flush()
+    history.set_owner(
+        session, process=process, owner_id=actor.user_id, actor_id=actor.user_id, at=actor.now
+    )
     return Handover(changed=True, before=before)
 
 
@@ -45,8 +45,7 @@ def assign(session: Session, actor: Actor, process: Process, *, to: str) -> Hand
         require_manage(actor, process, what="reassign")
     if before == to:
         return Handover(changed=False, before=before)
-    process.owner_id = to
-    session.flush()
+    history.set_owner(session, process=process, owner_id=to, actor_id=actor.user_id, at=actor.now)
     return Handover(changed=True, before=before)
 
 
@@ -57,10 +56,10 @@ def merge(session: Session, actor: Actor, *, keep: Process, gone: Process) -> in
         raise UserError(Mrkdwn("Those are the same process: name two different ones."))
     for process in (keep, gone):
         require_manage(actor, process, what="merge")
-    return merge_checked(session, keep=keep, gone=gone, now=actor.now)
+    return merge_checked(session, actor, keep=keep, gone=gone)
 
 
-def merge_checked(session: Session, *, keep: Process, gone: Process, now: datetime) -> int:
+def merge_checked(session: Session, actor: Actor, *, keep: Process, gone: Process) -> int:
     """`merge` once the caller has checked who may (answering "same process?" about a
     process of one's own needs no rights on the other: it is what a report landing there
     would have done)."""
@@ -68,10 +67,17 @@ def merge_checked(session: Session, *, keep: Process, gone: Process, now: dateti
     moved = occurrences.move_occurrences(session, from_process=gone, to_process=keep)
     for nudge in session.query(Nudge).filter(Nudge.process_id == gone.id):
         nudge.process_id = keep.id
-    gone.status = Status.MERGED
     gone.merged_into_id = keep.id
-    gone.status_changed_at = now
-    if keep.owner_id is None:
-        keep.owner_id = gone.owner_id
-    session.flush()
+    history.record(
+        session,
+        process=gone,
+        kind=Event.MERGED,
+        actor_id=actor.user_id,
+        at=actor.now,
+        detail=keep.ref,
+    )
+    if keep.owner_id is None and gone.owner_id is not None:
+        history.set_owner(
+            session, process=keep, owner_id=gone.owner_id, actor_id=actor.user_id, at=actor.now
+        )
     return moved

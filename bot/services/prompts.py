@@ -9,13 +9,13 @@ from sqlalchemy.orm import Session
 
 from bot.domain.people import Actor
 from bot.domain.rules import require_manage
-from bot.domain.states import Answer, Posted, PromptKind, Status
+from bot.domain.states import Answer, Event, Posted, PromptKind, Status
 from bot.errors import UserError
 from bot.messages.blocks import Message
 from bot.messages.nudges import PromptItem, owner_dm, who_owns
 from bot.mrkdwn import Mrkdwn
 from bot.services.cards import cards_for
-from storage import coaching, posts
+from storage import coaching, history, posts
 from storage.models import Process
 
 SNOOZE = timedelta(days=14)
@@ -34,12 +34,14 @@ def automate(session: Session, actor: Actor, process: Process) -> bool:
     _still_open(process)
     took = process.owner_id is None
     if took:
-        process.owner_id = actor.user_id
+        history.set_owner(
+            session, process=process, owner_id=actor.user_id, actor_id=actor.user_id, at=actor.now
+        )
     else:
         require_manage(actor, process, what="change")
-    process.status = Status.AUTOMATING
-    process.status_changed_at = actor.now
-    session.flush()
+    history.record(
+        session, process=process, kind=Event.AUTOMATING, actor_id=actor.user_id, at=actor.now
+    )
     return took
 
 
@@ -47,11 +49,16 @@ def accept(session: Session, actor: Actor, process: Process, *, reason: str) -> 
     """ "Not worth it": accepted as manual work, for `reason`; back for review in 90 days."""
     _still_open(process)
     require_manage(actor, process, what="change")
-    process.status = Status.ACCEPTED
-    process.status_changed_at = actor.now
     process.accepted_reason = reason
     process.review_at = actor.now + REVIEW_AFTER
-    session.flush()
+    history.record(
+        session,
+        process=process,
+        kind=Event.ACCEPTED,
+        actor_id=actor.user_id,
+        at=actor.now,
+        detail=reason,
+    )
 
 
 def snooze(session: Session, actor: Actor, process: Process) -> datetime:
@@ -59,7 +66,9 @@ def snooze(session: Session, actor: Actor, process: Process) -> datetime:
     if process.owner_id is not None:
         require_manage(actor, process, what="snooze")
     process.snoozed_until = actor.now + SNOOZE
-    session.flush()
+    history.record(
+        session, process=process, kind=Event.SNOOZED, actor_id=actor.user_id, at=actor.now
+    )
     return process.snoozed_until
 
 

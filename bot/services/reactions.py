@@ -133,7 +133,12 @@ def _me_too(session: Session, actor: Actor, process: Process, ts: str, limits: L
         limits=limits,
         tz=actor.person.tz,
     )
-    text = msg.counted(result.card, minutes=result.minutes, duplicate=result.duplicate)
+    text = msg.counted(
+        result.card,
+        minutes=result.minutes,
+        duplicate=result.duplicate,
+        regression=result.regression,
+    )
     return Outcome(text, report=result)
 
 

@@ -24,12 +24,12 @@ from bot.domain.limits import LimitReached, Limits
 from bot.domain.matching import Decision, decide, match_key, normalize_title
 from bot.domain.people import Actor
 from bot.domain.rules import require_undo
-from bot.domain.states import Source, Status
+from bot.domain.states import Event, Source, Status
 from bot.errors import NotAllowed, UserError
 from bot.mrkdwn import Mrkdwn
 from bot.services.cards import card_by_id
 from bot.services.limits import check_new_process, check_report
-from storage import match_index, occurrences, processes
+from storage import history, match_index, occurrences, processes
 from storage.models import Occurrence, Process
 
 MAX_TITLE = 150
@@ -151,7 +151,7 @@ def record_report(
         if known is not None:
             return known
         raise
-    regression = status == Status.RETIRED
+    regression = status == Status.RETIRED  # it comes back (below) once the report is stored
     stored = occurrences.insert_occurrence(
         session,
         team_id=team_id,
@@ -177,6 +177,10 @@ def record_report(
         return known
     if declared is not None:
         processes.declare_load(session, process_id=process_id, minutes_per_week=declared)
+    if regression:  # retired, and done by hand again: it came back (the rare path)
+        came_back = process or session.get(Process, process_id)
+        assert came_back is not None
+        history.record(session, process=came_back, kind=Event.CAME_BACK, actor_id=user_id, at=now)
     return ReportResult(
         card=card_by_id(session, process_id, now=now),
         occurrence_id=stored,
@@ -262,8 +266,10 @@ def undo(session: Session, actor: Actor, occurrence: Occurrence) -> Mrkdwn:
     require_undo(actor, reporter_id=occurrence.user_id, occurred_at=occurrence.occurred_at)
     process = session.get(Process, occurrence.process_id)
     on = Mrkdwn("{} · {}").format(process.ref, process.title) if process else "that process"
-    minutes = occurrence.minutes
+    minutes, brought_back = occurrence.minutes, occurrence.regression
     removed = occurrences.delete_occurrence(session, occurrence=occurrence)
+    if not removed and brought_back and process is not None:
+        history.withdraw_came_back(session, process=process)  # retired again, as before
     done = Mrkdwn("Removed your report of {} on {}.").format(format_minutes(minutes), on)
     if removed:
         return Mrkdwn("{} It had no other reports, so it's gone too.").format(done)

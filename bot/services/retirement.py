@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 from bot.domain.cards import ProcessCard
 from bot.domain.people import Actor
 from bot.domain.rules import require_manage
-from bot.domain.states import Status
+from bot.domain.states import Event, Status
 from bot.errors import UserError
 from bot.mrkdwn import MAX_LINK, Mrkdwn, is_safe_link
 from bot.services.cards import card_for
+from storage import history
 from storage.models import Process
 
 MAX_HOW = 500
@@ -52,15 +53,23 @@ def retire(
         return Retirement(card_for(session, process, now=actor.now), already=True)
     require_manage(actor, process, what="retire")
     before = card_for(session, process, now=actor.now)
-    process.status = Status.RETIRED
-    process.status_changed_at = actor.now
+    if process.owner_id is None:
+        history.set_owner(
+            session, process=process, owner_id=actor.user_id, actor_id=actor.user_id, at=actor.now
+        )
     process.retired_at = actor.now
     process.retired_by = actor.user_id
     process.automation_link = link
     process.automation_note = how.replace("\x00", "")[:MAX_HOW] if how else None  # PG: no NUL
     process.snoozed_until = None
     process.eliminated_minutes_per_week = before.minutes_per_week
-    if process.owner_id is None:
-        process.owner_id = actor.user_id
-    session.flush()
+    history.record(
+        session,
+        process=process,
+        kind=Event.RETIRED,
+        actor_id=actor.user_id,
+        at=actor.now,
+        detail=link or process.automation_note,
+        minutes_per_week=before.minutes_per_week,
+    )
     return Retirement(card_for(session, process, now=actor.now), already=False)

@@ -76,7 +76,7 @@ def same(session: Session, actor: Actor, value: object) -> Merged:
     """*Yes, same*: the new process is merged into the one asked about."""
     new, asked = _pair(session, actor, value)
     _answered(session, actor, new, asked)
-    moved = merge_checked(session, keep=asked, gone=new, now=actor.now)
+    moved = merge_checked(session, actor, keep=asked, gone=new)
     return Merged(card_by_id(session, asked.id, now=actor.now), new.ref, moved)
 
 

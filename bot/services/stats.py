@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from bot.domain.states import OPEN_STATUSES
 from bot.messages.stats import Figures
 from bot.services.cards import window_start
-from storage import occurrences, processes, stats
+from storage import history, occurrences, stats
 from storage.models import Workspace
 
 WEEK = timedelta(days=7)
@@ -32,7 +32,7 @@ def figures(session: Session, *, team_id: str, now: datetime) -> Figures:
             start=window_start(now),
             statuses=OPEN_STATUSES,
         ),
-        eliminated_minutes_per_week=processes.total_eliminated_minutes(session, team_id=team_id),
+        eliminated_minutes_per_week=history.eliminated_as_of(session, team_id=team_id),
         this_week_minutes=occurrences.minutes_between(session, team_id=team_id, start=now - WEEK),
         last_week_minutes=occurrences.minutes_between(
             session, team_id=team_id, start=now - 2 * WEEK, end=now - WEEK

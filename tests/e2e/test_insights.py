@@ -248,6 +248,9 @@ def test_coach_export_cli_writes_json_and_csv(coach: Coach, tmp_path: object) ->
         ("U_ANA", 45),
         ("U_BEN", 30),
     ]
+    assert [(h["process"], h["event"], h["by"]) for h in ours["history"]] == [
+        ("P1", "reported", "U_ANA")
+    ]
     out = f"{tmp_path}/processes.csv"
     assert cli("--workspace", TEAM, "--table", "processes", "--output", out) == ""
     with open(out, encoding="utf-8") as f:

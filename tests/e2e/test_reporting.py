@@ -546,9 +546,11 @@ def test_mention_list(coach: Coach) -> None:
     assert counts(coach.db)["occurrences"] == 2
 
 
-def test_a_retired_process_reported_again_is_a_regression(coach: Coach) -> None:
+def test_a_retired_process_reported_again_comes_back(coach: Coach) -> None:
     report(coach, "Reconcile Stripe payouts 45m")
     report(coach, "retire P1 https://github.com/acme/ops/pull/42")
+    # With nothing open, `list` says so, in words that fit one or many.
+    assert "the one reported process is retired" in answer(report(coach, "list"))
     coach.clock.advance(timedelta(days=1))
 
     reply = report(coach, "Reconcile Stripe payouts 30m", user="U_BEN")
@@ -556,16 +558,37 @@ def test_a_retired_process_reported_again_is_a_regression(coach: Coach) -> None:
     assert "regression" in answer(reply)
     assert "<@U_ANA> has been told it's back" in answer(reply)
     assert occurrences(coach.db)[-1].regression
+    assert process(coach.db, "P1").status == "came_back"
     dm = wait_for(lambda: coach.fake.dms_to(TEAM, "U_ANA"))
     assert "P1 · Reconcile Stripe payouts" in text_of(dm[-1])
 
-    # With nothing open, `list` says so, in words that fit one or many.
-    assert "the one reported process is retired" in answer(report(coach, "list"))
+    # It reads "came back" and is manual work again: listed, with its history.
+    shown = answer(report(coach, "show P1"))
+    assert "came back" in shown and "retired ✅" not in shown
+    history = [ln for ln in shown[shown.index("*History*") :].splitlines() if ln.startswith("•")]
+    assert [line.split(" · ", 1)[1] for line in history] == [
+        "reported by <@U_ANA>",
+        "taken on by <@U_ANA>",
+        "retired by <@U_ANA>: <https://github.com/acme/ops/pull/42|github.com/acme/ops/pull/42>",
+        "came back: reported again by <@U_BEN>",
+    ]
+    assert "P1 · Reconcile Stripe payouts*: *19m a week* (owner <@U_ANA>, came back" in (
+        answer(report(coach, "list"))
+    )
+    # Reported again while it is back: no second regression.
+    again = report(coach, "Reconcile Stripe payouts 10m", user="U_BEN")
+    assert "regression" not in answer(again) and not occurrences(coach.db)[-1].regression
+
+    # Retired again: the history keeps both retirements.
+    report(coach, "retire P1 https://github.com/acme/ops/pull/50")
+    shown = answer(report(coach, "show P1"))
+    assert "retired ✅" in shown
+    assert shown.count("retired by <@U_ANA>") == 2 and "pull/50" in shown
     report(coach, "Copy leads into the CRM 20m")
     report(coach, "retire P2 https://github.com/acme/ops/pull/43")
     assert "all 2 reported processes are retired" in answer(report(coach, "list"))
 
     # The one who retired it does it by hand again: nobody else to tell, so no such claim.
-    mine = report(coach, "Reconcile Stripe payouts 20m")
+    mine = report(coach, "Copy leads into the CRM 20m")
     assert "check whether its automation still runs" in answer(mine)
     assert "has been told" not in answer(mine)

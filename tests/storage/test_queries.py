@@ -178,19 +178,6 @@ def test_move_occurrences_and_matchable_titles(db: Database) -> None:
         assert processes.matchable_titles(s, team_id="T0002") == []
 
 
-def test_total_eliminated_sums_retired_processes_of_the_workspace(db: Database) -> None:
-    with db.transaction() as s:
-        assert processes.total_eliminated_minutes(s, team_id="T0001") == 0.0
-        a, b, c = new_process(s, "a"), new_process(s, "b"), new_process(s, "c")
-        d = new_process(s, "d", team_id="T0002")
-        for proc, minutes in ((a, 30.0), (b, 12.5), (d, 99.0)):
-            proc.status = "retired"
-            proc.eliminated_minutes_per_week = minutes
-        c.eliminated_minutes_per_week = 50.0  # not retired: not counted
-        s.flush()
-        assert processes.total_eliminated_minutes(s, team_id="T0001") == pytest.approx(42.5)
-
-
 def test_claim_event_is_true_once(db: Database) -> None:
     with db.transaction() as s:
         assert claims.claim_event(s, event_id="Ev1", team_id="T0001", now=NOW)

@@ -16,12 +16,15 @@ import pytest
 
 import bot.messages
 from bot.domain.cards import ProcessCard, ReportResult
+from bot.domain.history import HistoryLine
 from bot.domain.settings import WorkspaceSettings
+from bot.domain.states import Event
 from bot.messages import (
     celebrations,
     conversation,
     digest,
     forget,
+    history,
     home,
     modals,
     nudges,
@@ -138,6 +141,22 @@ def prompts(title: str) -> list[PromptItem]:
     ]
 
 
+def history_lines(title: str) -> list[HistoryLine]:
+    """Every kind of event; what a person typed (a reason, a note) is the hostile title."""
+    return [
+        HistoryLine(Event.REPORTED, "U_ANA", NOW, None),
+        HistoryLine(Event.OWNED, "U_ANA", NOW, "U_BEN"),
+        HistoryLine(Event.REASSIGNED, "U_BEN", NOW, title),
+        HistoryLine(Event.AUTOMATING, "U_BEN", NOW, None),
+        HistoryLine(Event.ACCEPTED, "U_BEN", NOW, title),
+        HistoryLine(Event.RETIRED, "U_BEN", NOW, GOOD_LINK),
+        HistoryLine(Event.CAME_BACK, "U_X1", NOW, None),
+        HistoryLine(Event.RETIRED, "U_BEN", NOW, title),
+        HistoryLine(Event.SNOOZED, "U_ANA", NOW, None),
+        HistoryLine(Event.MERGED, None, NOW, "P3"),
+    ]
+
+
 # Each builder, called with hostile text: name -> (title -> what it built).
 CASES: dict[str, Callable[[str], Any]] = {
     "celebrations.celebration": lambda t: celebrations.celebration(
@@ -183,8 +202,8 @@ CASES: dict[str, Callable[[str], Any]] = {
     "reactions.already_automating": lambda t: reactions.already_automating(card(t)),
     "reactions.snoozed": lambda t: reactions.snoozed(card(t), until=NOW),
     "reactions.counted": lambda t: [
-        reactions.counted(card(t, status=s), minutes=40, duplicate=d)
-        for s in ("manual", "retired")
+        reactions.counted(card(t, status=s), minutes=40, duplicate=d, regression=r)
+        for s, r in (("manual", False), ("came_back", True))
         for d in (False, True)
     ],
     "reports.label": lambda t: reports.label(card(t)),
@@ -214,8 +233,12 @@ CASES: dict[str, Callable[[str], Any]] = {
     "same_process.kept_answer": lambda t: same_process.kept_answer(card(t)),
     "reports.status_label": lambda t: reports.status_label(card(t)),
     "reports.process_detail": lambda t: reports.process_detail(
-        card(t), [("U_BEN", 40, NOW), ("U_X1", 5, NOW)]
+        card(t), [("U_BEN", 40, NOW), ("U_X1", 5, NOW)], history_lines(t), history_total=9
     ),
+    "history.history_line": lambda t: Mrkdwn("\n").join(
+        history.history_line(h) for h in history_lines(t)
+    ),
+    "history.history_block": lambda t: history.history_block(history_lines(t), total=12),
     "reports.process_list": lambda t: reports.process_list(
         [card(t), card(t, owner_id=None)],
         title="Most costly manual processes",

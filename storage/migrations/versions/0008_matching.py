@@ -1,7 +1,7 @@
 """matching: rejected pairs of titles, and the match index with its word counts
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-02
 
 Self-contained: it adds three tables and fills the index from `processes`, touching no
@@ -28,7 +28,7 @@ from alembic import op
 from bot.domain.words import title_words
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 
