@@ -100,3 +100,18 @@ def test_undoing_the_last_report_removes_the_process_in_every_state(
     assert "Removed your report of 45m on P1" in said and "gone too" in said
     assert processes(coach.db) == []
     assert "Nothing reported yet" in answer(report(coach, "stats"))  # nor eliminated
+
+
+def test_undoing_the_report_that_brought_a_process_back_retires_it_again(coach: Coach) -> None:
+    """Undo is the same on every state: as if the report had never been made."""
+    report(coach, "Reconcile Stripe payouts 45m")
+    report(coach, "retire P1 https://github.com/acme/ops/pull/42")
+    coach.clock.advance(timedelta(days=1))
+    report(coach, "Reconcile Stripe payouts 30m", user="U_BEN")
+    assert processes(coach.db)[0].status == "came_back"
+
+    said = answer(report(coach, "undo", user="U_BEN"))
+    assert "Removed your report of 30m on P1" in said
+    [p1] = processes(coach.db)
+    assert p1.status == "retired"
+    assert "came back" not in answer(report(coach, "show P1"))
