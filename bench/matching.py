@@ -111,35 +111,22 @@ def main() -> None:
     rows: list[Row] = []
     for name, replay in (("pairs", replay_pairs), ("crowded", replay_crowded)):
         new, old = replay(pairs, new_matcher), replay(pairs, old_matcher)
-        rows += [
-            Row(
-                f"{name}: precision",
-                round(new.precision, 3),
-                "",
-                "≥ 0.98",
-                round(old.precision, 3),
-                None,
-                new.precision >= 0.98,
-            ),
-            Row(
-                f"{name}: recall",
-                round(new.recall, 3),
-                "",
-                "≥ 0.85",
-                round(old.recall, 3),
-                None,
-                new.recall >= 0.85,
-            ),
-            Row(
-                f"{name}: reports asking",
-                round(new.ask_share, 3),
-                "",
-                "≤ 0.15",
-                round(old.ask_share, 3),
-                None,
-                new.ask_share <= 0.15,
-            ),
-        ]
+        for figure, target, met, new_value, old_value in (
+            ("precision", "≥ 0.98", new.precision >= 0.98, new.precision, old.precision),
+            ("recall", "≥ 0.85", new.recall >= 0.85, new.recall, old.recall),
+            ("reports asking", "≤ 0.15", new.ask_share <= 0.15, new.ask_share, old.ask_share),
+        ):
+            rows.append(
+                Row(
+                    f"{name}: {figure}",
+                    round(new_value, 3),
+                    "",
+                    target,
+                    round(old_value, 3),
+                    None,
+                    met,
+                )
+            )
         for p in new.wrong:
             print(f"  {name} wrong merge: {p.a!r} / {p.b!r} (same={p.same})")
     print(f"{len(pairs)} pairs, {sum(p.same for p in pairs)} the same process")

@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -127,34 +129,52 @@ def refused(calls: list[Call]) -> list[tuple[str, str | None, Any]]:
     ]
 
 
+@dataclass
+class Served:
+    """A running `coach serve`: its URL and process; its output once it has stopped."""
+
+    url: str
+    proc: subprocess.Popen[str]
+    output: str = ""
+
+
+@contextmanager
+def serving(
+    fake: FakeSlack, db_url: str, tmp_path: Path, *, workers: int = 1, **env: str
+) -> Iterator[Served]:
+    """`coach serve` against the fake Slack, its scheduler off (the test runs jobs)."""
+    port = _free_port()
+    command = ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", *command],
+        cwd=tmp_path,
+        env=_clean_env(
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=fake.api_url,
+            DATABASE_URL=db_url,
+            COACH_SCHEDULER="off",
+            **env,
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    served = Served(f"http://127.0.0.1:{port}", proc)
+    try:
+        _wait_healthy(port, proc)
+        yield served
+    finally:
+        proc.terminate()
+        served.output = proc.communicate(timeout=30)[0]
+
+
 @pytest.fixture
 def oauth_serve(
     fake: FakeSlack, db: Database, tmp_path: Path
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """`coach serve` in OAuth mode (no bot token), its scheduler off: the test runs jobs."""
-    env = _clean_env(
-        SLACK_SIGNING_SECRET=SECRET,
-        SLACK_API_URL=fake.api_url,
-        DATABASE_URL=db.url,
-        COACH_SCHEDULER="off",
-        **CLIENT,
-    )
-    port = _free_port()
-    command = ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", *command],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        _wait_healthy(port, proc)
-        yield f"http://127.0.0.1:{port}", proc
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    with serving(fake, db.url, tmp_path, **CLIENT) as served:
+        yield served.url, served.proc
 
 
 def _wait_healthy(port: int, proc: subprocess.Popen[str]) -> None:

@@ -28,15 +28,15 @@ from tests.conftest import SECRET
 from tests.e2e.test_oauth_jobs import (
     CLIENT,
     OWNERS,
-    _wait_healthy,
     add_grid,
     installation_known,
     next_weekday_at,
     refused,
     report_owned_work,
+    serving,
 )
 from tests.e2e.test_production import _install
-from tests.e2e.test_serve import _clean_env, _free_port
+from tests.e2e.test_serve import _clean_env
 
 KEY = Fernet.generate_key().decode()
 SEALED = {**CLIENT, "COACH_ENCRYPTION_KEY": KEY}
@@ -81,31 +81,12 @@ def jobs_run(db: Database, fake: FakeSlack, when: datetime, cwd: Path) -> dict[s
 def sealed_serve(fake: FakeSlack, db: Database, tmp_path: Path) -> Iterator[str]:
     """`coach serve` in OAuth mode with a key, its scheduler off: the test runs jobs."""
     clear_store(db)
-    env = _clean_env(
-        SLACK_SIGNING_SECRET=SECRET,
-        SLACK_API_URL=fake.api_url,
-        DATABASE_URL=db.url,
-        COACH_SCHEDULER="off",
-        **SEALED,
-    )
-    port = _free_port()
-    command = ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", *command],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
     try:
-        _wait_healthy(port, proc)
-        yield f"http://127.0.0.1:{port}"
+        with serving(fake, db.url, tmp_path, **SEALED) as served:
+            yield served.url
     finally:
-        proc.terminate()
-        output = proc.communicate(timeout=30)[0]
         clear_store(db)  # sealed rows would puzzle a later test that runs without the key
-    assert PLAIN_WARNING not in output
+    assert PLAIN_WARNING not in served.output
 
 
 def test_installs_are_sealed_and_every_reader_gets_its_token(
@@ -156,26 +137,7 @@ def test_installs_are_sealed_and_every_reader_gets_its_token(
 def test_serve_without_a_key_says_so_once(
     fake: FakeSlack, sqlite_db: Database, tmp_path: Path
 ) -> None:
-    env = _clean_env(
-        SLACK_SIGNING_SECRET=SECRET,
-        SLACK_API_URL=fake.api_url,
-        DATABASE_URL=sqlite_db.url,
-        COACH_SCHEDULER="off",
-        **CLIENT,
-    )
-    port = _free_port()
-    command = ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", *command],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        _wait_healthy(port, proc)
-    finally:
-        proc.terminate()
-        output = proc.communicate(timeout=30)[0]
+    with serving(fake, sqlite_db.url, tmp_path, workers=2, **CLIENT) as served:
+        pass
+    output = served.output
     assert output.count(PLAIN_WARNING) == 1, output
