@@ -49,7 +49,7 @@ class Directory:
             known = self._memo.get(key)
         if known is not None and time.monotonic() < known[1]:
             return known[0]
-        found = self._ask_slack(client, user_id)
+        found = self._ask_slack(client, team_id, user_id)
         if found is not None:
             self._saves.submit(self._save, team_id, found, now)
             return self._remember(key, found)
@@ -100,7 +100,7 @@ class Directory:
             self._memo.pop((team_id, user_id), None)
 
     @staticmethod
-    def _ask_slack(client: Any, user_id: str) -> Person | None:
+    def _ask_slack(client: Any, team_id: str, user_id: str) -> Person | None:
         try:
             client = within(client, LOOKUP_BUDGET)
             info = client.users_info(user=user_id)["user"]
@@ -111,5 +111,7 @@ class Directory:
             user_id=user_id,
             name=info.get("real_name") or info.get("name"),
             tz=info.get("tz"),
-            is_admin=bool(info.get("is_admin") or info.get("is_owner")),
+            # An admin of another organization (a Slack Connect channel) is none here.
+            is_admin=bool(info.get("is_admin") or info.get("is_owner"))
+            and info.get("team_id", team_id) == team_id,
         )

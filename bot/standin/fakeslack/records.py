@@ -55,6 +55,7 @@ class User:
     is_bot: bool = False
     deleted: bool = False
     bot_id: str | None = None
+    home_team: str | None = None  # Slack Connect: the person's own organization's team
 
     def to_json(self) -> JSONDict:
         """Slack's ``user`` object."""
@@ -70,13 +71,13 @@ class User:
             "display_name_normalized": self.name,
             "real_name": self.real_name,
             "real_name_normalized": self.real_name,
-            "team": self.team_id,
+            "team": self.home_team or self.team_id,
         }
         if self.bot_id:
             profile["bot_id"] = self.bot_id
         return {
             "id": self.id,
-            "team_id": self.team_id,
+            "team_id": self.home_team or self.team_id,
             "name": self.name,
             "deleted": self.deleted,
             "real_name": self.real_name,

@@ -76,8 +76,10 @@ class Workspace(State):
         is_owner: bool = False,
         real_name: str | None = None,
         deleted: bool = False,
+        home_team: str | None = None,
     ) -> User:
-        """Add a workspace member."""
+        """Add a workspace member (`home_team`: from another organization, through a
+        Slack Connect channel; users.info then names that team)."""
         user = User(
             team_id,
             user_id,
@@ -87,6 +89,7 @@ class Workspace(State):
             is_admin,
             is_owner,
             deleted=deleted,
+            home_team=home_team,
         )
         with self._lock:
             self.users[(team_id, user_id)] = user
