@@ -190,6 +190,19 @@ def remove_if_empty(session: Session, *, process_id: int) -> bool:
     return True
 
 
+def mark_regressions(session: Session, *, process_id: int, since: datetime) -> str | None:
+    """Mark the process's reports made after `since` as regressions; who made the first
+    of them (None: there are none)."""
+    session.flush()
+    later = (Occurrence.process_id == process_id, Occurrence.occurred_at > since)
+    first = session.scalar(
+        select(Occurrence.user_id).where(*later).order_by(Occurrence.occurred_at).limit(1)
+    )
+    if first is not None:
+        session.execute(update(Occurrence).where(*later).values(regression=True))
+    return first
+
+
 def move_occurrences(session: Session, *, from_process: Process, to_process: Process) -> int:
     result = session.execute(
         update(Occurrence)

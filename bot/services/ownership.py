@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.people import Actor
 from bot.domain.rules import may_take, require_manage
-from bot.domain.states import Event
+from bot.domain.states import Event, Status
 from bot.errors import UserError
 from bot.mrkdwn import Mrkdwn
 from storage import history, match_index, occurrences
@@ -80,4 +80,12 @@ def merge_checked(session: Session, actor: Actor, *, keep: Process, gone: Proces
         history.set_owner(
             session, process=keep, owner_id=gone.owner_id, actor_id=actor.user_id, at=actor.now
         )
+    if keep.status == Status.RETIRED and keep.retired_at is not None:
+        # Reports done by hand since it was retired now sit on it: it has come back, as
+        # if they had been made on it (an answered "Same as P3?" is the common case).
+        since = occurrences.mark_regressions(session, process_id=keep.id, since=keep.retired_at)
+        if since is not None:
+            history.record(
+                session, process=keep, kind=Event.CAME_BACK, actor_id=since, at=actor.now
+            )
     return moved

@@ -9,6 +9,8 @@ nothing.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.ids import Action, Field
@@ -75,6 +77,23 @@ def test_yes_merges_the_new_process_and_moves_the_report(coach: Coach) -> None:
     # The next such report joins P1 (P2 is merged away).
     again = report(coach, "Check the status page 5m")
     assert "Logged 5m on P1" in answer(again)
+
+
+def test_yes_onto_a_retired_process_brings_it_back(coach: Coach) -> None:
+    """The report was done by hand after the retirement: on the retired process it is a
+    regression, as if it had been made there."""
+    report(coach, "Check the status page 10m")
+    report(coach, "retire P1 https://github.com/acme/ops/pull/42")
+    coach.clock.advance(timedelta(days=1))
+    reply = report(coach, "Update the status page 20m", user="U_BEN")
+    assert "Same as P1 · Check the status page?" in answer(reply)
+
+    coach.sim.click("U_BEN", reply.message, action_id=Action.SAME_PROCESS)
+
+    assert wait_for(lambda: process(coach.db, "P1").status == "came_back")
+    moved = [o for o in occurrences(coach.db) if o.minutes == 20]
+    assert [o.regression for o in moved] == [True]
+    assert "came back" in answer(report(coach, "show P1"))
 
 
 def test_no_is_remembered_and_never_asked_again(coach: Coach) -> None:
