@@ -13,7 +13,16 @@ from sqlalchemy import delete, func, inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from storage import history
-from storage.models import Base, Delivery, Nudge, Occurrence, Process, SlackUser
+from storage.models import (
+    Base,
+    Delivery,
+    DigestSubscription,
+    Nudge,
+    Occurrence,
+    Process,
+    RejectedMatch,
+    SlackUser,
+)
 from storage.occurrences import remove_if_empty
 
 # slack_sdk's SQLAlchemy stores (migration 0002), not in our models' metadata.
@@ -89,6 +98,16 @@ def forget_person(session: Session, *, team_id: str, user_id: str) -> Forgotten:
         delete(SlackUser).where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)
     )
     history.forget_actor(session, team_id=team_id, user_id=user_id)
+    session.execute(  # who told two titles apart: the pair stays, their name goes
+        update(RejectedMatch)
+        .where(RejectedMatch.team_id == team_id, RejectedMatch.rejected_by == user_id)
+        .values(rejected_by="")
+    )
+    session.execute(
+        update(DigestSubscription)
+        .where(DigestSubscription.team_id == team_id, DigestSubscription.created_by == user_id)
+        .values(created_by="")
+    )
     session.flush()
     return Forgotten(int(reports or 0), gone)
 

@@ -58,6 +58,15 @@ def test_an_admin_deletes_a_persons_reports_once_confirmed(
     assert (kept.reporter_id, kept.owner_id) == ("U_ANA", None)  # ana reported it too
     with coach.db.transaction() as s:
         assert s.scalars(select(SlackUser).where(SlackUser.user_id == "U_BEN")).all() == []
+    with coach.db.engine.connect() as conn:  # no row of any table names ben any more
+        for table in inspect(conn).get_table_names():
+            for column in inspect(conn).get_columns(table):
+                if str(column["type"]).upper().startswith(("VARCHAR", "TEXT", "CHAR")):
+                    name = column["name"]
+                    hits = conn.execute(
+                        text(f"SELECT count(*) FROM {table} WHERE {name} = 'U_BEN'")
+                    ).scalar()
+                    assert hits == 0, (table, name)
 
 
 def test_a_member_cant_and_cancel_deletes_nothing(coach: Coach) -> None:
