@@ -92,6 +92,11 @@ def forget_person(session: Session, *, team_id: str, user_id: str) -> Forgotten:
         process.reporter_id = first or ""
     session.execute(delete(Nudge).where(Nudge.team_id == team_id, Nudge.asked_user_id == user_id))
     session.execute(
+        update(Nudge)
+        .where(Nudge.team_id == team_id, Nudge.answered_by == user_id)
+        .values(answered_by=None)
+    )
+    session.execute(
         delete(Delivery).where(Delivery.team_id == team_id, Delivery.key.contains(user_id))
     )
     session.execute(
