@@ -13,6 +13,9 @@ log = logging.getLogger(__name__)
 
 
 def forget_command(db: Database, *, user: str | None, workspace: str | None, yes: bool) -> int:
+    if user is not None and not forget.USER_ID.fullmatch(user):
+        print(f"coach forget: {user!r} isn't a Slack user id (like U0123ABCD)", file=sys.stderr)
+        return 2
     if user is None and workspace is None:
         print(
             "coach forget: say --user U… (and --workspace T… when there are several) "

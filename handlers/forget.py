@@ -33,6 +33,8 @@ def confirmed(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: 
     if not actor.is_admin:  # checked again: the button is only a request
         return Reply(after=(Replace(notice(msg.NOT_ADMIN)),))
     user_id = str(action.get("value") or "")
+    if not forget.USER_ID.fullmatch(user_id):  # a forged value: nothing to do
+        return Reply(after=(Replace(notice(msg.cancelled(user_id or "nobody"))),))
     with deps.db.transaction() as session:
         done = forget.forget_person(session, team_id=actor.team_id, user_id=user_id)
     log.info(

@@ -7,6 +7,7 @@ installation stores."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, inspect, select, text, update
@@ -25,6 +26,7 @@ from storage.models import (
 )
 from storage.occurrences import remove_if_empty
 
+USER_ID = re.compile(r"[UW][A-Z0-9_]{2,31}")  # "_": the stand-in's ids (U_ANA)
 # slack_sdk's SQLAlchemy stores (migration 0002), not in our models' metadata.
 _SLACK_STORES = ("slack_installations", "slack_bots")
 
@@ -60,9 +62,12 @@ def reports_of(session: Session, *, team_id: str, user_id: str) -> Forgotten:
 
 
 def forget_person(session: Session, *, team_id: str, user_id: str) -> Forgotten:
-    """Delete the person's reports, the processes left with none, and what the bot knows
+    """Raises ValueError for anything but a Slack user id (an empty one would match every
+    delivery key). Delete the person's reports, the processes left with none, and what the bot knows
     of them; where they owned, retired or first reported a process that stays, their id
     goes (the first reporter becomes the earliest remaining one)."""
+    if not USER_ID.fullmatch(user_id):
+        raise ValueError(f"not a Slack user id: {user_id!r}")
     touched = set(
         session.scalars(
             select(Occurrence.process_id)
@@ -97,7 +102,9 @@ def forget_person(session: Session, *, team_id: str, user_id: str) -> Forgotten:
         .values(answered_by=None)
     )
     session.execute(
-        delete(Delivery).where(Delivery.team_id == team_id, Delivery.key.contains(user_id))
+        delete(Delivery).where(
+            Delivery.team_id == team_id, Delivery.key.contains(user_id, autoescape=True)
+        )
     )
     session.execute(
         delete(SlackUser).where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)

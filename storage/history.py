@@ -166,9 +166,10 @@ def stream_events(
 
 
 def withdraw_came_back(session: Session, *, process: Process) -> bool:
-    """Take back the process's coming back when the report that brought it back is undone
-    and no other report since says it's done by hand: the event goes and the process is
-    retired again, as if that report had never been made. True when it was."""
+    """Take back the process's coming back when the report that brought it back is gone
+    (undone, or split off) and no other report on it was made since its retirement: the
+    event goes and the process is retired again, as if that report had
+    never been made. True when it was."""
     latest = session.scalars(
         select(ProcessEvent)
         .where(ProcessEvent.process_id == process.id)
@@ -177,22 +178,25 @@ def withdraw_came_back(session: Session, *, process: Process) -> bool:
     ).first()
     if latest is None or latest.kind != Event.CAME_BACK:
         return False
-    since = session.scalar(
-        select(func.count())
-        .select_from(Occurrence)
-        .where(Occurrence.process_id == process.id, Occurrence.occurred_at >= latest.at)
-    )
-    if since:
-        return False
     retired = session.scalars(
         select(ProcessEvent)
         .where(ProcessEvent.process_id == process.id, ProcessEvent.kind == Event.RETIRED)
         .order_by(ProcessEvent.at.desc(), ProcessEvent.id.desc())
         .limit(1)
     ).first()
+    if retired is None:
+        return False
+    session.flush()
+    done_since = session.scalar(  # by hand since it was retired: it is back, for real
+        select(func.count())
+        .select_from(Occurrence)
+        .where(Occurrence.process_id == process.id, Occurrence.occurred_at > retired.at)
+    )
+    if done_since:
+        return False
     session.delete(latest)
     process.status = Status.RETIRED
-    process.status_changed_at = retired.at if retired is not None else latest.at
+    process.status_changed_at = retired.at
     session.flush()
     return True
 

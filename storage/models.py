@@ -106,6 +106,9 @@ class Process(Base):
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     eliminated_minutes_per_week: Mapped[float | None] = mapped_column(Float)
     declared_minutes_per_week: Mapped[float | None] = mapped_column(Float)
+    # "Same as P3?": the process this one was asked about when it was made (0011); only
+    # that question can be answered (bot/services/same_process.py).
+    asked_about_id: Mapped[int | None] = mapped_column(Integer)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("processes.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

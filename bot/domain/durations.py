@@ -34,9 +34,10 @@ class DurationError(UserError, ValueError):
     ``err.text`` is a one-line message meant to be shown to the person as is.
     """
 
-    def __init__(self, message: Mrkdwn, duration_text: str) -> None:
+    def __init__(self, message: Mrkdwn, duration_text: str, *, unreadable: bool = False) -> None:
         super().__init__(message)
         self.duration_text = duration_text
+        self.unreadable = unreadable  # looked like a duration, but none was read
 
     @staticmethod
     def _quote(duration_text: str) -> str:
@@ -179,8 +180,20 @@ _NOT_COUNTABLE = frozenset({
 })  # fmt: skip
 
 
+# A number-like run glued to a unit that the grammar couldn't read: "1:60", "99:99",
+# "½h", "1.5.5h", "1e9m" (a clock time with minutes past 59 is no time of day either).
+_GARBLED_RE = re.compile(
+    r"(?<![\w.,:/$€£#@])(?:\d++:[6-9]\d(?!\d)|\d++(?::\d++){2,}+(?=\s*+[hm])"
+    r"|[\d½¼¾][\d.:e½¼¾]*+\s*+(?:hours?+|hrs?+|h|minutes?+|mins?+|m)(?![^\W_]))",
+    re.IGNORECASE,
+)
+
+
 def _unreadable_duration(text: str) -> str | None:
     """The first "number unit" in ``text`` that looks like a duration but can't be read."""
+    garbled = _GARBLED_RE.search(text)
+    if garbled is not None:
+        return garbled.group(0)
     for found in _NUMBER_AND_WORD_RE.finditer(text):
         word = found.group(1).lower()
         if word in _NOT_COUNTABLE or (
@@ -301,7 +314,9 @@ def parse_report(text: str) -> ParsedReport:
     if match is None:
         unreadable = _unreadable_duration(text)
         if unreadable is not None:
-            raise DurationError.not_countable(unreadable)
+            err = DurationError.not_countable(unreadable)
+            err.unreadable = True
+            raise err
         return ParsedReport(title=clean_title(text), minutes=None, duration_text=None)
 
     duration_text = match.group(0)

@@ -108,8 +108,10 @@ def _near_miss(text: str, tokens: list[str]) -> DidYouMean | None:
 def _has_duration(text: str) -> bool:
     try:
         return parse_report(text).minutes is not None
-    except DurationError:
-        return True  # a report with a bad duration: parse_report will explain it
+    except DurationError as err:
+        # A report with a bad duration (parse_report will explain it); not one whose
+        # would-be duration can't be read at all ("9:75" may be a mistyped time).
+        return not err.unreadable
 
 
 # --- the subcommands with arguments ----------------------------------------------------

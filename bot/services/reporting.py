@@ -134,6 +134,7 @@ def record_report(
                 channel_id=channel_id,
                 now=now,
             )
+            process.asked_about_id = asked  # the question it asks, recorded
             process_id, status, created = process.id, process.status, True
     try:
         check_report(
@@ -305,9 +306,12 @@ def split(session: Session, actor: Actor, occurrence: Occurrence) -> Process:
         channel_id=occurrence.channel_id,
         now=actor.now,
     )
+    brought_back = occurrence.regression
     occurrence.process_id = process.id
     occurrence.regression = False
     session.flush()
+    if brought_back and current is not None:
+        history.withdraw_came_back(session, process=current)  # it wasn't about this one
     return process
 
 

@@ -5,7 +5,9 @@ process; *Yes* merges that process into the one asked about (bot/services/owners
 asked about again (storage/match_index.py `reject`).
 
 Only someone who may manage the new process answers (its reporter, its owner or an
-admin: bot/domain/rules.py). A second or stale click (already merged, already kept, the
+admin: bot/domain/rules.py), and only the question the bot asked: the new process
+remembers which process it was asked about (`asked_about_id`), so a forged value can't
+merge it anywhere else. A second or stale click (already merged, already kept, the
 process gone) says so and changes nothing."""
 
 from __future__ import annotations
@@ -57,7 +59,9 @@ def _pair(session: Session, actor: Actor, value: object) -> tuple[Process, Proce
         raise UserError(Mrkdwn("That report was removed, so there's nothing to answer."))
     session.refresh(new, with_for_update=True)  # two clicks at once: one after the other
     require_manage(actor, new, what="answer for")
-    asked = find(session, actor, process_id=asked_id)
+    if new.asked_about_id != asked_id:  # a value the bot never sent: no such question
+        raise UserError(Mrkdwn("That question is out of date."))
+    asked = find(session, actor, process_id=asked_id, lock=True)
     return new, asked
 
 

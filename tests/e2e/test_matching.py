@@ -96,6 +96,26 @@ def test_yes_onto_a_retired_process_brings_it_back(coach: Coach) -> None:
     assert "came back" in answer(report(coach, "show P1"))
 
 
+def test_only_the_question_asked_can_be_answered(coach: Coach) -> None:
+    """A forged value naming another process (here a retired one) merges nothing."""
+    report(coach, "Reconcile Stripe payouts 2h", user="U_BEN")
+    report(coach, "retire P1 https://github.com/acme/ops/pull/42", user="U_BEN")
+    report(coach, "Check the status page 10m")
+    reply = report(coach, "Update the status page 20m")
+    assert "Same as P2 · Check the status page?" in answer(reply)
+    p1, p3 = process(coach.db, "P1"), process(coach.db, "P3")
+
+    forged = coach.sim.click(
+        "U_ANA", reply.message, action_id=Action.SAME_PROCESS, value=f"{p3.id}:{p1.id}"
+    )
+
+    assert forged.status == 200
+    said = wait_for(lambda: [m for m in coach.fake.messages if "out of date" in text_of(m)])
+    assert said
+    assert process(coach.db, "P3").merged_into_id is None
+    assert process(coach.db, "P1").status == "retired"
+
+
 def test_no_is_remembered_and_never_asked_again(coach: Coach) -> None:
     reply = _unsure(coach)
 

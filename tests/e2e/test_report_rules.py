@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.ids import Callback, Field
+from bot.ids import Action, Callback, Field
 from tests.conftest import Coach
 from tests.e2e.support import answer, counts, occurrences, processes, wait_for
 
@@ -115,3 +115,33 @@ def test_undoing_the_report_that_brought_a_process_back_retires_it_again(coach: 
     [p1] = processes(coach.db)
     assert p1.status == "retired"
     assert "came back" not in answer(report(coach, "show P1"))
+
+
+def test_undo_after_a_merge_brought_it_back_keeps_it_back(coach: Coach) -> None:
+    """Two reports done by hand after the retirement reach it by a merge: undoing one
+    leaves the other, so the process stays back."""
+    report(coach, "Reconcile Stripe payouts 45m")
+    report(coach, "retire P1 https://github.com/acme/ops/pull/42")
+    coach.clock.advance(timedelta(days=1))
+    report(coach, "Restart the staging cluster 30m", user="U_BEN")
+    report(coach, "Restart the staging cluster 20m", user="U_BEN")
+    report(coach, "merge P1 P2", user="U_ADMIN")
+    assert processes(coach.db)[0].status == "came_back"
+
+    report(coach, "undo", user="U_BEN")
+    assert processes(coach.db)[0].status == "came_back"
+
+
+def test_splitting_off_the_report_that_brought_it_back_retires_it_again(coach: Coach) -> None:
+    report(coach, "Reconcile Stripe payouts 45m")
+    report(coach, "retire P1 https://github.com/acme/ops/pull/42")
+    coach.clock.advance(timedelta(days=1))
+    back = report(coach, "Reconcile Stripe payouts 30m", user="U_BEN")
+    assert processes(coach.db)[0].status == "came_back"
+
+    coach.sim.click("U_BEN", back.message, action_id=Action.SPLIT_REPORT.value)
+
+    p1 = wait_for(
+        lambda: [p for p in processes(coach.db) if p.number == 1 and p.status == "retired"]
+    )
+    assert p1 and len(processes(coach.db)) == 2

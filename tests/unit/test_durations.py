@@ -334,3 +334,19 @@ def test_what_looks_like_a_duration_but_cant_be_counted_is_refused(text: str, me
     with pytest.raises(DurationError) as caught:
         parse_report(text)
     assert str(caught.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reconcile payouts 1:60",
+        "Reconcile payouts 99:99",
+        "Reconcile payouts ½h",
+        "Reconcile payouts 1.5.5h",
+        "Reconcile payouts 1e9m",
+    ],
+)
+def test_garbled_durations_are_refused_not_counted_as_15m(text: str) -> None:
+    with pytest.raises(DurationError) as caught:
+        parse_report(text)
+    assert "isn't a duration I can count" in str(caught.value)
