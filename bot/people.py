@@ -65,7 +65,8 @@ class Directory:
                 row = people.cached_user(session, team_id=team_id, user_id=user_id)
                 if row is None:
                     return None
-                return Person(user_id, row.name, row.tz, row.is_admin), row.fetched_at
+                person = Person(user_id, row.name, row.tz, row.is_admin, row.is_guest)
+                return person, row.fetched_at
         except Exception as err:  # the database is slow or down: ask Slack instead
             log.warning("could not read what is known of %s: %s", user_id, err)
             return None
@@ -80,6 +81,7 @@ class Directory:
                     name=person.name,
                     tz=person.tz,
                     is_admin=person.is_admin,
+                    is_guest=person.is_guest,
                     now=now,
                 )
         except Exception as err:  # a cache: the next lookup asks Slack again
@@ -107,11 +109,12 @@ class Directory:
         except Exception as err:
             log.warning("users.info failed for %s: %s", user_id, err)
             return None
+        foreign = info.get("team_id", team_id) != team_id
         return Person(
             user_id=user_id,
             name=info.get("real_name") or info.get("name"),
             tz=info.get("tz"),
             # An admin of another organization (a Slack Connect channel) is none here.
-            is_admin=bool(info.get("is_admin") or info.get("is_owner"))
-            and info.get("team_id", team_id) == team_id,
+            is_admin=bool(info.get("is_admin") or info.get("is_owner")) and not foreign,
+            is_guest=bool(info.get("is_restricted") or info.get("is_ultra_restricted")) or foreign,
         )

@@ -217,6 +217,7 @@ class SendExport:
             team_id=out.actor.team_id,
             user_id=out.actor.user_id,
             now=out.actor.now,
+            guest=out.actor.is_guest,  # a guest sees their own reports, nothing else
         )
 
 

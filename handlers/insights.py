@@ -89,4 +89,6 @@ def export(cmd: c.Export, actor: Actor, deps: Deps) -> Reply:
             msg.notice(Mrkdwn("Nothing to export yet: no manual work has been reported here."))
         )
     sending = Mrkdwn("Sending you a CSV of processes and one of reports in a DM…")
+    if actor.is_guest:
+        sending = Mrkdwn("Sending you a CSV of your own reports in a DM…")
     return Reply(msg.notice(sending), (SendExport(),))

@@ -26,8 +26,9 @@ def save_user(
     tz: str | None,
     is_admin: bool,
     now: datetime,
+    is_guest: bool = False,
 ) -> SlackUser:
-    values = {"name": name, "tz": tz, "is_admin": is_admin, "fetched_at": now}
+    values = {"name": name, "tz": tz, "is_admin": is_admin, "is_guest": is_guest, "fetched_at": now}
     user = session.get(SlackUser, (team_id, user_id))
     if user is None:
         try:

@@ -16,6 +16,9 @@ class Person:
     name: str | None = None
     tz: str | None = None
     is_admin: bool = False
+    # A restricted or single-channel account, or someone from another organization: may
+    # report, and sees only their own reports.
+    is_guest: bool = False
 
 
 @dataclass(frozen=True)
@@ -34,3 +37,7 @@ class Actor:
     @property
     def is_admin(self) -> bool:
         return self.person.is_admin
+
+    @property
+    def is_guest(self) -> bool:
+        return self.person.is_guest

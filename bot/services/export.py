@@ -209,16 +209,28 @@ def write_csv_sections(
 
 
 def csv_files(
-    session: Session, *, team_id: str, now: datetime, directory: Path
+    session: Session,
+    *,
+    team_id: str,
+    now: datetime,
+    directory: Path,
+    only_user: str | None = None,
 ) -> list[dict[str, str]]:
     """Write processes.csv and occurrences.csv for one workspace into `directory`; return
-    the `file_uploads` entries for `files_upload_v2`."""
+    the `file_uploads` entries for `files_upload_v2`. `only_user` (a guest): their own
+    reports alone, and no processes table (its totals include other people's)."""
     day = f"{now:%Y-%m-%d}"
     made = []
-    for kind, fields, rows in (
+    reports = occurrence_rows(session, team_ids=[team_id])
+    tables: list[tuple[str, Sequence[str], Iterable[Row]]] = [
         ("processes", PROCESS_FIELDS, process_rows(session, team_ids=[team_id], now=now)),
-        ("occurrences", OCCURRENCE_FIELDS, occurrence_rows(session, team_ids=[team_id])),
-    ):
+        ("occurrences", OCCURRENCE_FIELDS, reports),
+    ]
+    if only_user is not None:
+        tables = [
+            ("occurrences", OCCURRENCE_FIELDS, (r for r in reports if r["user"] == only_user))
+        ]
+    for kind, fields, rows in tables:
         filename = f"manual-work-{kind}-{day}.csv"
         path = directory / filename
         with path.open("w", newline="", encoding="utf-8") as out:
@@ -232,20 +244,31 @@ def team_ids_for(session: Session, requested: Sequence[str] | None) -> list[str]
     return list(requested) if requested else workspaces.team_ids(session)
 
 
-def send_csv(client: Any, db: Any, *, team_id: str, user_id: str, now: datetime) -> bool:
-    """DM `user_id` the workspace's processes.csv and occurrences.csv (files_upload_v2).
-    Runs after Slack's acknowledgement; a failure is logged and the person told."""
+def send_csv(
+    client: Any, db: Any, *, team_id: str, user_id: str, now: datetime, guest: bool = False
+) -> bool:
+    """DM `user_id` the workspace's processes.csv and occurrences.csv (files_upload_v2);
+    a guest gets their own reports alone. Runs after Slack's acknowledgement; a failure
+    is logged and the person told."""
     try:
         with tempfile.TemporaryDirectory(prefix="coach-export-") as tmp:
             with db.transaction() as session:
-                uploads = csv_files(session, team_id=team_id, now=now, directory=Path(tmp))
+                uploads = csv_files(
+                    session,
+                    team_id=team_id,
+                    now=now,
+                    directory=Path(tmp),
+                    only_user=user_id if guest else None,
+                )
             channel = client.conversations_open(users=user_id)["channel"]["id"]
             client.files_upload_v2(
                 channel=channel,
                 file_uploads=uploads,
                 initial_comment=(
-                    "Your export: one row per process (cost over the last 28 days and all "
-                    "time), and one row per report."
+                    "Your export: your own reports, one row each."
+                    if guest
+                    else "Your export: one row per process (cost over the last 28 days and "
+                    "all time), and one row per report."
                 ),
             )
     except Exception as err:

@@ -213,6 +213,28 @@ def test_export_dms_two_csv_files_of_this_workspace_only(coach: Coach) -> None:
     assert message is not None and "Your export" in text_of(message)
 
 
+def test_a_guest_exports_only_their_own_reports(coach: Coach) -> None:
+    """A guest (a restricted account, or someone from another organization) once got
+    every report by DM, a private HR note included."""
+    coach.fake.add_user(TEAM, "U_GUEST", "gus", tz="UTC", is_restricted=True)
+    coach.fake.add_user(TEAM, "U_EXT", "eve", tz="UTC", home_team="T_PARTNER")
+    slash(coach, "U_ANA", "Fix salary of Jane Doe after PIP 30m")
+    slash(coach, "U_GUEST", "Copy leads into the CRM 20m")
+
+    for user in ("U_GUEST", "U_EXT"):
+        before = len(coach.fake.files)
+        assert "your own reports" in slash(coach, user, "export")
+        files = coach.fake.wait_for(
+            lambda before=before: [f for f in coach.fake.files[before:] if f.shared]
+        )
+        assert [f.filename.split("-")[2] for f in files] == ["occurrences"]
+        rows = _csv(files[0])
+        assert {r["user"] for r in rows} <= {user}
+        assert not [r for r in rows if "salary" in (r["text"] + r["process_title"]).lower()]
+    assert len(_csv(files[0])) == 0  # eve reported nothing
+    assert [r["user"] for r in _csv([f for f in coach.fake.files if f.shared][0])] == ["U_GUEST"]
+
+
 def test_coach_export_cli_writes_json_and_csv(coach: Coach, tmp_path: object) -> None:
     _other_workspace(coach)
     slash(coach, "U_ANA", "Reconcile Stripe payouts 45m", "C_FIN")

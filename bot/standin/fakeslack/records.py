@@ -56,6 +56,7 @@ class User:
     deleted: bool = False
     bot_id: str | None = None
     home_team: str | None = None  # Slack Connect: the person's own organization's team
+    is_restricted: bool = False  # a guest: multi-channel (restricted) account
 
     def to_json(self) -> JSONDict:
         """Slack's ``user`` object."""
@@ -87,7 +88,7 @@ class User:
             "is_admin": self.is_admin,
             "is_owner": self.is_owner,
             "is_primary_owner": False,
-            "is_restricted": False,
+            "is_restricted": self.is_restricted,
             "is_ultra_restricted": False,
             "is_bot": self.is_bot,
             "is_app_user": False,

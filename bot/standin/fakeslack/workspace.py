@@ -77,6 +77,7 @@ class Workspace(State):
         real_name: str | None = None,
         deleted: bool = False,
         home_team: str | None = None,
+        is_restricted: bool = False,
     ) -> User:
         """Add a workspace member (`home_team`: from another organization, through a
         Slack Connect channel; users.info then names that team)."""
@@ -90,6 +91,7 @@ class Workspace(State):
             is_owner,
             deleted=deleted,
             home_team=home_team,
+            is_restricted=is_restricted,
         )
         with self._lock:
             self.users[(team_id, user_id)] = user
