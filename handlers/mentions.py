@@ -63,6 +63,7 @@ def mentioned(incoming: Incoming, actor: Actor, deps: Deps) -> Reply | None:
                 now=actor.now,
                 limits=deps.settings.limits,
                 tz=actor.person.tz,
+                guest=actor.is_guest,
             )
     except UserError as err:
         return Reply(after=(privately(notice(err.text)),))

@@ -49,6 +49,7 @@ def report(cmd: c.Report, actor: Actor, deps: Deps, *, key: str | None = None) -
             now=actor.now,
             limits=deps.settings.limits,
             tz=actor.person.tz,
+            guest=actor.is_guest,
         )
     return Reply(report_reply(result), then.after_report(result))
 
@@ -82,6 +83,7 @@ def submit_report(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps
             now=actor.now,
             limits=deps.settings.limits,
             tz=actor.person.tz,
+            guest=actor.is_guest,
             minutes=minutes,
             note=note or None,
             declared=_declared(minutes, got.get(Field.HOW_OFTEN)),

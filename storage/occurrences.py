@@ -151,6 +151,20 @@ def recent_by(
     return int(row[0]), int(row[1])
 
 
+def processes_reported_by(
+    session: Session, *, user_id: str, process_ids: Sequence[int]
+) -> set[int]:
+    """Which of `process_ids` the person has reported at least once."""
+    session.flush()
+    return set(
+        session.scalars(
+            select(Occurrence.process_id)
+            .where(Occurrence.user_id == user_id, Occurrence.process_id.in_(process_ids))
+            .distinct()
+        )
+    )
+
+
 def recent_reports_by(
     session: Session, *, team_id: str, user_id: str, limit: int = 5
 ) -> list[Occurrence]:

@@ -70,6 +70,7 @@ def record_report(
     declared: float | None = None,
     limits: Limits = DEFAULT_LIMITS,
     tz: str | None = None,
+    guest: bool = False,
 ) -> ReportResult:
     """Record one report of manual work and return what the reporter should see.
 
@@ -77,7 +78,8 @@ def record_report(
     the report but never parsed. `process` given attaches the report to it. `declared`
     (minutes a week, from the form's frequency) becomes the process's declared load.
     `limits` (bot/domain/limits.py) are checked on every report, `tz` (the reporter's)
-    says where their day starts.
+    says where their day starts. A `guest`'s report is matched only against processes
+    they reported themselves, so its answer never names anyone else's.
 
     Matching (bot/domain/matching.py) decides: the same process, a new one, or unsure,
     in which case the report goes on a new process at once and `asked` names the one to
@@ -109,6 +111,11 @@ def record_report(
     else:
         normalized = normalize_title(title)
         candidates, stats = match_index.candidates(session, team_id=team_id, title=title)
+        if guest and candidates:  # a guest's report joins (or names) only their own
+            mine = occurrences.processes_reported_by(
+                session, user_id=user_id, process_ids=[r[0] for r in candidates]
+            )
+            candidates = [r for r in candidates if r[0] in mine]
         rejected = match_index.rejected_keys(session, team_id=team_id, key=match_key(title))
         match = decide(title, ((r[0], r[1]) for r in candidates), stats=stats, rejected=rejected)
         if match.decision is Decision.SAME:
