@@ -15,8 +15,10 @@ from slack_bolt import App
 from bot.domain import commands as c
 from bot.domain.parsing import parse_command
 from bot.domain.people import Actor
+from bot.domain.rules import GUESTS_SEE_THEIR_OWN
 from bot.ids import Action
 from bot.messages.conversation import did_you_mean, greeting
+from bot.messages.reports import notice
 from bot.services.home import changes_something
 from handlers import digests, forget, insights, ownership, reporting, retirement, settings
 from handlers.after import RefreshHome, Replace
@@ -49,10 +51,21 @@ ROUTES: dict[type, Route] = {
 }
 
 
+# What covers the whole workspace: a guest sees their own reports only (bot/domain/rules.py).
+NOT_FOR_GUESTS = (c.ListTop, c.Stats, c.DigestOn, c.DigestOff, c.DigestPreview)
+
+
+def run(cmd: c.Command, actor: Actor, deps: Deps) -> Reply:
+    """Hand a parsed command to its feature (a slash command, a mention, a button)."""
+    if actor.is_guest and isinstance(cmd, NOT_FOR_GUESTS):
+        return Reply(notice(GUESTS_SEE_THEIR_OWN))
+    return ROUTES[type(cmd)](cmd, actor, deps)
+
+
 def manual_task(text: str, actor: Actor, deps: Deps) -> Reply:
     """Parse the command's text and hand it to its feature."""
     cmd = parse_command(text)
-    reply = ROUTES[type(cmd)](cmd, actor, deps)
+    reply = run(cmd, actor, deps)
     return reply.then(RefreshHome()) if changes_something(cmd) else reply
 
 

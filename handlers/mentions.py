@@ -19,7 +19,7 @@ from bot.messages.reports import notice, report_reply
 from bot.mrkdwn import Mrkdwn, from_slack
 from bot.services.reporting import record_report
 from handlers import after as then
-from handlers.commands import ROUTES
+from handlers.commands import run
 from handlers.context import Deps, Incoming, Reply, happened
 from storage import claims
 
@@ -76,7 +76,7 @@ def mentioned(incoming: Incoming, actor: Actor, deps: Deps) -> Reply | None:
 def _subcommand(
     cmd: c.Command, text: str, actor: Actor, deps: Deps, privately: then.Privately
 ) -> Reply:
-    reply = ROUTES[type(cmd)](cmd, actor, deps)
+    reply = run(cmd, actor, deps)
     if any(isinstance(work, then.OpenForm) for work in reply.after):  # no trigger to open it
         return Reply(after=(privately(notice(FORMS_NEED_A_COMMAND.format(from_slack(text)))),))
     first = (privately(reply.message),) if reply.message is not None else ()

@@ -62,8 +62,15 @@ def require_undo(actor: Actor, *, reporter_id: str, occurred_at: datetime) -> No
         )
 
 
-def may_see(actor: Actor, *, team_id: str) -> bool:
+GUESTS_SEE_THEIR_OWN = Mrkdwn(
+    "As a guest here you see your own reports only: `/manual-task export` sends them to "
+    "you, and reporting works as for everyone."
+)
+
+
+def may_see(actor: Actor, *, team_id: str, reported: bool = False) -> bool:
     """See a process (or anything about it): only in its own workspace. Every lookup of a
     process passes through this rule (bot/services/processes.py), so a finer rule of who
-    sees what lands here and applies everywhere."""
-    return actor.team_id == team_id
+    sees what lands here and applies everywhere. A guest sees only processes they
+    `reported` themselves."""
+    return actor.team_id == team_id and (reported or not actor.is_guest)

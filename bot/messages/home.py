@@ -10,6 +10,7 @@ from datetime import datetime
 from bot.domain.cards import ProcessCard
 from bot.domain.costs import format_money, hours_per_year, money
 from bot.domain.durations import format_hours, format_minutes
+from bot.domain.rules import GUESTS_SEE_THEIR_OWN
 from bot.domain.states import Status
 from bot.ids import Action
 from bot.messages.blocks import Block, button, context, divider, header, section
@@ -45,6 +46,7 @@ class HomePage:
     currency: str = "USD"
     updated_at: datetime | None = None
     notes: Sequence[Mrkdwn] = field(default_factory=tuple)
+    guest: bool = False  # sees their own reports only: no team figures, no team list
 
 
 def eliminated_line(page: HomePage) -> Mrkdwn:
@@ -84,7 +86,7 @@ def home_view(page: HomePage, *, max_mine: int = 10) -> Block:
         header("Automation Coach"),
         section(
             Mrkdwn("{}\n_The goal of business operations is to not exist._").format(
-                eliminated_line(page)
+                GUESTS_SEE_THEIR_OWN if page.guest else eliminated_line(page)
             ),
             accessory=button("Refresh", Action.HOME_REFRESH, "refresh"),
         ),
@@ -123,7 +125,18 @@ def home_view(page: HomePage, *, max_mine: int = 10) -> Block:
         blocks.append(section(Mrkdwn("\n").join(rows)))
     else:
         blocks.append(section(Mrkdwn("Nothing yet. Report manual work the moment you do it.")))
-    blocks += [divider(), header("The team's most costly processes")]
+    if not page.guest:  # a guest sees no team figures
+        blocks += [divider(), header("The team's most costly processes"), *_team_top(page)]
+    footer = list(page.notes)
+    if page.updated_at is not None:
+        footer.append(Mrkdwn("Updated {:%a %d %b %H:%M} UTC").format(page.updated_at))
+    if footer:
+        blocks.append(context(*footer))
+    return {"type": "home", "callback_id": "home", "blocks": _fit(blocks)}
+
+
+def _team_top(page: HomePage) -> list[Block]:
+    blocks: list[Block] = []
     if page.top:
         for i, card in enumerate(page.top, start=1):
             owner = (
@@ -144,12 +157,7 @@ def home_view(page: HomePage, *, max_mine: int = 10) -> Block:
             )
     else:
         blocks.append(section(Mrkdwn("Nothing reported yet.")))
-    footer = list(page.notes)
-    if page.updated_at is not None:
-        footer.append(Mrkdwn("Updated {:%a %d %b %H:%M} UTC").format(page.updated_at))
-    if footer:
-        blocks.append(context(*footer))
-    return {"type": "home", "callback_id": "home", "blocks": _fit(blocks)}
+    return blocks
 
 
 def _fit(blocks: list[Block]) -> list[Block]:

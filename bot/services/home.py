@@ -57,12 +57,15 @@ def page(session: Session, *, team_id: str, user_id: str, now: datetime) -> Home
         )
     ]
     ws = session.get(Workspace, team_id)
+    known = people.cached_user(session, team_id=team_id, user_id=user_id)
+    guest = bool(known is not None and known.is_guest)  # as Slack last said
     return HomePage(
+        guest=guest,
         user_id=user_id,
         mine=cards_for(session, [pl.process for pl in mine], now=now),
         mine_total=stats.owned_count(session, team_id=team_id, owner_id=user_id),
         reports=reports,
-        top=cards_for(session, [pl.process for pl in top], now=now),
+        top=[] if guest else cards_for(session, [pl.process for pl in top], now=now),
         eliminated_minutes_per_week=history.eliminated_as_of(session, team_id=team_id),
         retired=processes.count_processes(session, team_id=team_id, statuses=(Status.RETIRED,)),
         hourly_rate=ws.hourly_rate if ws else None,

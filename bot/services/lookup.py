@@ -18,7 +18,7 @@ from bot.domain.people import Actor
 from bot.domain.rules import may_see
 from bot.errors import UserError
 from bot.mrkdwn import Mrkdwn
-from storage import processes
+from storage import occurrences, processes
 from storage.models import Occurrence, Process
 
 GONE = Mrkdwn("That process no longer exists. `/manual-task list` shows the others.")
@@ -53,12 +53,23 @@ def find(
     return process
 
 
+def _reported(session: Session, actor: Actor, process: Process) -> bool:
+    """Whether the actor reported the process (asked only of a guest: the rule needs it)."""
+    if not actor.is_guest:
+        return False
+    return bool(
+        occurrences.processes_reported_by(session, user_id=actor.user_id, process_ids=[process.id])
+    )
+
+
 def _by_ref(session: Session, actor: Actor, ref: str) -> Process:
     number = parse_ref(ref)
     if number is None:
         raise UserError(Mrkdwn("“{}” isn't a process id: they look like `P7`.").format(ref[:40]))
     process = processes.process_by_ref(session, team_id=actor.team_id, number=int(number[1:]))
-    if process is None or not may_see(actor, team_id=process.team_id):
+    if process is None or not may_see(
+        actor, team_id=process.team_id, reported=_reported(session, actor, process)
+    ):
         raise UserError(
             Mrkdwn("There's no {} here. `/manual-task list` shows the processes.").format(number)
         )
@@ -71,7 +82,9 @@ def _by_id(session: Session, actor: Actor, process_id: object) -> Process:
     except (TypeError, ValueError):
         raise UserError(GONE) from None
     process = processes.process_by_id(session, team_id=actor.team_id, process_id=number)
-    if process is None or not may_see(actor, team_id=process.team_id):
+    if process is None or not may_see(
+        actor, team_id=process.team_id, reported=_reported(session, actor, process)
+    ):
         raise UserError(GONE)
     return process
 

@@ -4,8 +4,9 @@ says; they may still report."""
 
 from __future__ import annotations
 
+from bot.standin.render import render_blocks
 from tests.conftest import Coach
-from tests.e2e.support import answer, counts
+from tests.e2e.support import answer, counts, text_of, wait_for
 
 TEAM = "T0001"
 
@@ -17,7 +18,8 @@ def test_an_admin_of_another_organization_is_no_admin_here(coach: Coach) -> None
 
     for text in ("config", "forget <@U_ANA>", "retire P1 https://github.com/acme/ops/pull/9"):
         said = answer(coach.sim.slash("U_EXT", "C_OPS", text))
-        assert "Only" in said and "admin" in said, (text, said)
+        # not an admin; and a guest, who can't even see someone else's process
+        assert ("Only" in said and "admin" in said) or "There's no P1 here" in said, said
     assert counts(coach.db)["occurrences"] == 1
 
     assert "Logged 20m" in answer(coach.sim.slash("U_EXT", "C_OPS", "Copy leads into the CRM 20m"))
@@ -35,3 +37,34 @@ def test_a_guests_report_never_names_someone_elses_process(coach: Coach) -> None
     again = answer(coach.sim.slash("U_GUEST", "C_OPS", "fix the salary of Jane Doe after PIP 5m"))
     assert "on P2" in again  # and their own reports join it
     assert counts(coach.db)["processes"] == 2
+
+
+def test_a_guest_sees_their_own_reports_and_nothing_else(coach: Coach) -> None:
+    """Walks a guest through the surfaces that cover the workspace."""
+    coach.fake.add_user(TEAM, "U_GUEST", "gus", tz="UTC", is_restricted=True)
+    coach.sim.slash("U_ANA", "C_OPS", "Fix salary of Jane Doe after PIP 30m")  # P1, not theirs
+    assert "P2" in answer(coach.sim.slash("U_GUEST", "C_OPS", "Copy leads into the CRM 20m"))
+
+    for text in ("list", "stats", "digest preview", "digest here weekly mon 09:00"):
+        said = answer(coach.sim.slash("U_GUEST", "C_OPS", text))
+        assert "As a guest here you see your own reports only" in said, (text, said)
+        assert "Jane Doe" not in said
+    assert "There's no P1 here" in answer(coach.sim.slash("U_GUEST", "C_OPS", "show P1"))
+    assert "Copy leads into the CRM" in answer(coach.sim.slash("U_GUEST", "C_OPS", "show P2"))
+    mention = coach.sim.mention("U_GUEST", "C_OPS", "list")
+    said = wait_for(
+        lambda: [m for m in coach.fake.messages if m.user == "U_GUEST" and "guest" in text_of(m)]
+    )
+    assert said and mention.status == 200
+
+    coach.sim.open_home("U_GUEST")
+    home = wait_for(lambda: text_of_home(coach, "U_GUEST"))
+    assert "Copy leads into the CRM" in home and "Jane Doe" not in home
+    assert "most costly" not in home and "eliminated" not in home
+    # A member still sees the team's.
+    assert "Fix salary of Jane Doe" in answer(coach.sim.slash("U_BEN", "C_OPS", "list"))
+
+
+def text_of_home(coach: Coach, user_id: str) -> str:
+    view = coach.fake.home_of(TEAM, user_id)
+    return "\n".join(render_blocks(view.blocks)) if view else ""
