@@ -41,7 +41,15 @@ class Directory:
         self._lock = threading.Lock()
         self._saves = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-people")
 
-    def person(self, client: Any, *, team_id: str, user_id: str, now: datetime) -> Person:
+    def person(
+        self,
+        client: Any,
+        *,
+        team_id: str,
+        user_id: str,
+        now: datetime,
+        enterprise_id: str | None = None,
+    ) -> Person:
         """The person: as this process last learned it (within a day), else from Slack,
         else (Slack down) from the database's cache, else nobody special."""
         key = (team_id, user_id)
@@ -49,7 +57,7 @@ class Directory:
             known = self._memo.get(key)
         if known is not None and time.monotonic() < known[1]:
             return known[0]
-        found = self._ask_slack(client, team_id, user_id)
+        found = self._ask_slack(client, team_id, user_id, enterprise_id)
         if found is not None:
             self._saves.submit(self._save, team_id, found, now)
             return self._remember(key, found)
@@ -102,14 +110,21 @@ class Directory:
             self._memo.pop((team_id, user_id), None)
 
     @staticmethod
-    def _ask_slack(client: Any, team_id: str, user_id: str) -> Person | None:
+    def _ask_slack(
+        client: Any, team_id: str, user_id: str, enterprise_id: str | None = None
+    ) -> Person | None:
         try:
             client = within(client, LOOKUP_BUDGET)
             info = client.users_info(user=user_id)["user"]
         except Exception as err:
             log.warning("users.info failed for %s: %s", user_id, err)
             return None
-        foreign = info.get("team_id", team_id) != team_id
+        # From another organization: users.info names another team, and (in an
+        # Enterprise Grid org) not one of this org's.
+        org = (info.get("enterprise_user") or {}).get("enterprise_id")
+        foreign = info.get("team_id", team_id) != team_id and not (
+            enterprise_id and org == enterprise_id
+        )
         return Person(
             user_id=user_id,
             name=info.get("real_name") or info.get("name"),

@@ -114,7 +114,13 @@ def inject(deps: Deps) -> Callable[..., BoltResponse]:
         user_id = context.user_id
         if team_id and user_id:
             now = deps.clock.now()
-            person = deps.people.person(context.client, team_id=team_id, user_id=user_id, now=now)
+            person = deps.people.person(
+                context.client,
+                team_id=team_id,
+                user_id=user_id,
+                now=now,
+                enterprise_id=context.enterprise_id,
+            )
             trigger = body.get("trigger_id")
             context["actor"] = Actor(
                 team_id=team_id,
