@@ -44,12 +44,13 @@ class DurationError(UserError, ValueError):
         return duration_text if len(duration_text) <= 24 else duration_text[:20] + "…"
 
     @classmethod
-    def not_countable(cls, duration_text: str) -> DurationError:
+    def not_countable(cls, duration_text: str, *, unreadable: bool = False) -> DurationError:
         return cls(
             Mrkdwn(
                 "“{}” isn't a duration I can count: use something like `45m` or `1h30m`."
             ).format(cls._quote(duration_text)),
             duration_text,
+            unreadable=unreadable,
         )
 
     @classmethod
@@ -314,9 +315,7 @@ def parse_report(text: str) -> ParsedReport:
     if match is None:
         unreadable = _unreadable_duration(text)
         if unreadable is not None:
-            err = DurationError.not_countable(unreadable)
-            err.unreadable = True
-            raise err
+            raise DurationError.not_countable(unreadable, unreadable=True)
         return ParsedReport(title=clean_title(text), minutes=None, duration_text=None)
 
     duration_text = match.group(0)

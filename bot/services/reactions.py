@@ -86,21 +86,21 @@ def react(
         return Outcome(msg.GONE)
     try:
         with session.begin_nested():  # a refusal leaves nothing half-done
-            if emoji == Reaction.ME_TOO:
-                return _me_too(session, actor, process, ts, limits)
-            return _ACTIONS[Reaction(emoji)](session, actor, process, ts)
+            return _ACTIONS[Reaction(emoji)](session, actor, process, ts, limits)
     except UserError as err:
         return Outcome(err.text)
 
 
-def _retire(session: Session, actor: Actor, process: Process, ts: str) -> Outcome:
+def _retire(session: Session, actor: Actor, process: Process, ts: str, limits: Limits) -> Outcome:
     if process.status == Status.RETIRED:
         return Outcome(msg.already_retired(card_for(session, process, now=actor.now)))
     done = retirement.retire(session, actor, process, link=None, how=None)
     return Outcome(msg.retired(done.card), retired=done.card)
 
 
-def _automating(session: Session, actor: Actor, process: Process, ts: str) -> Outcome:
+def _automating(
+    session: Session, actor: Actor, process: Process, ts: str, limits: Limits
+) -> Outcome:
     if process.status == Status.RETIRED:
         return Outcome(msg.already_retired(card_for(session, process, now=actor.now)))
     if process.status == Status.AUTOMATING and process.owner_id is not None:
@@ -110,7 +110,7 @@ def _automating(session: Session, actor: Actor, process: Process, ts: str) -> Ou
     return Outcome(msg.automating(card, took_ownership=took))
 
 
-def _snooze(session: Session, actor: Actor, process: Process, ts: str) -> Outcome:
+def _snooze(session: Session, actor: Actor, process: Process, ts: str, limits: Limits) -> Outcome:
     if process.status == Status.RETIRED:
         return Outcome(msg.already_retired(card_for(session, process, now=actor.now)))
     until = prompts.snooze(session, actor, process)
@@ -142,8 +142,10 @@ def _me_too(session: Session, actor: Actor, process: Process, ts: str, limits: L
     return Outcome(text, report=result)
 
 
-_ACTIONS: dict[Reaction, Callable[[Session, Actor, Process, str], Outcome]] = {
+# Each gets the limits on volume: ➕ is a report, the others ignore them.
+_ACTIONS: dict[Reaction, Callable[[Session, Actor, Process, str, Limits], Outcome]] = {
     Reaction.RETIRE: _retire,
     Reaction.AUTOMATING: _automating,
     Reaction.SNOOZE: _snooze,
+    Reaction.ME_TOO: _me_too,
 }
