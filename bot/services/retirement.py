@@ -28,7 +28,7 @@ def check_link(link: str | None) -> str:
         raise UserError(
             Mrkdwn(
                 "Add a link to the automation (the script, PR or runbook): one http(s) address "
-                "of at most {:,} characters, with no spaces, `<`, `>` or `|`, like "
+                "of at most {:,} characters, with no spaces, `&lt;`, `&gt;` or `|`, like "
                 "`https://github.com/acme/ops/pull/42`."
             ).format(MAX_LINK)
         )

@@ -19,6 +19,7 @@ from bot.domain.cards import ProcessCard, ReportResult
 from bot.domain.history import HistoryLine
 from bot.domain.settings import WorkspaceSettings
 from bot.domain.states import Event
+from bot.errors import UserError
 from bot.messages import (
     celebrations,
     conversation,
@@ -40,6 +41,8 @@ from bot.messages.home import HomePage, ReportLine
 from bot.messages.nudges import PromptItem
 from bot.messages.stats import Figures
 from bot.mrkdwn import Mrkdwn, escape
+from bot.services.retirement import check_link
+from bot.standin.render import mrkdwn_to_text
 from tests.hostile import (
     GOOD_LINK,
     HOSTILE_NOTE,
@@ -333,3 +336,11 @@ def test_every_builder_is_in_the_corpus_test() -> None:
     assert _public_builders() == set(CASES), (
         "a message builder is missing from CASES (or CASES names one that's gone)"
     )
+
+
+def test_a_refusal_that_names_angle_brackets_shows_them() -> None:
+    """A template's own `<` and `>` are escaped too: raw, Slack reads them as markup and
+    shows nothing (the retire form's link rule once read "no spaces, ``, ``")."""
+    with pytest.raises(UserError) as refused:
+        check_link("https://x.io/<!channel>")
+    assert "`<`, `>` or `|`" in mrkdwn_to_text(str(refused.value.text))
