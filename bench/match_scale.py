@@ -34,6 +34,7 @@ from bench.common import (
     scratch_pg,
     write_results,
 )
+from bot.domain.rules import Sight
 from bot.domain.matching import decide, match_key
 from bot.domain.words import normalize_title, title_words
 from bot.services.reporting import record_report
@@ -243,6 +244,9 @@ def new_report(db: Database, title: str) -> float:
             source="command",
             slack_key=f"bench:{time.perf_counter_ns()}",
             now=NOW,
+            # A member, as in production: the loaded rows count as private (older than
+            # the rule), so each candidate costs the rule's question of their reports.
+            sight=Sight(TEAM, public=True, user_id="U2"),
         )
         elapsed = time.perf_counter() - start
         session.rollback()

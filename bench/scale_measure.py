@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import text
 
 from bench.scale_data import NOW, TEAM
+from bot.domain.rules import Sight
 from storage.db import Database
 
 
@@ -52,10 +53,9 @@ def measure(what: str, url: str, reps: int) -> dict[str, Any]:
                 size = sum(len(v) for v in due.by_owner.values()) + len(due.unowned)
             else:
                 start = NOW - timedelta(days=7)
-                data = service.gather(
-                    session, team_id=TEAM, start=start, end=NOW, title="Manual work digest"
+                data = service.gather(session, sight=Sight.whole(TEAM), start=start, end=NOW, title="Manual work digest"
                 )
-                points = service.series(session, team_id=TEAM, end=NOW)
+                points = service.series(session, sight=Sight.whole(TEAM), end=NOW)
                 text_, blocks = digest(data)
                 png = manual_vs_eliminated(points)
                 size = len(png) + len(blocks)

@@ -14,6 +14,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 import handlers
+from bot.channels import Channels
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.oauth import oauth_settings, remember_installations
@@ -49,7 +50,13 @@ def create_app(
     if not socket_mode:
         settings.require("slack_signing_secret")
     db = db.with_timeout(settings.db_timeout_seconds)
-    deps = Deps(db=db, clock=clock or SystemClock(), settings=settings, people=Directory(db))
+    deps = Deps(
+        db=db,
+        clock=clock or SystemClock(),
+        settings=settings,
+        people=Directory(db),
+        channels=Channels(),
+    )
     oauth = oauth_settings(settings, db) if settings.oauth_enabled and not socket_mode else None
     app = CoachApp(
         signing_secret=settings.slack_signing_secret or "",

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot import outgoing
 from bot.domain.cards import ProcessCard, ReportResult
+from bot.domain.rules import Sight, sight_of
 from bot.domain.states import Posted
 from bot.messages.blocks import Message
 from bot.messages.celebrations import celebration, regression_notice
@@ -108,10 +109,18 @@ class Celebrate:
 
     card: ProcessCard
 
+    def _audience(self, out: Out) -> Sight:
+        """Whose total the celebration shows: its channel's (the public processes and the
+        channel's own), or, sent by DM, the person's."""
+        if self.card.channel_id:
+            return Sight(out.actor.team_id, public=True, channel_id=self.card.channel_id)
+        return sight_of(out.actor)
+
     def run(self, out: Out) -> None:
         team_id, now = out.actor.team_id, out.actor.now
         with out.deps.db.transaction() as session:
-            total = history.eliminated_as_of(session, team_id=team_id) / 60
+            # Seen where it is posted: a channel sees its own and the public processes.
+            total = history.eliminated_as_of(session, sight=self._audience(out)) / 60
         text, blocks = celebration(self.card, total_eliminated_hours=total)
         channel = self.card.channel_id
         if channel:
@@ -208,13 +217,13 @@ class PublishHome:
 
 @dataclass(frozen=True)
 class SendExport:
-    """DM the person the workspace's processes and reports as CSV files."""
+    """DM the person the processes and reports they may see as CSV files."""
 
     def run(self, out: Out) -> None:
         export.send_csv(
             out.client,
             out.deps.db,
-            team_id=out.actor.team_id,
+            sight=sight_of(out.actor),
             user_id=out.actor.user_id,
             now=out.actor.now,
             guest=out.actor.is_guest,  # a guest sees their own reports, nothing else

@@ -51,8 +51,9 @@ ROUTES: dict[type, Route] = {
 }
 
 
-# What covers the whole workspace: a guest sees their own reports only (bot/domain/rules.py).
-NOT_FOR_GUESTS = (c.ListTop, c.Stats, c.DigestOn, c.DigestOff, c.DigestPreview)
+# A channel's digest is the channel's business: a guest sees their own reports only
+# (bot/domain/rules.py; `list`, `stats` and the rest show them only those).
+NOT_FOR_GUESTS = (c.DigestOn, c.DigestOff, c.DigestPreview)
 
 
 def run(cmd: c.Command, actor: Actor, deps: Deps) -> Reply:

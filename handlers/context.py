@@ -1,9 +1,10 @@
 """What every listener shares: its context, injected once, and the one ack mechanism.
 
 **Injection.** A Bolt middleware (`inject`) puts two things in each request's context,
-before any transaction: `deps` (the database, the clock, the settings, the directory of
-people) and `actor` (who is asking, where, when, and what Slack says of them). Listeners
-declare what they need; the use cases take the actor and apply `bot.domain.rules`.
+before any transaction: `deps` (the database, the clock, the settings, the directories of
+people and channels) and `actor` (who is asking, where, when, what Slack says of them and
+whether the channel is a public one). Listeners declare what they need; the use cases
+take the actor and apply `bot.domain.rules`.
 
 **Acknowledging.** The app runs in Bolt's process-before-response mode: a listener does
 the request's one transaction and answers in the acknowledgement (Slack's 3 seconds, with
@@ -34,6 +35,7 @@ from typing import Any, Protocol
 from slack_bolt import Ack, BoltContext, BoltResponse
 from slack_sdk import WebClient
 
+from bot.channels import Channels
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.people import Actor
@@ -60,12 +62,13 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Deps:
     """What every listener works with: one database, one clock, the settings, and the
-    directory of people, shared by all requests of this process."""
+    directories of people and of channels, shared by all requests of this process."""
 
     db: Database
     clock: Clock
     settings: Settings
     people: Directory
+    channels: Channels
 
 
 class Followup(Protocol):
@@ -128,6 +131,9 @@ def inject(deps: Deps) -> Callable[..., BoltResponse]:
                 now=now,
                 person=person,
                 channel_id=context.channel_id,
+                in_private=deps.channels.private(
+                    context.client, team_id=team_id, channel_id=context.channel_id
+                ),
                 trigger_id=trigger if isinstance(trigger, str) else None,
             )
         return next()

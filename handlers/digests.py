@@ -1,5 +1,8 @@
-"""Channel digests: `/manual-task digest here weekly mon 09:00 [Europe/Berlin]`,
-`digest off` and `digest preview` (the job that posts them is bot/jobs/digests.py)."""
+"""Channel digests: `/manual-task digest here weekly mon 09:00 [Europe/Berlin] [workspace]`,
+`digest off` and `digest preview` (the job that posts them is bot/jobs/digests.py).
+
+What a digest covers is the visibility rule's (bot/domain/rules.py `Sight.of_digest`): the
+processes first reported in its channel, or with `workspace` the workspace's public ones."""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from bot import mrkdwn
 from bot.domain import commands as c
 from bot.domain import schedule
 from bot.domain.people import Actor
+from bot.domain.rules import Sight
+from bot.domain.states import Covers
 from bot.errors import UserError
 from bot.messages.digest import digest, title_for
 from bot.messages.reports import notice
@@ -18,6 +23,10 @@ from handlers.context import Deps, Reply
 from storage import digests as subscriptions
 from storage import workspaces
 
+COVERS: dict[str, str] = {
+    Covers.CHANNEL: "the processes first reported here",
+    Covers.WORKSPACE: "every public process of the workspace (private ones never)",
+}
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -45,6 +54,7 @@ def digest_on(cmd: c.DigestOn, actor: Actor, deps: Deps) -> Reply:
             timezone=tz,
             user_id=actor.user_id,
             now=actor.now,
+            covers=cmd.covers,
         )
         first = _next_slot(sub.cadence, sub.weekday, sub.local_time, tz, actor.now)
     when = (
@@ -55,9 +65,16 @@ def digest_on(cmd: c.DigestOn, actor: Actor, deps: Deps) -> Reply:
     return Reply(
         notice(
             Mrkdwn(
-                "{} {} a manual-work digest {} ({}). The first one: {:%a %d %b %H:%M}. "
+                "{} {} a manual-work digest {} ({}), of {}. The first one: {:%a %d %b %H:%M}. "
                 "`digest preview` shows it now."
-            ).format(mrkdwn.channel(channel), "now gets" if replaced else "gets", when, tz, first)
+            ).format(
+                mrkdwn.channel(channel),
+                "now gets" if replaced else "gets",
+                when,
+                tz,
+                COVERS[cmd.covers],
+                first,
+            )
         )
     )
 
@@ -83,13 +100,14 @@ def digest_preview(cmd: c.DigestPreview, actor: Actor, deps: Deps) -> Reply:
         )
         cadence = sub.cadence if sub else "weekly"
         tz = sub.timezone if sub else "UTC"
+        covers = sub.scope if sub else Covers.CHANNEL
         end = actor.now + timedelta(seconds=1)  # include what was reported this very second
         data = service.gather(
             session,
-            team_id=actor.team_id,
+            sight=Sight.of_digest(actor.team_id, actor.channel_id or "", covers),
             start=end - schedule.period_length(cadence),
             end=end,
-            title="Preview · " + title_for(cadence, actor.now, tz),
+            title="Preview · " + title_for(cadence, actor.now, tz, covers),
         )
     text, blocks = digest(data)
     if not sub:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.domain import commands as c
 from bot.domain.people import Actor
+from bot.domain.rules import sight_of
 from bot.domain.states import OPEN_STATUSES, Status
 from bot.messages import reports as msg
 from bot.messages.history import SHOWN
@@ -26,7 +27,7 @@ def list_top(cmd: c.ListTop, actor: Actor, deps: Deps) -> Reply:
     """The team's most costly open processes."""
     with deps.db.transaction() as session:
         retired = processes.count_processes(
-            session, team_id=actor.team_id, statuses=(Status.RETIRED,)
+            session, sight=sight_of(actor), statuses=(Status.RETIRED,)
         )
     if retired == 1:
         empty = Mrkdwn("No manual work left open: the one reported process is retired. :tada:")
@@ -48,14 +49,14 @@ def _ranked(actor: Actor, deps: Deps, *, owner_id: str | None, title: str, empty
     with deps.db.transaction() as session:
         loads = processes.top_processes(
             session,
-            team_id=actor.team_id,
+            sight=sight_of(actor),
             since=window_start(actor.now),
             limit=10,
             owner_id=owner_id,
         )
         cards = cards_for(session, [pl.process for pl in loads], now=actor.now)
         total = (
-            processes.count_processes(session, team_id=actor.team_id, statuses=OPEN_STATUSES)
+            processes.count_processes(session, sight=sight_of(actor), statuses=OPEN_STATUSES)
             if owner_id is None
             else None
         )
@@ -77,13 +78,15 @@ def show(cmd: c.Show, actor: Actor, deps: Deps) -> Reply:
 
 def show_stats(cmd: c.Stats, actor: Actor, deps: Deps) -> Reply:
     with deps.db.transaction() as session:
-        return Reply(stats_message(figures(session, team_id=actor.team_id, now=actor.now)))
+        return Reply(stats_message(figures(session, sight=sight_of(actor), now=actor.now)))
 
 
 def export(cmd: c.Export, actor: Actor, deps: Deps) -> Reply:
     """A CSV of processes and one of reports, by DM."""
     with deps.db.transaction() as session:
-        reported = stats.counts(session, team_id=actor.team_id).reported
+        reported = stats.counts(session, sight=sight_of(actor)).reported
+    if reported == 0 and actor.is_guest:
+        return Reply(msg.notice(Mrkdwn("You haven't reported anything here: nothing to export.")))
     if reported == 0:
         return Reply(
             msg.notice(Mrkdwn("Nothing to export yet: no manual work has been reported here."))

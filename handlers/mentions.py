@@ -13,6 +13,7 @@ from slack_bolt import App
 from bot.domain import commands as c
 from bot.domain.parsing import parse_command
 from bot.domain.people import Actor
+from bot.domain.rules import sight_of
 from bot.domain.states import Posted, Source
 from bot.errors import UserError
 from bot.messages.reports import notice, report_reply
@@ -61,9 +62,11 @@ def mentioned(incoming: Incoming, actor: Actor, deps: Deps) -> Reply | None:
                 source=Source.MENTION,
                 slack_key=f"event:{event_id}",
                 now=actor.now,
+                sight=sight_of(actor),
+                private=actor.in_private,
+                shown_in=channel,  # the answer is posted in the channel's thread
                 limits=deps.settings.limits,
                 tz=actor.person.tz,
-                guest=actor.is_guest,
             )
     except UserError as err:
         return Reply(after=(privately(notice(err.text)),))

@@ -13,6 +13,7 @@ from bot.domain import commands as c
 from bot.domain.costs import declared_minutes_per_week
 from bot.domain.durations import DEFAULT_MINUTES, DurationError, parse_report
 from bot.domain.people import Actor
+from bot.domain.rules import sight_of
 from bot.domain.states import Source
 from bot.errors import UserError
 from bot.ids import Action, Callback, Field
@@ -47,16 +48,18 @@ def report(cmd: c.Report, actor: Actor, deps: Deps, *, key: str | None = None) -
             source=Source.COMMAND,
             slack_key=key or f"command:{actor.trigger_id}",
             now=actor.now,
+            sight=sight_of(actor),
+            private=actor.in_private,
             limits=deps.settings.limits,
             tz=actor.person.tz,
-            guest=actor.is_guest,
         )
     return Reply(report_reply(result), then.after_report(result))
 
 
 def open_form(cmd: c.OpenModal, actor: Actor, deps: Deps) -> Reply:
     """`/manual-task` alone: the report form."""
-    return Reply(after=(then.OpenForm(modals.report_modal(channel_id=actor.channel_id)),))
+    form = modals.report_modal(channel_id=actor.channel_id, private=actor.in_private)
+    return Reply(after=(then.OpenForm(form),))
 
 
 def undo(cmd: c.Undo, actor: Actor, deps: Deps) -> Reply:
@@ -67,7 +70,8 @@ def undo(cmd: c.Undo, actor: Actor, deps: Deps) -> Reply:
 
 def submit_report(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
     """The report form: checked field by field, then stored like a command's report."""
-    got, channel = form_values(view), form_memory(view).get("channel")
+    memory = form_memory(view)
+    got, channel = form_values(view), memory.get("channel")
     channel = channel if isinstance(channel, str) else None
     minutes = _form_minutes(got.get(Field.HOW_LONG))
     note = " · ".join(x for x in (got.get(Field.HOW_OFTEN), got.get(Field.NOTES)) if x)
@@ -81,9 +85,11 @@ def submit_report(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps
             source=Source.FORM,
             slack_key=f"view:{view.get('id')}",
             now=actor.now,
+            sight=sight_of(actor),
+            # Where the form was opened, as Slack said then (a form of old: can't tell).
+            private=memory.get("public") is not True,
             limits=deps.settings.limits,
             tz=actor.person.tz,
-            guest=actor.is_guest,
             minutes=minutes,
             note=note or None,
             declared=_declared(minutes, got.get(Field.HOW_OFTEN)),

@@ -9,10 +9,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.domain.states import OPEN_STATUSES, Answer
+from bot.domain.rules import Sight
+from bot.domain.states import OPEN_STATUSES, Answer, Covers
 from storage import history
 from storage.models import DigestSubscription, Nudge, Occurrence, Process
 from storage.occurrences import minutes_between
+from storage.visibility import seen
 
 
 def subscribe(
@@ -26,11 +28,12 @@ def subscribe(
     timezone: str,
     user_id: str,
     now: datetime,
+    covers: str = Covers.CHANNEL,
 ) -> tuple[DigestSubscription, bool]:
     """Create or replace the channel's one subscription; True when it replaced one."""
     existing = session.get(DigestSubscription, (team_id, channel_id))
     if existing is not None:
-        existing.cadence, existing.weekday = cadence, weekday
+        existing.cadence, existing.weekday, existing.scope = cadence, weekday, covers
         existing.local_time, existing.timezone = local_time, timezone
         existing.created_by, existing.created_at = user_id, now
         session.flush()
@@ -44,6 +47,7 @@ def subscribe(
         timezone=timezone,
         created_by=user_id,
         created_at=now,
+        scope=covers,
     )
     session.add(sub)
     session.flush()
@@ -86,32 +90,33 @@ class Line:
     minutes: int  # in the trailing 28 days (for cost) or the period (regressions)
 
 
-def top_costs(session: Session, *, team_id: str, since: datetime, limit: int) -> list[Line]:
+def top_costs(session: Session, *, sight: Sight, since: datetime, limit: int) -> list[Line]:
     load = (
         select(Occurrence.process_id.label("pid"), func.sum(Occurrence.minutes).label("m"))
-        .where(Occurrence.team_id == team_id, Occurrence.occurred_at >= since)
+        .where(Occurrence.team_id == sight.team_id, Occurrence.occurred_at >= since)
         .group_by(Occurrence.process_id)
         .subquery()
     )
     rows = session.execute(
         select(Process, load.c.m)
         .join(load, load.c.pid == Process.id)
-        .where(Process.status.in_(OPEN_STATUSES))
+        .where(Process.status.in_(OPEN_STATUSES), seen(sight))
         .order_by(load.c.m.desc(), Process.number)
         .limit(limit)
     )
     return [Line(p, int(m)) for p, m in rows]
 
 
-def count_open(session: Session, *, team_id: str, since: datetime) -> int:
+def count_open(session: Session, *, sight: Sight, since: datetime) -> int:
     return int(
         session.scalar(
             select(func.count(func.distinct(Occurrence.process_id)))
             .join(Process)
             .where(
-                Occurrence.team_id == team_id,
+                Occurrence.team_id == sight.team_id,
                 Occurrence.occurred_at >= since,
                 Process.status.in_(OPEN_STATUSES),
+                seen(sight),
             )
         )
         or 0
@@ -119,10 +124,10 @@ def count_open(session: Session, *, team_id: str, since: datetime) -> int:
 
 
 def created_between(
-    session: Session, *, team_id: str, start: datetime, end: datetime, limit: int
+    session: Session, *, sight: Sight, start: datetime, end: datetime, limit: int
 ) -> tuple[list[Process], int]:
     where = and_(
-        Process.team_id == team_id,
+        seen(sight),
         Process.created_at >= start,
         Process.created_at < end,
         Process.merged_into_id.is_(None),
@@ -133,14 +138,15 @@ def created_between(
 
 
 def reasons_between(
-    session: Session, *, team_id: str, start: datetime, end: datetime, limit: int
+    session: Session, *, sight: Sight, start: datetime, end: datetime, limit: int
 ) -> list[tuple[Process, str, str | None]]:
     """(process, reason, who) for each 'not worth it' answer given in the period."""
     rows = session.execute(
         select(Process, Nudge.reason, Nudge.answered_by)
         .join(Nudge, Nudge.process_id == Process.id)
         .where(
-            Nudge.team_id == team_id,
+            Nudge.team_id == sight.team_id,
+            seen(sight),
             Nudge.answer == Answer.NOT_WORTH,
             Nudge.answered_at >= start,
             Nudge.answered_at < end,
@@ -152,13 +158,14 @@ def reasons_between(
 
 
 def regressions_between(
-    session: Session, *, team_id: str, start: datetime, end: datetime, limit: int
+    session: Session, *, sight: Sight, start: datetime, end: datetime, limit: int
 ) -> list[Line]:
     rows = session.execute(
         select(Process, func.sum(Occurrence.minutes))
         .join(Occurrence)
         .where(
-            Occurrence.team_id == team_id,
+            Occurrence.team_id == sight.team_id,
+            seen(sight),
             Occurrence.regression.is_(True),
             Occurrence.occurred_at >= start,
             Occurrence.occurred_at < end,
@@ -171,14 +178,14 @@ def regressions_between(
 
 
 def weekly_series(
-    session: Session, *, team_id: str, end: datetime, weeks: int = 12
+    session: Session, *, sight: Sight, end: datetime, weeks: int = 12
 ) -> list[tuple[datetime, float, float]]:
     """(week start, manual hours that week, hours/week eliminated by the week's end, as the
     history says it was then)."""
     starts = [end - timedelta(weeks=i) for i in range(weeks, 0, -1)]
     stops = [start + timedelta(weeks=1) for start in starts]
-    gone = history.eliminated_weekly(session, team_id=team_id, ends=stops)
+    gone = history.eliminated_weekly(session, sight=sight, ends=stops)
     return [
-        (start, minutes_between(session, team_id=team_id, start=start, end=stop) / 60, g / 60)
+        (start, minutes_between(session, sight=sight, start=start, end=stop) / 60, g / 60)
         for start, stop, g in zip(starts, stops, gone, strict=True)
     ]

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.history import Change, HistoryLine, eliminated_series
+from bot.domain.rules import Sight
 from bot.domain.states import STATUS_AFTER, Event, Status
 from storage.models import EVENTS as _E
 from storage.models import Occurrence, Process, ProcessEvent
+from storage.visibility import only_seen, seen
 
 MAX_DETAIL = 1000
 
@@ -100,46 +103,48 @@ _CHANGES_BEFORE = _ALL_CHANGES.where(_E.c.at < bindparam("end"))
 _EVER = datetime.max.replace(tzinfo=UTC)
 
 
-def _changes(session: Session, *, team_id: str, end: datetime | None) -> list[Change]:
+def _changes(session: Session, *, sight: Sight, end: datetime | None) -> list[Change]:
     session.flush()
-    if end is None:
-        rows = session.execute(_ALL_CHANGES, {"team_id": team_id})
-    else:
-        rows = session.execute(_CHANGES_BEFORE, {"team_id": team_id, "end": end})
+    query = only_seen(_ALL_CHANGES if end is None else _CHANGES_BEFORE, sight, _E.c.process_id)
+    params: dict[str, Any] = {"team_id": sight.team_id}
+    if end is not None:
+        params["end"] = end
+    rows = session.execute(query, params)
     return [Change(r[0], Event(r[1]), r[2], r[3]) for r in rows]
 
 
-def eliminated_as_of(session: Session, *, team_id: str, at: datetime | None = None) -> float:
+def eliminated_as_of(session: Session, *, sight: Sight, at: datetime | None = None) -> float:
     """Minutes a week eliminated just before `at` (None: as of every change recorded, the
     total today): the processes whose state then was retired, each with what its retirement
     eliminated (the rule is bot.domain.history's)."""
-    changes = _changes(session, team_id=team_id, end=at)
+    changes = _changes(session, sight=sight, end=at)
     return eliminated_series(changes, [at or _EVER])[0]
 
 
-def eliminated_weekly(session: Session, *, team_id: str, ends: list[datetime]) -> list[float]:
+def eliminated_weekly(session: Session, *, sight: Sight, ends: list[datetime]) -> list[float]:
     """`eliminated_as_of` at each of `ends` (ascending), in one query."""
     if not ends:
         return []
-    return eliminated_series(_changes(session, team_id=team_id, end=ends[-1]), ends)
+    return eliminated_series(_changes(session, sight=sight, end=ends[-1]), ends)
 
 
 def retirements_between(
-    session: Session, *, team_id: str, start: datetime, end: datetime, limit: int
+    session: Session, *, sight: Sight, start: datetime, end: datetime, limit: int
 ) -> tuple[list[tuple[Process, ProcessEvent]], int]:
     """Each retirement in [start, end) with its process, most eliminated first, and how
     many there were (a process retired twice in the period counts twice)."""
     where = (
-        ProcessEvent.team_id == team_id,
+        ProcessEvent.team_id == sight.team_id,
         ProcessEvent.kind == Event.RETIRED,
         ProcessEvent.at >= start,
         ProcessEvent.at < end,
     )
-    total = session.scalar(select(func.count()).select_from(ProcessEvent).where(*where))
+    counted = select(func.count()).select_from(ProcessEvent).where(*where)
+    total = session.scalar(only_seen(counted, sight, ProcessEvent.process_id))
     rows = session.execute(
         select(Process, ProcessEvent)
         .join(ProcessEvent, ProcessEvent.process_id == Process.id)
-        .where(*where)
+        .where(*where, seen(sight))
         .order_by(func.coalesce(ProcessEvent.minutes_per_week, 0).desc(), ProcessEvent.at)
         .limit(limit)
     )

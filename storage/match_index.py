@@ -14,7 +14,7 @@ distinctive word with the report (bot/domain/matching.py `candidate_terms`), and
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -74,7 +74,16 @@ _COUNTS = select(_C.c.word, _C.c.titles).where(
     _C.c.team_id == bindparam("team_id"), _C.c.word.in_(bindparam("words", expanding=True))
 )
 _CANDIDATES = (
-    select(_P.c.id, _P.c.title, _P.c.status)
+    select(
+        _P.c.id,
+        _P.c.title,
+        _P.c.status,
+        _P.c.team_id,
+        _P.c.private,
+        _P.c.owner_id,
+        _P.c.reporter_id,
+        _P.c.channel_id,
+    )
     .where(
         _P.c.id.in_(
             select(_W.c.process_id).where(
@@ -122,11 +131,24 @@ def _near(session: Session, *, team_id: str, words: list[str]) -> dict[str, int]
     return {w: n for w, n in rows if n > 0}
 
 
+class Candidate(NamedTuple):
+    """A process a title may be about: what matching and the visibility rule look at."""
+
+    id: int
+    title: str
+    status: str
+    team_id: str
+    private: bool
+    owner_id: str | None
+    reporter_id: str
+    channel_id: str | None
+
+
 def candidates(
     session: Session, *, team_id: str, title: str
-) -> tuple[list[tuple[int, str, str]], WorkspaceWords]:
-    """(id, title, status) of the processes `title` may be about, by id, and the
-    workspace's word counts that `decide` needs for them."""
+) -> tuple[list[Candidate], WorkspaceWords]:
+    """The processes `title` may be about, by id, and the workspace's word counts that
+    `decide` needs for them (whoever reports it: the caller keeps those in sight)."""
     session.flush()
     words = title_words(title)
     counts = _counts(session, team_id=team_id, words=lookup_terms(words) | {TITLES})
@@ -138,7 +160,7 @@ def candidates(
     if not terms:
         return [], stats
     found = session.execute(_CANDIDATES, {"team_id": team_id, "terms": sorted(terms)})
-    rows = [(r[0], r[1], r[2]) for r in found]
+    rows = [Candidate(*r) for r in found]
     missing = {w for r in rows for w in title_words(r[1])} - counts.keys()
     counts.update(_counts(session, team_id=team_id, words=missing))
     return rows, stats

@@ -23,6 +23,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -96,6 +97,9 @@ class Process(Base):
     owner_id: Mapped[str | None] = mapped_column(String(32))
     reporter_id: Mapped[str] = mapped_column(String(32))
     channel_id: Mapped[str | None] = mapped_column(String(32))
+    # Private (0013): first reported in a private channel, a DM or a group DM, or the bot
+    # couldn't tell (a row older than the rule counts too). Seen as bot.domain.rules says.
+    private: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     status: Mapped[str] = mapped_column(String(16), default=Status.MANUAL)
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     accepted_reason: Mapped[str | None] = mapped_column(String(200))
@@ -253,6 +257,9 @@ class DigestSubscription(Base):
     created_by: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_sent_period: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What it covers (0013): "channel", the processes first reported in the channel, or
+    # "workspace", every public process of the workspace.
+    scope: Mapped[str] = mapped_column(String(16), default="channel", server_default="channel")
 
 
 class SlackUser(Base):

@@ -12,6 +12,7 @@ from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.domain.rules import Sight
 from storage import match_index
 from storage.models import (
     OCCURRENCES as _O,
@@ -20,6 +21,7 @@ from storage.models import (
     Occurrence,
     Process,
 )
+from storage.visibility import only_seen
 
 
 def occurrence_by_key(session: Session, *, team_id: str, slack_key: str) -> Occurrence | None:
@@ -155,6 +157,8 @@ def processes_reported_by(
     session: Session, *, user_id: str, process_ids: Sequence[int]
 ) -> set[int]:
     """Which of `process_ids` the person has reported at least once."""
+    if not process_ids:
+        return set()
     session.flush()
     return set(
         session.scalars(
@@ -230,16 +234,17 @@ def move_occurrences(session: Session, *, from_process: Process, to_process: Pro
 def minutes_between(
     session: Session,
     *,
-    team_id: str,
+    sight: Sight,
     start: datetime,
     end: datetime | None = None,
     statuses: Sequence[str] | None = None,
 ) -> int:
-    """Minutes reported in [start, end) (no end: up to now), optionally only on processes
-    in `statuses`."""
+    """Minutes reported in [start, end) (no end: up to now) on processes in sight,
+    optionally only on processes in `statuses`."""
     query = select(func.coalesce(func.sum(Occurrence.minutes), 0)).where(
-        Occurrence.team_id == team_id, Occurrence.occurred_at >= start
+        Occurrence.team_id == sight.team_id, Occurrence.occurred_at >= start
     )
+    query = only_seen(query, sight, Occurrence.process_id)
     if end is not None:
         query = query.where(Occurrence.occurred_at < end)
     if statuses is not None:

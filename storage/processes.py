@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from bot.domain.rules import Sight
 from bot.domain.states import OPEN_STATUSES, Event, Status
 from storage import history, match_index
 from storage.models import (
@@ -30,6 +31,7 @@ from storage.models import (
     Occurrence,
     Process,
 )
+from storage.visibility import seen
 from storage.workspaces import lock_workspace
 
 
@@ -77,6 +79,7 @@ def create_process(
     reporter_id: str,
     channel_id: str | None,
     now: datetime,
+    private: bool = True,
 ) -> Process:
     ws = lock_workspace(session, team_id=team_id, now=now)
     number = ws.next_process_number
@@ -88,6 +91,7 @@ def create_process(
         normalized_title=normalized_title,
         reporter_id=reporter_id,
         channel_id=channel_id,
+        private=private,
         status=Status.MANUAL,
         status_changed_at=now,
         created_at=now,
@@ -161,13 +165,14 @@ def card_row(session: Session, *, process_id: int, since: datetime) -> Row[Any] 
 def top_processes(
     session: Session,
     *,
-    team_id: str,
+    sight: Sight,
     since: datetime,
     limit: int = 10,
     owner_id: str | None = None,
     statuses: Sequence[str] = OPEN_STATUSES,
 ) -> list[ProcessLoad]:
-    """The processes with the most minutes since `since`, most costly first."""
+    """The processes in sight with the most minutes since `since`, most costly first."""
+    team_id = sight.team_id
     load = (
         select(
             Occurrence.process_id.label("pid"),
@@ -182,7 +187,7 @@ def top_processes(
     query = (
         select(Process, func.coalesce(load.c.n, 0), minutes)
         .outerjoin(load, load.c.pid == Process.id)
-        .where(Process.team_id == team_id, Process.status.in_(statuses))
+        .where(seen(sight), Process.status.in_(statuses))
         .order_by(minutes.desc(), Process.number)
         .limit(limit)
     )
@@ -191,12 +196,13 @@ def top_processes(
     return [ProcessLoad(r[0], int(r[1]), int(r[2])) for r in session.execute(query)]
 
 
-def count_processes(session: Session, *, team_id: str, statuses: Sequence[str]) -> int:
+def count_processes(session: Session, *, sight: Sight, statuses: Sequence[str]) -> int:
+    """How many processes in sight are in one of `statuses`."""
     return int(
         session.scalar(
             select(func.count())
             .select_from(Process)
-            .where(Process.team_id == team_id, Process.status.in_(statuses))
+            .where(seen(sight), Process.status.in_(statuses))
         )
         or 0
     )

@@ -10,8 +10,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.domain.rules import Sight
 from bot.domain.states import OPEN_STATUSES, Status
 from storage.models import Occurrence, Process, Workspace
+from storage.visibility import only_seen, seen
 
 STREAM_BATCH = 500
 
@@ -28,19 +30,19 @@ class Counts:
     reporters: int
 
 
-def counts(session: Session, *, team_id: str) -> Counts:
+def counts(session: Session, *, sight: Sight) -> Counts:
+    """The counts of the processes in sight, and of their reports and reporters."""
     by_status = dict(
         session.execute(
             select(Process.status, func.count())
-            .where(Process.team_id == team_id, Process.status != Status.MERGED)
+            .where(seen(sight), Process.status != Status.MERGED)
             .group_by(Process.status)
         ).all()
     )
-    occ = session.execute(
-        select(func.count(), func.count(func.distinct(Occurrence.user_id))).where(
-            Occurrence.team_id == team_id
-        )
-    ).one()
+    reports = select(func.count(), func.count(func.distinct(Occurrence.user_id))).where(
+        Occurrence.team_id == sight.team_id
+    )
+    occ = session.execute(only_seen(reports, sight, Occurrence.process_id)).one()
     return Counts(
         reported=int(sum(by_status.values())),
         retired=int(by_status.get(Status.RETIRED, 0)),
@@ -67,11 +69,12 @@ def owned_count(session: Session, *, team_id: str, owner_id: str) -> int:
 
 
 def stream_processes(
-    session: Session, *, team_ids: Sequence[str], since: datetime
+    session: Session, *, team_ids: Sequence[str], since: datetime, sight: Sight | None = None
 ) -> Iterator[tuple[Process, str | None, int, int, int, float | None, str]]:
     """(process, merged-into ref, reports ever, minutes ever, minutes since `since`, the
-    workspace's hourly rate, currency) for every process of the workspaces, by team and
-    number, fetched in batches."""
+    workspace's hourly rate, currency) for every process of the workspaces (or only those
+    in `sight`; none given: the shell's complete export), by team and number, fetched in
+    batches."""
     total = (
         select(
             Occurrence.process_id.label("pid"),
@@ -107,15 +110,18 @@ def stream_processes(
         .order_by(Process.team_id, Process.number)
         .execution_options(yield_per=STREAM_BATCH)
     )
+    if sight is not None:
+        query = query.where(seen(sight))
     for row in session.execute(query):
         merged = f"P{row[1]}" if row[1] is not None else None
         yield row[0], merged, int(row[2]), int(row[3]), int(row[4]), row[5], row[6] or "USD"
 
 
 def stream_occurrences(
-    session: Session, *, team_ids: Sequence[str]
+    session: Session, *, team_ids: Sequence[str], sight: Sight | None = None
 ) -> Iterator[tuple[Occurrence, int, str]]:
-    """(occurrence, its process number, its process title), oldest first, in batches."""
+    """(occurrence, its process number, its process title), oldest first, in batches: of
+    every process of the workspaces, or only of those in `sight`."""
     query = (
         select(Occurrence, Process.number, Process.title)
         .join(Process, Process.id == Occurrence.process_id)
@@ -123,5 +129,7 @@ def stream_occurrences(
         .order_by(Occurrence.team_id, Occurrence.occurred_at, Occurrence.id)
         .execution_options(yield_per=STREAM_BATCH)
     )
+    if sight is not None:
+        query = query.where(seen(sight))
     for row in session.execute(query):
         yield row[0], int(row[1]), str(row[2])

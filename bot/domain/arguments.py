@@ -29,6 +29,8 @@ WEEKDAYS = {
     **dict.fromkeys(("sun", "sunday", "sundays"), 6),
 }
 CADENCES = {"daily": "daily", "weekly": "weekly", "every-day": "daily", "week": "weekly"}
+# `digest here weekly mon 09:00 workspace`: the workspace's public processes, not the channel's.
+WORKSPACE_WIDE = frozenset({"workspace", "workspace-wide", "all-channels"})
 
 
 def parse_ref(text: str) -> str | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeAlias
 
+from bot.domain.states import Covers
 from bot.errors import UserError
 
 # --- the commands ----------------------------------------------------------------------
@@ -79,11 +80,12 @@ class Merge:
 
 @dataclass(frozen=True)
 class DigestOn:
-    """`digest here weekly mon 09:00 [Europe/Berlin]`: post a digest to a channel.
+    """`digest here weekly mon 09:00 [Europe/Berlin] [workspace]`: post a digest to a channel.
 
     ``channel_id`` is None for "here" (the current channel); ``weekday`` is 0 (Monday) to 6
     for a weekly digest and None for a daily one; ``time`` is "HH:MM"; ``tz`` is None when
-    not given (the caller picks the workspace's or the user's).
+    not given (the caller picks the workspace's or the user's). ``covers`` is what it
+    covers: the channel's own processes, or (``workspace``) the workspace's public ones.
     """
 
     channel_id: str | None
@@ -91,6 +93,7 @@ class DigestOn:
     weekday: int | None
     time: str
     tz: str | None
+    covers: str = Covers.CHANNEL
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from rapidfuzz.distance import OSA
 from bot.domain.arguments import (
     CADENCES,
     WEEKDAYS,
+    WORKSPACE_WIDE,
     parse_channel,
     parse_link,
     parse_ref,
@@ -54,6 +55,7 @@ from bot.domain.commands import (
 )
 from bot.domain.durations import DurationError, parse_report
 from bot.domain.smalltalk import greeting_in, without_politeness
+from bot.domain.states import Covers
 from bot.mrkdwn import Mrkdwn, from_slack
 
 # --- the pieces of a command -----------------------------------------------------------
@@ -227,7 +229,10 @@ def _parse_digest(word: str, args: list[str]) -> Command:
             raise _too_many("digest", args[1:])
         return DigestPreview()
 
-    rest = list(args)
+    rest = [a for a in args if a.lower() not in WORKSPACE_WIDE]
+    covers = Covers.WORKSPACE if len(rest) < len(args) else Covers.CHANNEL
+    if not rest:
+        raise CommandError(Mrkdwn("`digest` needs a schedule: {}.").format(_USAGE["digest"]))
     channel_id: str | None = None
     if rest[0].lower() == "here":
         rest.pop(0)
@@ -297,7 +302,9 @@ def _parse_digest(word: str, args: list[str]) -> Command:
         rest.pop(0)
     if rest:
         raise _too_many("digest", rest)
-    return DigestOn(channel_id=channel_id, cadence=cadence, weekday=weekday, time=time, tz=tz)
+    return DigestOn(
+        channel_id=channel_id, cadence=cadence, weekday=weekday, time=time, tz=tz, covers=covers
+    )
 
 
 _WITH_ARGS: dict[str, Callable[[str, list[str]], Command]] = {

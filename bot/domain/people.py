@@ -25,13 +25,16 @@ class Person:
 class Actor:
     """The person acting, where and when: the context every use case gets.
 
-    `trigger_id` is set when Slack gave one (a command, a click), so that a form can open."""
+    `trigger_id` is set when Slack gave one (a command, a click), so that a form can open.
+    `in_private` says the channel isn't a public one (private, a DM or a group DM) or the
+    bot can't tell (bot/channels.py): a process first reported there is private."""
 
     team_id: str
     user_id: str
     now: datetime
     person: Person
     channel_id: str | None = None
+    in_private: bool = True
     trigger_id: str | None = None
 
     @property

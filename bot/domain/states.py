@@ -90,6 +90,13 @@ class Source(StrEnum):
     REACTION = "reaction"
 
 
+class Covers(StrEnum):
+    """What a channel's digest covers (the rule: bot/domain/rules.py `Sight.of_digest`)."""
+
+    CHANNEL = "channel"  # the processes first reported in that channel (the default)
+    WORKSPACE = "workspace"  # every public process of the workspace
+
+
 class Posted(StrEnum):
     """What a message the bot posted was, so that reactions on it can be understood."""
 

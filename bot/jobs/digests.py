@@ -13,12 +13,14 @@ from slack_sdk.errors import SlackApiError
 from bot import outgoing
 from bot.charts import manual_vs_eliminated
 from bot.domain import schedule
+from bot.domain.rules import Sight
 from bot.domain.states import Posted
 from bot.jobs.context import JobContext
 from bot.messages.digest import digest, title_for
 from bot.services import digests as service
 from storage import claims, workspaces
 from storage import digests as q
+from storage.models import DigestSubscription
 
 log = logging.getLogger(__name__)
 
@@ -35,25 +37,25 @@ def run_digests(ctx: JobContext, now: datetime) -> dict[str, int]:
             if slot > sub.created_at and (
                 sub.last_sent_period is None or sub.last_sent_period < slot
             ):
-                due.append((sub.team_id, sub.channel_id, sub.cadence, sub.timezone, slot))
-    for team_id, channel, cadence, tz, slot in due:
-        client = ctx.clients.for_team(team_id)
+                due.append((sub, slot))
+            session.expunge(sub)
+    for sub, slot in due:
+        client = ctx.clients.for_team(sub.team_id)
         if client is not None:
-            _send(ctx, client, team_id, channel, cadence, tz, slot, now, figures)
+            _send(ctx, client, sub, slot, now, figures)
     return figures
 
 
 def _send(
     ctx: JobContext,
     client: Any,
-    team_id: str,
-    channel: str,
-    cadence: str,
-    tz: str,
+    sub: DigestSubscription,
     slot: datetime,
     now: datetime,
     figures: dict[str, int],
 ) -> None:
+    team_id, channel, cadence, tz = sub.team_id, sub.channel_id, sub.cadence, sub.timezone
+    sight = Sight.of_digest(team_id, channel, sub.scope)  # what it covers: the rule's
     key = f"digest:{team_id}:{channel}:{slot.isoformat()}"
     with ctx.db.transaction() as session:
         if not claims.claim(
@@ -69,10 +71,9 @@ def _send(
             return
     start = slot - schedule.period_length(cadence)
     with ctx.db.transaction() as session:
-        data = service.gather(
-            session, team_id=team_id, start=start, end=slot, title=title_for(cadence, slot, tz)
-        )
-        points = service.series(session, team_id=team_id, end=slot)
+        title = title_for(cadence, slot, tz, sub.scope)
+        data = service.gather(session, sight=sight, start=start, end=slot, title=title)
+        points = service.series(session, sight=sight, end=slot)
     text, blocks = digest(data)
     try:
         resp = client.chat_postMessage(channel=channel, text=text, blocks=blocks)

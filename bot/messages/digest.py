@@ -14,6 +14,7 @@ from bot.domain.cards import ProcessCard
 from bot.domain.costs import break_even_hours, hours_per_year, trend
 from bot.domain.durations import format_hours, format_minutes
 from bot.domain.schedule import zone
+from bot.domain.states import Covers
 from bot.messages.blocks import (
     MAX_BLOCKS,
     SECTION_LIMIT,
@@ -36,12 +37,14 @@ QUESTIONS = (
 LIST_LIMIT = 10
 
 
-def title_for(cadence: str, start: datetime, tz: str) -> str:
-    """'Manual work digest · week to Mon 07 Dec' (a daily one: the day), in `tz`."""
+def title_for(cadence: str, start: datetime, tz: str, covers: str = Covers.CHANNEL) -> str:
+    """'Manual work digest · week to Mon 07 Dec' (a daily one: the day), in `tz`; a
+    workspace-wide digest says so ('Public manual work digest · …')."""
     local = start.astimezone(zone(tz))
+    name = "Public manual work digest" if covers == Covers.WORKSPACE else "Manual work digest"
     if cadence == "daily":
-        return f"Manual work digest · {local:%a %d %b}"
-    return f"Manual work digest · week to {local:%a %d %b}"
+        return f"{name} · {local:%a %d %b}"
+    return f"{name} · week to {local:%a %d %b}"
 
 
 def question_for(period_start: datetime) -> str:

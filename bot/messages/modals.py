@@ -40,7 +40,9 @@ def metadata(**values: object) -> str:
     return json.dumps(values, separators=(",", ":"))
 
 
-def report_modal(*, channel_id: str | None) -> Block:
+def report_modal(*, channel_id: str | None, private: bool = True) -> Block:
+    """The report form; it remembers its channel, and whether that channel is a public
+    one (a process first reported there is public: bot/domain/rules.py)."""
     return modal(
         Callback.REPORT,
         "Report manual work",
@@ -62,7 +64,7 @@ def report_modal(*, channel_id: str | None) -> Block:
             text_input(Field.NOTES, "Notes", multiline=True, optional=True, max_length=1000),
         ],
         submit="Report",
-        private_metadata=metadata(channel=channel_id),
+        private_metadata=metadata(channel=channel_id, public=not private),
     )
 
 

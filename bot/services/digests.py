@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.domain.costs import WINDOW_DAYS
+from bot.domain.rules import Sight
 from bot.messages.digest import DigestData, Retired, question_for
 from bot.services.cards import card
 from storage import digests as q
@@ -18,23 +19,24 @@ LIST = 10
 
 
 def gather(
-    session: Session, *, team_id: str, start: datetime, end: datetime, title: str
+    session: Session, *, sight: Sight, start: datetime, end: datetime, title: str
 ) -> DigestData:
-    """The digest for the period [start, end)."""
-    ws = session.get(Workspace, team_id)
+    """The digest for the period [start, end) of the processes it covers (`sight`: a
+    channel's, or the workspace's public ones, as bot/domain/rules.py says)."""
+    ws = session.get(Workspace, sight.team_id)
     since = end - timedelta(days=WINDOW_DAYS)
-    top_lines = q.top_costs(session, team_id=team_id, since=since, limit=TOP)
+    top_lines = q.top_costs(session, sight=sight, since=since, limit=TOP)
     top = [card(line.process, count=0, minutes=line.minutes, workspace=ws) for line in top_lines]
-    new, new_total = q.created_between(session, team_id=team_id, start=start, end=end, limit=LIST)
+    new, new_total = q.created_between(session, sight=sight, start=start, end=end, limit=LIST)
     retired, retired_total = history.retirements_between(
-        session, team_id=team_id, start=start, end=end, limit=LIST
+        session, sight=sight, start=start, end=end, limit=LIST
     )
     length = end - start
     return DigestData(
         title=title,
         period_start=start,
         top=top,
-        top_total=q.count_open(session, team_id=team_id, since=since),
+        top_total=q.count_open(session, sight=sight, since=since),
         new=[(p.ref, p.title, p.reporter_id) for p in new],
         new_total=new_total,
         retired=[
@@ -42,27 +44,25 @@ def gather(
             for p, e in retired
         ],
         retired_total=retired_total,
-        eliminated_minutes_per_week=history.eliminated_as_of(session, team_id=team_id, at=end),
+        eliminated_minutes_per_week=history.eliminated_as_of(session, sight=sight, at=end),
         reasons=[
             (p.ref, p.title, r, who)
             for p, r, who in q.reasons_between(
-                session, team_id=team_id, start=start, end=end, limit=LIST
+                session, sight=sight, start=start, end=end, limit=LIST
             )
         ],
         regressions=[
             (line.process.ref, line.process.title, line.minutes)
             for line in q.regressions_between(
-                session, team_id=team_id, start=start, end=end, limit=LIST
+                session, sight=sight, start=start, end=end, limit=LIST
             )
         ],
-        manual_hours_this=q.minutes_between(session, team_id=team_id, start=start, end=end) / 60,
-        manual_hours_before=q.minutes_between(
-            session, team_id=team_id, start=start - length, end=start
-        )
+        manual_hours_this=q.minutes_between(session, sight=sight, start=start, end=end) / 60,
+        manual_hours_before=q.minutes_between(session, sight=sight, start=start - length, end=start)
         / 60,
         question=question_for(start),
     )
 
 
-def series(session: Session, *, team_id: str, end: datetime) -> list[tuple[datetime, float, float]]:
-    return q.weekly_series(session, team_id=team_id, end=end, weeks=12)
+def series(session: Session, *, sight: Sight, end: datetime) -> list[tuple[datetime, float, float]]:
+    return q.weekly_series(session, sight=sight, end=end, weeks=12)

@@ -23,6 +23,7 @@ from typing import Any, TextIO
 from sqlalchemy.orm import Session
 
 from bot.domain.costs import break_even_hours, hours_per_week, minutes_per_week, money
+from bot.domain.rules import Sight
 from bot.services.cards import window_start
 from storage import history, stats, workspaces
 
@@ -34,6 +35,7 @@ PROCESS_FIELDS = (
     "owner",
     "reporter",
     "first_channel",
+    "private",
     "first_reported_at",
     "reports",
     "minutes_total",
@@ -80,10 +82,13 @@ def _num(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def process_rows(session: Session, *, team_ids: Sequence[str], now: datetime) -> Iterator[Row]:
-    """One row per process with its cost over the trailing 28 days and all time."""
+def process_rows(
+    session: Session, *, team_ids: Sequence[str], now: datetime, sight: Sight | None = None
+) -> Iterator[Row]:
+    """One row per process (in `sight`, when given) with its cost over the trailing 28
+    days and all time."""
     for p, merged, reports, total, recent, rate, currency in stats.stream_processes(
-        session, team_ids=team_ids, since=window_start(now)
+        session, team_ids=team_ids, since=window_start(now), sight=sight
     ):
         per_week = hours_per_week(recent)
         yield {
@@ -94,6 +99,7 @@ def process_rows(session: Session, *, team_ids: Sequence[str], now: datetime) ->
             "owner": p.owner_id,
             "reporter": p.reporter_id,
             "first_channel": p.channel_id,
+            "private": p.private,
             "first_reported_at": _iso(p.created_at),
             "reports": reports,
             "minutes_total": total,
@@ -114,9 +120,12 @@ def process_rows(session: Session, *, team_ids: Sequence[str], now: datetime) ->
         }
 
 
-def occurrence_rows(session: Session, *, team_ids: Sequence[str]) -> Iterator[Row]:
-    """One row per time somebody did a process by hand, oldest first."""
-    for occ, number, title in stats.stream_occurrences(session, team_ids=team_ids):
+def occurrence_rows(
+    session: Session, *, team_ids: Sequence[str], sight: Sight | None = None
+) -> Iterator[Row]:
+    """One row per time somebody did a process (in `sight`, when given) by hand, oldest
+    first."""
+    for occ, number, title in stats.stream_occurrences(session, team_ids=team_ids, sight=sight):
         yield {
             "workspace": occ.team_id,
             "id": occ.id,
@@ -211,19 +220,26 @@ def write_csv_sections(
 def csv_files(
     session: Session,
     *,
-    team_id: str,
+    sight: Sight,
     now: datetime,
     directory: Path,
     only_user: str | None = None,
 ) -> list[dict[str, str]]:
-    """Write processes.csv and occurrences.csv for one workspace into `directory`; return
-    the `file_uploads` entries for `files_upload_v2`. `only_user` (a guest): their own
-    reports alone, and no processes table (its totals include other people's)."""
+    """Write processes.csv and occurrences.csv of the processes in `sight` (a member's:
+    the public ones and the private ones they reported or own; an admin's: all) into
+    `directory`; return the `file_uploads` entries for `files_upload_v2`. `only_user` (a
+    guest): their own reports alone, and no processes table (its totals include other
+    people's)."""
     day = f"{now:%Y-%m-%d}"
     made = []
-    reports = occurrence_rows(session, team_ids=[team_id])
+    team_ids = [sight.team_id]
+    reports = occurrence_rows(session, team_ids=team_ids, sight=sight)
     tables: list[tuple[str, Sequence[str], Iterable[Row]]] = [
-        ("processes", PROCESS_FIELDS, process_rows(session, team_ids=[team_id], now=now)),
+        (
+            "processes",
+            PROCESS_FIELDS,
+            process_rows(session, team_ids=team_ids, now=now, sight=sight),
+        ),
         ("occurrences", OCCURRENCE_FIELDS, reports),
     ]
     if only_user is not None:
@@ -245,17 +261,18 @@ def team_ids_for(session: Session, requested: Sequence[str] | None) -> list[str]
 
 
 def send_csv(
-    client: Any, db: Any, *, team_id: str, user_id: str, now: datetime, guest: bool = False
+    client: Any, db: Any, *, sight: Sight, user_id: str, now: datetime, guest: bool = False
 ) -> bool:
-    """DM `user_id` the workspace's processes.csv and occurrences.csv (files_upload_v2);
-    a guest gets their own reports alone. Runs after Slack's acknowledgement; a failure
-    is logged and the person told."""
+    """DM `user_id` the processes.csv and occurrences.csv of what they may see (`sight`,
+    files_upload_v2); a guest gets their own reports alone. Runs after Slack's
+    acknowledgement; a failure is logged and the person told."""
+    team_id = sight.team_id
     try:
         with tempfile.TemporaryDirectory(prefix="coach-export-") as tmp:
             with db.transaction() as session:
                 uploads = csv_files(
                     session,
-                    team_id=team_id,
+                    sight=sight,
                     now=now,
                     directory=Path(tmp),
                     only_user=user_id if guest else None,

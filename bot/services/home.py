@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.domain import commands as c
+from bot.domain.people import Person
+from bot.domain.rules import sight_of_person
 from bot.domain.states import Status
 from bot.messages.home import HomePage, ReportLine, home_view
 from bot.services.cards import cards_for, window_start
@@ -44,12 +46,17 @@ READ_ONLY_COMMANDS: tuple[type, ...] = (
 
 
 def page(session: Session, *, team_id: str, user_id: str, now: datetime) -> HomePage:
-    """What `user_id` sees on the Home tab at `now`."""
+    """What `user_id` sees on the Home tab at `now` (who they are as Slack last said: the
+    Home tab is drawn after the request, from what the directory saved)."""
     since = window_start(now)
+    known = people.cached_user(session, team_id=team_id, user_id=user_id)
+    guest = bool(known is not None and known.is_guest)
+    person = Person(user_id, is_admin=bool(known and known.is_admin), is_guest=guest)
+    sight = sight_of_person(team_id, person)
     mine = processes.top_processes(
-        session, team_id=team_id, since=since, limit=MINE_SHOWN, owner_id=user_id
+        session, sight=sight, since=since, limit=MINE_SHOWN, owner_id=user_id
     )
-    top = processes.top_processes(session, team_id=team_id, since=since, limit=TOP_SHOWN)
+    top = processes.top_processes(session, sight=sight, since=since, limit=TOP_SHOWN)
     reports = [
         ReportLine(o.process.ref, o.process.title, o.minutes, o.occurred_at)
         for o in occurrences.recent_reports_by(
@@ -57,8 +64,6 @@ def page(session: Session, *, team_id: str, user_id: str, now: datetime) -> Home
         )
     ]
     ws = session.get(Workspace, team_id)
-    known = people.cached_user(session, team_id=team_id, user_id=user_id)
-    guest = bool(known is not None and known.is_guest)  # as Slack last said
     return HomePage(
         guest=guest,
         user_id=user_id,
@@ -66,8 +71,8 @@ def page(session: Session, *, team_id: str, user_id: str, now: datetime) -> Home
         mine_total=stats.owned_count(session, team_id=team_id, owner_id=user_id),
         reports=reports,
         top=[] if guest else cards_for(session, [pl.process for pl in top], now=now),
-        eliminated_minutes_per_week=history.eliminated_as_of(session, team_id=team_id),
-        retired=processes.count_processes(session, team_id=team_id, statuses=(Status.RETIRED,)),
+        eliminated_minutes_per_week=history.eliminated_as_of(session, sight=sight),
+        retired=processes.count_processes(session, sight=sight, statuses=(Status.RETIRED,)),
         hourly_rate=ws.hourly_rate if ws else None,
         currency=ws.currency if ws else "USD",
         updated_at=now,

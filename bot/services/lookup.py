@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.arguments import parse_ref
 from bot.domain.people import Actor
-from bot.domain.rules import may_see
+from bot.domain.rules import sight_of
 from bot.errors import UserError
 from bot.mrkdwn import Mrkdwn
 from storage import occurrences, processes
@@ -47,19 +47,24 @@ def find(
         )
         if target is None:
             break
+        if not _seen(session, actor, target):  # merged into one they may not see
+            raise UserError(GONE)
         process = target
     if lock:
         session.refresh(process, with_for_update=True)
     return process
 
 
-def _reported(session: Session, actor: Actor, process: Process) -> bool:
-    """Whether the actor reported the process (asked only of a guest: the rule needs it)."""
-    if not actor.is_guest:
+def _seen(session: Session, actor: Actor, process: Process | None) -> bool:
+    """The visibility rule (bot/domain/rules.py), asking whether the actor reported the
+    process only when the rest of the rule can't tell."""
+    if process is None:
         return False
-    return bool(
+    sight = sight_of(actor)
+    reported = sight.needs_reports(process) and bool(
         occurrences.processes_reported_by(session, user_id=actor.user_id, process_ids=[process.id])
     )
+    return sight.sees(process, reported=reported)
 
 
 def _by_ref(session: Session, actor: Actor, ref: str) -> Process:
@@ -67,9 +72,7 @@ def _by_ref(session: Session, actor: Actor, ref: str) -> Process:
     if number is None:
         raise UserError(Mrkdwn("“{}” isn't a process id: they look like `P7`.").format(ref[:40]))
     process = processes.process_by_ref(session, team_id=actor.team_id, number=int(number[1:]))
-    if process is None or not may_see(
-        actor, team_id=process.team_id, reported=_reported(session, actor, process)
-    ):
+    if process is None or not _seen(session, actor, process):
         raise UserError(
             Mrkdwn("There's no {} here. `/manual-task list` shows the processes.").format(number)
         )
@@ -82,9 +85,7 @@ def _by_id(session: Session, actor: Actor, process_id: object) -> Process:
     except (TypeError, ValueError):
         raise UserError(GONE) from None
     process = processes.process_by_id(session, team_id=actor.team_id, process_id=number)
-    if process is None or not may_see(
-        actor, team_id=process.team_id, reported=_reported(session, actor, process)
-    ):
+    if process is None or not _seen(session, actor, process):
         raise UserError(GONE)
     return process
 

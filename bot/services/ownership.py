@@ -68,6 +68,8 @@ def merge_checked(session: Session, actor: Actor, *, keep: Process, gone: Proces
     for nudge in session.query(Nudge).filter(Nudge.process_id == gone.id):
         nudge.process_id = keep.id
     gone.merged_into_id = keep.id
+    # Private reports stay private: what they join becomes private too (bot/domain/rules.py).
+    keep.private = keep.private or gone.private
     if keep.declared_minutes_per_week is None:  # what its form said, until reports measure
         keep.declared_minutes_per_week = gone.declared_minutes_per_week
     history.record(

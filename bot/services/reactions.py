@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from bot.domain.cards import ProcessCard, ReportResult
 from bot.domain.limits import Limits
 from bot.domain.people import Actor
+from bot.domain.rules import sight_of
 from bot.domain.schedule import local_date
 from bot.domain.states import Posted, Source, Status
 from bot.errors import UserError
@@ -130,6 +131,7 @@ def _me_too(session: Session, actor: Actor, process: Process, ts: str, limits: L
         now=actor.now,
         minutes=usual_minutes(session, process=process),
         process=process,
+        sight=sight_of(actor),
         limits=limits,
         tz=actor.person.tz,
     )

@@ -23,13 +23,14 @@ from bot.domain.durations import (
 from bot.domain.limits import LimitReached, Limits
 from bot.domain.matching import Decision, decide, match_key, normalize_title
 from bot.domain.people import Actor
-from bot.domain.rules import require_undo
+from bot.domain.rules import Sight, require_undo
 from bot.domain.states import Event, Source, Status
 from bot.errors import NotAllowed, UserError
 from bot.mrkdwn import Mrkdwn
 from bot.services.cards import card_by_id
 from bot.services.limits import check_new_process, check_report
 from storage import history, match_index, occurrences, processes
+from storage.match_index import Candidate
 from storage.models import Occurrence, Process
 
 MAX_TITLE = 150
@@ -68,9 +69,11 @@ def record_report(
     process: Process | None = None,
     note: str | None = None,
     declared: float | None = None,
+    sight: Sight,
+    private: bool = True,
+    shown_in: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
     tz: str | None = None,
-    guest: bool = False,
 ) -> ReportResult:
     """Record one report of manual work and return what the reporter should see.
 
@@ -78,8 +81,13 @@ def record_report(
     the report but never parsed. `process` given attaches the report to it. `declared`
     (minutes a week, from the form's frequency) becomes the process's declared load.
     `limits` (bot/domain/limits.py) are checked on every report, `tz` (the reporter's)
-    says where their day starts. A `guest`'s report is matched only against processes
-    they reported themselves, so its answer never names anyone else's.
+    says where their day starts.
+
+    Who sees what (bot/domain/rules.py): the report is matched only against processes in
+    the reporter's `sight`, so its answer (or a "Same as P3?") never names one they may
+    not see; when the answer is posted `shown_in` a channel (a mention's reply), a private
+    process joins only from its own channel. A new process is `private` unless it was
+    first reported in a public channel (the caller asks Slack: bot/channels.py).
 
     Matching (bot/domain/matching.py) decides: the same process, a new one, or unsure,
     in which case the report goes on a new process at once and `asked` names the one to
@@ -111,11 +119,7 @@ def record_report(
     else:
         normalized = normalize_title(title)
         candidates, stats = match_index.candidates(session, team_id=team_id, title=title)
-        if guest and candidates:  # a guest's report joins (or names) only their own
-            mine = occurrences.processes_reported_by(
-                session, user_id=user_id, process_ids=[r[0] for r in candidates]
-            )
-            candidates = [r for r in candidates if r[0] in mine]
+        candidates = _in_sight(session, candidates, sight=sight, shown_in=shown_in)
         rejected = match_index.rejected_keys(session, team_id=team_id, key=match_key(title))
         match = decide(title, ((r[0], r[1]) for r in candidates), stats=stats, rejected=rejected)
         if match.decision is Decision.SAME:
@@ -139,6 +143,7 @@ def record_report(
                 normalized_title=normalized,
                 reporter_id=user_id,
                 channel_id=channel_id,
+                private=private,
                 now=now,
             )
             process.asked_about_id = asked  # the question it asks, recorded
@@ -200,6 +205,18 @@ def record_report(
         regression=regression,
         asked=None if asked is None else card_by_id(session, asked, now=now),
     )
+
+
+def _in_sight(
+    session: Session, found: list[Candidate], *, sight: Sight, shown_in: str | None
+) -> list[Candidate]:
+    """The candidates the reporter may see (and, for an answer posted in a channel, that
+    the channel may see named: public ones, or private ones of that very channel)."""
+    if shown_in is not None:
+        found = [r for r in found if not r.private or r.channel_id == shown_in]
+    ask = [r.id for r in found if sight.needs_reports(r)]
+    mine = occurrences.processes_reported_by(session, user_id=sight.user_id or "", process_ids=ask)
+    return [r for r in found if sight.sees(r, reported=r.id in mine)]
 
 
 def _title_and_minutes(text: str, minutes: int | None) -> tuple[str, int | None]:
@@ -311,6 +328,8 @@ def split(session: Session, actor: Actor, occurrence: Occurrence) -> Process:
         normalized_title=normalize_title(title) or title.lower(),
         reporter_id=actor.user_id,
         channel_id=occurrence.channel_id,
+        # Split off a private process, it stays private (its report was seen as such).
+        private=current is None or current.private,
         now=actor.now,
     )
     brought_back = occurrence.regression

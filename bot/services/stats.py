@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.domain.rules import Sight
 from bot.domain.states import OPEN_STATUSES
 from bot.messages.stats import Figures
 from bot.services.cards import window_start
@@ -15,11 +16,11 @@ from storage.models import Workspace
 WEEK = timedelta(days=7)
 
 
-def figures(session: Session, *, team_id: str, now: datetime) -> Figures:
+def figures(session: Session, *, sight: Sight, now: datetime) -> Figures:
     """Counts, manual load now (trailing 28 days of open processes), eliminated, and the
-    minutes reported in the last 7 days against the 7 before."""
-    counted = stats.counts(session, team_id=team_id)
-    ws = session.get(Workspace, team_id)
+    minutes reported in the last 7 days against the 7 before: of the processes in sight."""
+    counted = stats.counts(session, sight=sight)
+    ws = session.get(Workspace, sight.team_id)
     return Figures(
         reported=counted.reported,
         retired=counted.retired,
@@ -28,14 +29,14 @@ def figures(session: Session, *, team_id: str, now: datetime) -> Figures:
         reporters=counted.reporters,
         manual_minutes_in_window=occurrences.minutes_between(
             session,
-            team_id=team_id,
+            sight=sight,
             start=window_start(now),
             statuses=OPEN_STATUSES,
         ),
-        eliminated_minutes_per_week=history.eliminated_as_of(session, team_id=team_id),
-        this_week_minutes=occurrences.minutes_between(session, team_id=team_id, start=now - WEEK),
+        eliminated_minutes_per_week=history.eliminated_as_of(session, sight=sight),
+        this_week_minutes=occurrences.minutes_between(session, sight=sight, start=now - WEEK),
         last_week_minutes=occurrences.minutes_between(
-            session, team_id=team_id, start=now - 2 * WEEK, end=now - WEEK
+            session, sight=sight, start=now - 2 * WEEK, end=now - WEEK
         ),
         hourly_rate=ws.hourly_rate if ws else None,
         currency=ws.currency if ws else "USD",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.domain.rules import Sight
 from bot.services.digests import series
 from bot.standin.render import render_blocks
 from tests.conftest import TEAM, Coach
@@ -72,5 +73,5 @@ def test_a_process_that_came_back_leaves_todays_total_but_not_last_weeks(coach: 
     assert "Eliminated so far: 50m a week" in latest
     assert "P1 · Reconcile Stripe payouts" in latest.split("Retired", 1)[1]
     with coach.db.transaction() as session:
-        weeks = series(session, team_id=TEAM, end=next_end)
+        weeks = series(session, sight=Sight.whole(TEAM), end=next_end)
     assert [round(gone * 60) for _, _, gone in weeks[-3:]] == [0, 45, 50]

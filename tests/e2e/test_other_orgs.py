@@ -45,17 +45,21 @@ def test_a_guest_sees_their_own_reports_and_nothing_else(coach: Coach) -> None:
     coach.sim.slash("U_ANA", "C_OPS", "Fix salary of Jane Doe after PIP 30m")  # P1, not theirs
     assert "P2" in answer(coach.sim.slash("U_GUEST", "C_OPS", "Copy leads into the CRM 20m"))
 
-    for text in ("list", "stats", "digest preview", "digest here weekly mon 09:00"):
+    for text in ("digest preview", "digest here weekly mon 09:00"):
         said = answer(coach.sim.slash("U_GUEST", "C_OPS", text))
         assert "As a guest here you see your own reports only" in said, (text, said)
         assert "Jane Doe" not in said
+    listed = answer(coach.sim.slash("U_GUEST", "C_OPS", "list"))
+    assert "P2 · Copy leads into the CRM" in listed and "Jane Doe" not in listed
+    stats = answer(coach.sim.slash("U_GUEST", "C_OPS", "stats"))
+    assert "*1* processes reported" in stats or "1 process" in stats, stats
     assert "There's no P1 here" in answer(coach.sim.slash("U_GUEST", "C_OPS", "show P1"))
     assert "Copy leads into the CRM" in answer(coach.sim.slash("U_GUEST", "C_OPS", "show P2"))
     mention = coach.sim.mention("U_GUEST", "C_OPS", "list")
     said = wait_for(
-        lambda: [m for m in coach.fake.messages if m.user == "U_GUEST" and "guest" in text_of(m)]
+        lambda: [m for m in coach.fake.messages if m.user == "U_GUEST" and "CRM" in text_of(m)]
     )
-    assert said and mention.status == 200
+    assert said and mention.status == 200 and "Jane Doe" not in text_of(said[-1])
 
     coach.sim.open_home("U_GUEST")
     home = wait_for(lambda: text_of_home(coach, "U_GUEST"))

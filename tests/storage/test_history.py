@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.domain.rules import Sight
 from bot.domain.states import Event, Status
 from storage import history
 from storage.db import Database
@@ -66,22 +67,21 @@ def test_eliminated_on_a_date_is_what_was_retired_then(db: Database) -> None:
         _retire(s, a, 40.0, NOW + 5 * DAY)
 
         def as_of(days: float) -> float:
-            return history.eliminated_as_of(s, team_id="T0001", at=NOW + days * DAY)
+            return history.eliminated_as_of(s, sight=Sight.whole("T0001"), at=NOW + days * DAY)
 
         assert as_of(1) == 0.0  # retired at that very moment: counted from just after
         assert as_of(1.5) == pytest.approx(30.0)
         assert as_of(2.5) == pytest.approx(42.5)
         assert as_of(4) == pytest.approx(12.5)  # a came back: gone from the total
         assert as_of(6) == pytest.approx(52.5)  # retired again, with its new figure
-        assert history.eliminated_as_of(s, team_id="T0001") == pytest.approx(52.5)
+        assert history.eliminated_as_of(s, sight=Sight.whole("T0001")) == pytest.approx(52.5)
         ends = [NOW + d * DAY for d in (1.5, 2.5, 4, 6)]
-        assert history.eliminated_weekly(s, team_id="T0001", ends=ends) == pytest.approx(
+        assert history.eliminated_weekly(s, sight=Sight.whole("T0001"), ends=ends) == pytest.approx(
             [30.0, 42.5, 12.5, 52.5]
         )
-        assert history.eliminated_weekly(s, team_id="T0001", ends=[]) == []
+        assert history.eliminated_weekly(s, sight=Sight.whole("T0001"), ends=[]) == []
 
-        retired, total = history.retirements_between(
-            s, team_id="T0001", start=NOW, end=NOW + 6 * DAY, limit=2
+        retired, total = history.retirements_between(s, sight=Sight.whole("T0001"), start=NOW, end=NOW + 6 * DAY, limit=2
         )
         assert total == 3  # a twice, b once
         assert [(p.title, e.minutes_per_week) for p, e in retired] == [("a", 40.0), ("a", 30.0)]

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from bot.domain.rules import Sight
 from bot.domain.limits import Limits
 from bot.domain.matching import WorkspaceWords, best_match, decide, match_key
 from bot.domain.people import Actor, Person
@@ -70,6 +71,8 @@ def _report(session, text: str, key: str, user: str = "U_ANA"):
         source="command",
         slack_key=key,
         now=NOW,
+        sight=Sight.whole(TEAM),  # matching across everyone's reports: who sees what aside
+        private=False,
         limits=GENERATED,  # generated data: far more reports at once than a person sends
     )
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, text
 
+from bot.domain.rules import Sight
 from storage import history
 from storage.db import Database
 from storage.models import ProcessEvent
@@ -109,8 +110,8 @@ def test_the_history_is_backfilled_from_the_rows(empty_db: Database) -> None:
         5: "merged",
     }
     with empty_db.transaction() as s:
-        assert history.eliminated_as_of(s, team_id="T1") == pytest.approx(30.0)
-        assert history.eliminated_as_of(s, team_id="T1", at=BACK) == pytest.approx(50.0)
+        assert history.eliminated_as_of(s, sight=Sight.whole("T1")) == pytest.approx(30.0)
+        assert history.eliminated_as_of(s, sight=Sight.whole("T1"), at=BACK) == pytest.approx(50.0)
 
     empty_db.downgrade("0006")
     assert _statuses(empty_db)[4] == "retired"  # what the old code called a regression

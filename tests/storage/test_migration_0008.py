@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select, text
 
+from bot.domain.rules import Sight
 from bot.services.reporting import record_report
 from storage.db import Database
 from storage.models import MatchWord, MatchWordCount, Process
@@ -59,6 +60,7 @@ def test_the_index_is_filled_from_the_processes(empty_db: Database) -> None:
             source="command",
             slack_key="command:after-upgrade",
             now=WHEN,
+            sight=Sight.whole("T1"),  # rows from before 0013 are private: matching is tested
         )
         assert result.card.ref == "P1" and not result.created
     empty_db.downgrade("-1")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.domain.rules import Sight
 from bot.domain.states import OPEN_STATUSES
 from storage import claims, occurrences, people, posts, processes
 from storage.db import Database
@@ -111,7 +112,7 @@ def test_top_processes_rank_by_minutes_with_filters(db: Database) -> None:
         retired.status = "retired"
         big.owner_id = "U9"
         s.flush()
-        ranked = processes.top_processes(s, team_id="T0001", since=SINCE)
+        ranked = processes.top_processes(s, sight=Sight.whole("T0001"), since=SINCE)
         assert [(r.process.title, r.count, r.minutes) for r in ranked] == [
             ("big", 1, 100),
             ("small", 1, 10),
@@ -119,12 +120,12 @@ def test_top_processes_rank_by_minutes_with_filters(db: Database) -> None:
         ]
         assert [
             r.process.title
-            for r in processes.top_processes(s, team_id="T0001", since=SINCE, limit=1)
+            for r in processes.top_processes(s, sight=Sight.whole("T0001"), since=SINCE, limit=1)
         ] == ["big"]
-        mine = processes.top_processes(s, team_id="T0001", since=SINCE, owner_id="U9")
+        mine = processes.top_processes(s, sight=Sight.whole("T0001"), since=SINCE, owner_id="U9")
         assert [r.process.title for r in mine] == ["big"]
-        assert processes.count_processes(s, team_id="T0001", statuses=OPEN_STATUSES) == 3
-        assert processes.count_processes(s, team_id="T0001", statuses=("retired",)) == 1
+        assert processes.count_processes(s, sight=Sight.whole("T0001"), statuses=OPEN_STATUSES) == 3
+        assert processes.count_processes(s, sight=Sight.whole("T0001"), statuses=("retired",)) == 1
         assert idle.id  # unused otherwise
 
 

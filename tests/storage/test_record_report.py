@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.domain.rules import Sight
 from bot.domain.people import Actor, Person
 from bot.errors import UserError
 from bot.services.lookup import find
@@ -21,6 +22,7 @@ NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 
 def report(session, text: str, key: str, **kwargs):
     fields = {"team_id": "T0001", "user_id": "U_ANA", "channel_id": "C1", "source": "modal"}
+    fields |= {"sight": Sight.whole("T0001"), "private": False}  # who sees what: not tested here
     return record_report(session, text=text, slack_key=key, now=NOW, **{**fields, **kwargs})
 
 
@@ -90,6 +92,7 @@ def test_the_card_counts_only_the_last_28_days(db: Database) -> None:
             source="command",
             slack_key="old",
             now=NOW - timedelta(days=29),
+            sight=Sight.whole("T0001"),
         )
         latest = report(s, "Reconcile Stripe payouts 20m", "new")
     assert (latest.card.count, latest.card.minutes) == (1, 20)
