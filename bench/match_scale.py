@@ -34,8 +34,8 @@ from bench.common import (
     scratch_pg,
     write_results,
 )
-from bot.domain.rules import Sight
 from bot.domain.matching import decide, match_key
+from bot.domain.rules import Sight
 from bot.domain.words import normalize_title, title_words
 from bot.services.reporting import record_report
 from storage import match_index

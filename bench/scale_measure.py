@@ -53,7 +53,12 @@ def measure(what: str, url: str, reps: int) -> dict[str, Any]:
                 size = sum(len(v) for v in due.by_owner.values()) + len(due.unowned)
             else:
                 start = NOW - timedelta(days=7)
-                data = service.gather(session, sight=Sight.whole(TEAM), start=start, end=NOW, title="Manual work digest"
+                data = service.gather(
+                    session,
+                    sight=Sight.whole(TEAM),
+                    start=start,
+                    end=NOW,
+                    title="Manual work digest",
                 )
                 points = service.series(session, sight=Sight.whole(TEAM), end=NOW)
                 text_, blocks = digest(data)

@@ -81,7 +81,8 @@ def test_eliminated_on_a_date_is_what_was_retired_then(db: Database) -> None:
         )
         assert history.eliminated_weekly(s, sight=Sight.whole("T0001"), ends=[]) == []
 
-        retired, total = history.retirements_between(s, sight=Sight.whole("T0001"), start=NOW, end=NOW + 6 * DAY, limit=2
+        retired, total = history.retirements_between(
+            s, sight=Sight.whole("T0001"), start=NOW, end=NOW + 6 * DAY, limit=2
         )
         assert total == 3  # a twice, b once
         assert [(p.title, e.minutes_per_week) for p, e in retired] == [("a", 40.0), ("a", 30.0)]

@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.domain.rules import Sight
 from bot.domain.limits import Limits
 from bot.domain.matching import WorkspaceWords, best_match, decide, match_key
 from bot.domain.people import Actor, Person
+from bot.domain.rules import Sight
 from bot.services.lookup import find
 from bot.services.ownership import merge
 from bot.services.reporting import record_report, split, undo

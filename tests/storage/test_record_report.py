@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.domain.rules import Sight
 from bot.domain.people import Actor, Person
+from bot.domain.rules import Sight
 from bot.errors import UserError
 from bot.services.lookup import find
 from bot.services.ownership import merge
