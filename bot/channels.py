@@ -49,8 +49,8 @@ class Channels:
     @staticmethod
     def _ask_slack(client: Any, channel_id: str) -> bool | None:
         try:
-            channel = within(client, LOOKUP_BUDGET).conversations_info(channel=channel_id)
-            info = channel["channel"]
+            client = within(client, LOOKUP_BUDGET)
+            info = client.conversations_info(channel=channel_id)["channel"]
         except Exception as err:  # missing_scope, channel_not_found, down: can't tell
             log.warning("conversations.info failed for %s: %s", channel_id, err)
             return None

@@ -34,10 +34,14 @@ log = logging.getLogger(__name__)
 
 BOT_SCOPES = [
     "app_mentions:read",
+    "channels:read",
     "chat:write",
     "commands",
     "files:write",
+    "groups:read",
+    "im:read",
     "im:write",
+    "mpim:read",
     "reactions:read",
     "users:read",
 ]

@@ -35,6 +35,7 @@ What you can type (as the current person, in the current channel):
   @coach spent 20 minutes on invoices  mention the bot; it answers in the thread
   as @maria                            be someone else (new names join the workspace)
   in #finance                          go to a channel (new names are created); in dm
+  in #hr private                       …a new one made private (its reports stay private)
   click 2            click 2 on 5      press a button on the last message with buttons
   click 3 "no time"                    pick an option in a menu
   submit What="Reconcile" "How long"=45m   answer the open modal (labels or ids);

@@ -71,8 +71,12 @@ def _in(session: Playground, cmd: c.In, ask: Ask | None) -> None:
         session.channel = session.fake.dm_channel(TEAM, session.user.id).id
         session.printer.note("you are now in your DM with @coach")
         return
-    session.channel, created = session.channel_named(cmd.channel)
-    made = "created; " if created else ""
+    session.channel, created = session.channel_named(cmd.channel, private=cmd.private)
+    channel = session.fake.channels[(TEAM, session.channel)]
+    kind = "private channel" if channel.is_private else "public channel"
+    made = f"created ({kind}); " if created else ("" if not channel.is_private else "private; ")
+    if not created and cmd.private and not channel.is_private:
+        made = "already exists as a public channel; "
     session.printer.note(f"#{cmd.channel} {made}you are now in #{cmd.channel}")
 
 

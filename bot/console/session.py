@@ -185,15 +185,15 @@ class Playground:
             user_id += "X"
         return self.fake.add_user(TEAM, user_id, name, tz=YOUR_TZ), True
 
-    def channel_named(self, name: str) -> tuple[str, bool]:
-        """The id of channel ``#name``, created if new."""
+    def channel_named(self, name: str, *, private: bool = False) -> tuple[str, bool]:
+        """The id of channel ``#name``, created (`private` or public) if new."""
         for (team_id, channel_id), channel in list(self.fake.channels.items()):
             if team_id == TEAM and not channel.is_im and channel.name == name:
                 return channel_id, False
         channel_id = "C0" + re.sub(r"[^A-Z0-9]", "", name.upper())[:9]
         while (TEAM, channel_id) in self.fake.channels:
             channel_id += "X"
-        self.fake.add_channel(TEAM, channel_id, name)
+        self.fake.add_channel(TEAM, channel_id, name, private=private)
         return channel_id, True
 
     def where(self, channel_id: str | None = None) -> str:

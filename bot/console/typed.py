@@ -41,6 +41,7 @@ class As:
 @dataclass(frozen=True)
 class In:
     channel: str
+    private: bool = False  # `in #hr private`: a new channel is made private
 
 
 @dataclass(frozen=True)
@@ -197,10 +198,12 @@ def _as(rest: str) -> Command:
 
 
 def _in(rest: str) -> Command:
-    name = rest.lstrip("#").strip().lower()
-    if not _NAME.match(name):
-        raise ConsoleInputError("Say which channel, like: in #finance")
-    return In(name)
+    words = rest.split()
+    private = len(words) == 2 and words[1].lower() == "private"
+    name = (words[0] if words else "").lstrip("#").strip().lower()
+    if not _NAME.match(name) or len(words) > (2 if private else 1):
+        raise ConsoleInputError("Say which channel, like: in #finance (or: in #hr private)")
+    return In(name, private)
 
 
 def _number(text: str, what: str) -> int:

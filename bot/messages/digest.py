@@ -26,7 +26,7 @@ from bot.messages.blocks import (
     section,
 )
 from bot.messages.reports import status_label
-from bot.mrkdwn import Mrkdwn, mention
+from bot.mrkdwn import Mrkdwn, channel, mention
 
 QUESTIONS = (
     "Is this ops investment solving a problem or institutionalizing one?",
@@ -80,6 +80,14 @@ class DigestData:
     manual_hours_before: float
     question: str
     notes: list[Mrkdwn] = field(default_factory=list)
+
+
+def covers_note(channel_id: str | None) -> Mrkdwn:
+    """What a digest covers, said at its foot (the rule: bot/domain/rules.py): its
+    channel's processes, or (no channel) every public process of the workspace."""
+    if channel_id is not None:
+        return Mrkdwn("Covers the processes first reported in {}.").format(channel(channel_id))
+    return Mrkdwn("Covers every public process of the workspace; private ones never show here.")
 
 
 def _bounded(lines: list[Mrkdwn], total: int, noun: str) -> Mrkdwn:

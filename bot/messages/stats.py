@@ -26,6 +26,9 @@ class Figures:
     last_week_minutes: int
     hourly_rate: float | None = None
     currency: str = "USD"
+    # What the figures cover when not the whole workspace (bot/domain/rules.py): "public"
+    # (a member: public processes and their own private ones) or "own" (a guest).
+    covers: str = "all"
 
     @property
     def manual_minutes_per_week(self) -> float:
@@ -34,6 +37,15 @@ class Figures:
     @property
     def trend(self) -> str:
         return trend(self.last_week_minutes, self.this_week_minutes)
+
+
+COVERS = {
+    "public": Mrkdwn(
+        "Counted over what you may see: every public process, and the private ones you "
+        "reported or own."
+    ),
+    "own": Mrkdwn("Counted over the processes you reported or own."),
+}
 
 
 def _weekly(minutes_per_week: float, rate: float | None, currency: str) -> Mrkdwn:
@@ -77,6 +89,8 @@ def stats_message(f: Figures) -> Message:
         section(Mrkdwn("Where things stand today:"), fields=fields),
     ]
     notes = [Mrkdwn("Manual work is the last 28 days ÷ 4, over processes not yet retired.")]
+    if f.covers in COVERS:
+        notes.insert(0, COVERS[f.covers])
     if rate is None:
         notes.append(
             Mrkdwn("An admin can set an hourly rate with `/manual-task config` to see money.")

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.costs import WINDOW_DAYS
 from bot.domain.rules import Sight
-from bot.messages.digest import DigestData, Retired, question_for
+from bot.messages.digest import DigestData, Retired, covers_note, question_for
 from bot.services.cards import card
 from storage import digests as q
 from storage import history
@@ -61,6 +61,7 @@ def gather(
         manual_hours_before=q.minutes_between(session, sight=sight, start=start - length, end=start)
         / 60,
         question=question_for(start),
+        notes=[covers_note(sight.channel_id)],
     )
 
 

@@ -40,4 +40,5 @@ def figures(session: Session, *, sight: Sight, now: datetime) -> Figures:
         ),
         hourly_rate=ws.hourly_rate if ws else None,
         currency=ws.currency if ws else "USD",
+        covers="all" if sight.everything else ("public" if sight.public else "own"),
     )

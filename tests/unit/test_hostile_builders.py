@@ -175,6 +175,7 @@ CASES: dict[str, Callable[[str], Any]] = {
     "forget.cancelled": lambda t: forget.cancelled("U_BEN"),
     "digest.digest": lambda t: digest.digest(digest_data(t)),
     "digest.question_for": lambda t: Mrkdwn(digest.question_for(NOW)),
+    "digest.covers_note": lambda t: [digest.covers_note("C_OPS"), digest.covers_note(None)],
     "digest.title_for": lambda t: Mrkdwn("{}").format(digest.title_for("weekly", NOW, "UTC")),
     "ownership.taken": lambda t: [
         ownership.taken("P7", t, changed=True),
@@ -259,6 +260,7 @@ FIGURES = Figures(3, 1, 2, 9, 3, 600, 45.0, 120, 60, 80.0, "EUR")
 # Builders that show no title: checked for markup, not for the title.
 NO_TITLE = {
     "digest.question_for",
+    "digest.covers_note",
     "digest.title_for",
     "modals.metadata",
     "modals.report_modal",

@@ -25,6 +25,8 @@ SCOPE_OF_METHOD = {
     "chat_update": "chat:write",
     "conversations_open": "im:write",
     "users_info": "users:read",
+    # Whether a channel is private (bot/channels.py): each kind of conversation its scope.
+    "conversations_info": ("channels:read", "groups:read", "im:read", "mpim:read"),
     "files_upload_v2": "files:write",
     "views_open": None,
     "views_update": None,
@@ -121,9 +123,10 @@ def test_exactly_the_scopes_needed(manifest: dict[str, Any], registered: Recordi
     methods = _methods_called()
     unknown = methods - SCOPE_OF_METHOD.keys()
     assert not unknown, f"add these Web API methods to SCOPE_OF_METHOD: {unknown}"
-    needed = {SCOPE_OF_METHOD[m] for m in methods} | {
-        SCOPE_OF_EVENT[e] for e in registered.events - {".*"}
-    }
+    needed: set[str | None] = {SCOPE_OF_EVENT[e] for e in registered.events - {".*"}}
+    for method in methods:
+        scopes = SCOPE_OF_METHOD[method]
+        needed |= set(scopes) if isinstance(scopes, tuple) else {scopes}
     needed |= {"commands"} if registered.commands else set()
     needed.discard(None)
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == needed

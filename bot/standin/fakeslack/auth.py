@@ -109,8 +109,8 @@ class Auth(State):
             "ok": True,
             "app_id": "A0COACH01",
             "authed_user": {"id": user_id},
-            "scope": "app_mentions:read,chat:write,commands,files:write,im:write,"
-            "reactions:read,users:read",
+            "scope": "app_mentions:read,channels:read,chat:write,commands,files:write,"
+            "groups:read,im:read,im:write,mpim:read,reactions:read,users:read",
             "token_type": "bot",
             "access_token": team.bot_token if team else org.bot_token,  # type: ignore[union-attr]
             "bot_user_id": team.bot_user_id if team else org.bot_user_id,  # type: ignore[union-attr]

@@ -51,4 +51,6 @@ class Conversations(Workspace):
         channel = self.channels.get((team.id, str(body.get("channel") or "")))
         if channel is None:
             raise SlackError("channel_not_found")
+        if channel.read_scope in team.missing_scopes:
+            raise SlackError("missing_scope")
         return {"channel": channel.to_json()}

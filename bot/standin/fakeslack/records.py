@@ -26,6 +26,9 @@ class Team:
     bot_id: str
     revoked: bool = False
     enterprise_id: str | None = None
+    # Scopes the install lacks (one made before the manifest asked for them): a method
+    # that needs one answers `missing_scope`.
+    missing_scopes: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -99,7 +102,8 @@ class User:
 
 @dataclass
 class Channel:
-    """A public channel or the bot's DM with one user (``is_im``)."""
+    """A channel: public, private (``is_private``), a group DM (``is_mpim``, private too)
+    or the bot's DM with one user (``is_im``)."""
 
     team_id: str
     id: str
@@ -107,6 +111,16 @@ class Channel:
     is_im: bool = False
     user: str | None = None
     is_private: bool = False
+    is_mpim: bool = False
+
+    @property
+    def read_scope(self) -> str:
+        """The scope conversations.info needs for this kind of conversation."""
+        if self.is_im:
+            return "im:read"
+        if self.is_mpim:
+            return "mpim:read"
+        return "groups:read" if self.is_private else "channels:read"
 
     def to_json(self) -> JSONDict:
         """Slack's ``channel`` object as ``conversations.info`` returns it."""
@@ -126,6 +140,7 @@ class Channel:
                     "name": self.name,
                     "is_channel": not self.is_private,
                     "is_group": False,
+                    "is_mpim": self.is_mpim,
                     "is_private": self.is_private,
                     "is_general": self.name == "general",
                 }

@@ -111,9 +111,19 @@ class Workspace(State):
                     return user
         return None
 
-    def add_channel(self, team_id: str, channel_id: str, name: str) -> Channel:
-        """Add a public channel the bot is a member of."""
-        channel = Channel(team_id, channel_id, name.lstrip("#"))
+    def add_channel(
+        self,
+        team_id: str,
+        channel_id: str,
+        name: str,
+        *,
+        private: bool = False,
+        mpim: bool = False,
+    ) -> Channel:
+        """Add a channel the bot is a member of: public, private, or a group DM."""
+        channel = Channel(
+            team_id, channel_id, name.lstrip("#"), is_private=private or mpim, is_mpim=mpim
+        )
         with self._lock:
             self.channels[(team_id, channel_id)] = channel
         return channel
