@@ -35,8 +35,13 @@ def list_top(cmd: c.ListTop, actor: Actor, deps: Deps) -> Reply:
         empty = Mrkdwn(
             "No manual work left open: all {} reported processes are retired. :tada:"
         ).format(retired)
-    else:
+    elif sight_of(actor).everything:
         empty = Mrkdwn("Nothing reported yet. Try `/manual-task Reconcile Stripe payouts 45m`.")
+    else:  # private processes of others may exist: not said (nor counted) here
+        empty = Mrkdwn(
+            "Nothing reported that you can see yet. Try "
+            "`/manual-task Reconcile Stripe payouts 45m`."
+        )
     return _ranked(actor, deps, owner_id=None, title="Most costly manual processes", empty=empty)
 
 

@@ -226,7 +226,9 @@ HELP = Mrkdwn("""*Report manual work the moment you do it:*
 `list`: the most costly processes · `mine`: the ones you own · `show P7`
 `own P7` · `assign P7 @maria` · `retire P7 https://…` (a link to the automation) · `merge P7 P9`
 `undo`: remove your last report (of the last 7 days) · `stats` · `export`
-`digest here weekly mon 09:00` · `digest off` · `digest preview`
+`digest here weekly mon 09:00` (this channel's processes; `… workspace`: every public one)
+`digest off` · `digest preview`
+Reports from private channels and DMs are seen by their reporters, owner and admins only.
 Admins: `config` · `forget @maria` (deletes her reports for good, once you confirm)
 You can also mention me: _@coach spent 20 minutes copying leads into the CRM_.""")
 

@@ -62,7 +62,8 @@ def _weekly(minutes_per_week: float, rate: float | None, currency: str) -> Mrkdw
 
 def stats_message(f: Figures) -> Message:
     if f.reported == 0:
-        text = Mrkdwn("Nothing reported yet. Try `/manual-task Reconcile Stripe payouts 45m`.")
+        text = Mrkdwn("Nothing reported {}yet. Try `/manual-task Reconcile Stripe payouts 45m`.")
+        text = text.format(Mrkdwn("") if f.covers == "all" else Mrkdwn("that you can see "))
         return text, [section(text)]
     rate, cur = f.hourly_rate, f.currency
     recent = (

@@ -144,7 +144,7 @@ def assert_show_matches_occurrences(coach: Coach) -> None:
             .limit(8)
         ).all()
     for number, count, minutes in rows:
-        shown = answer(coach.sim.slash("U_ANA", "C_OPS", f"show P{number}"))
+        shown = answer(coach.sim.slash("U_ADMIN", "C_OPS", f"show P{number}"))  # sees all
         times = "once" if count == 1 else f"{count} times"
         assert f"Done {times} in the last 28 days ({format_minutes(minutes)})" in shown, (
             number,

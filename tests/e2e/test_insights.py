@@ -125,7 +125,7 @@ def test_home_for_someone_new_and_messages_tab_is_ignored(coach: Coach) -> None:
 
 
 def test_stats_figures_match_hand_computed_ones(coach: Coach) -> None:
-    assert "Nothing reported yet" in slash(coach, "U_ANA", "stats")
+    assert "Nothing reported" in slash(coach, "U_ANA", "stats")
     # Week 1 (Mon 23 Nov): 45 + 60 = 105 minutes.
     slash(coach, "U_ANA", "Reconcile Stripe payouts 45m")
     slash(coach, "U_BEN", "Export invoices to the ERP 1h")

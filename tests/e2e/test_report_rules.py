@@ -99,7 +99,7 @@ def test_undoing_the_last_report_removes_the_process_in_every_state(
     said = answer(report(coach, "undo"))
     assert "Removed your report of 45m on P1" in said and "gone too" in said
     assert processes(coach.db) == []
-    assert "Nothing reported yet" in answer(report(coach, "stats"))  # nor eliminated
+    assert "Nothing reported" in answer(report(coach, "stats"))  # nor eliminated
 
 
 def test_undoing_the_report_that_brought_a_process_back_retires_it_again(coach: Coach) -> None:

@@ -328,7 +328,7 @@ def test_help(coach: Coach) -> None:
 
 def test_list_ranks_processes_by_cost(coach: Coach) -> None:
     empty = answer(report(coach, "list"))
-    assert "Nothing reported yet" in empty
+    assert "Nothing reported" in empty
     report(coach, "Reconcile Stripe payouts 45m")
     report(coach, "Copy leads into the CRM 2h")
     report(coach, "Renew the SSL certificates 10m")
