@@ -209,3 +209,40 @@ def test_a_commit_lost_in_flight_is_said_to_be_maybe_saved(
     direct = Database(empty_pg)
     assert len(occurrences(direct)) == (1 if delivered else 0)  # "may": both happen
     direct.dispose()
+
+
+@pytest.mark.parametrize("outage", ["refuse", "blackhole"])
+def test_a_mention_during_an_outage_is_stored_once_when_slack_retries(
+    served: tuple[int, SlackSimulator], proxy: TcpProxy, empty_pg: str, fake: FakeSlack, outage
+) -> None:
+    """A mention while the database is down (refusing, or hanging) got its 200 and was lost.
+    Now Slack hears a 5xx, so it sends the event again (Slack retries up to three times over
+    about five minutes); once the database is back, the retry is stored and answered once,
+    and a further retry of the same event changes nothing."""
+    port, sim = served
+    bot = fake.team(TEAM).bot_user_id
+    posted = fake.post_user_message(TEAM, "C_OPS", "U_ANA", f"<@{bot}> Export invoices 40m")
+    event = sim._user_post_event("app_mention", "U_ANA", posted)  # noqa: SLF001
+
+    proxy.mode = outage
+    first = sim.event(event, event_id="EvOUTAGE1")
+    assert first.status >= 500, (first.status, first.body[:200])
+    assert first.elapsed < ANSWER_WITHIN  # within Slack's 3 s, so Slack counts it a failure
+
+    proxy.mode = "forward"
+    wait_for(lambda: get(port, "/readyz")[0] == 200, timeout=10, interval=0.1)
+    for retry in (1, 2):  # Slack's retry, and one more for good measure
+        again = sim.event(event, event_id="EvOUTAGE1", retry_num=retry)
+        assert again.status == 200, again.body[:200]
+    direct = Database(empty_pg)
+    assert [o.minutes for o in occurrences(direct)] == [40]
+    direct.dispose()
+    replies = wait_for(
+        lambda: [
+            m for m in fake.messages_in("C_OPS") if m.source == "api" and "Logged 40m" in m.text
+        ]
+    )
+    time.sleep(0.5)  # a second answer would come now
+    assert (
+        len([m for m in fake.messages_in("C_OPS") if "Logged 40m" in m.text]) == len(replies) == 1
+    )
