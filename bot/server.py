@@ -1,5 +1,7 @@
-"""HTTP mode: one WSGI application (Slack endpoints and health checks), served by
-gunicorn in production and by a small threaded server in tests and the console."""
+"""HTTP mode: one WSGI application (Slack endpoints and health checks), served in
+production by gunicorn's process manager with uvicorn's event loop in each worker (the
+bridge is bot/asgi.py: slow and idle clients can't stall it), and by a small threaded
+server in tests and the console."""
 
 from __future__ import annotations
 
@@ -186,18 +188,24 @@ def run_gunicorn(
     on_starting: Callable[[], None] | None = None,
     post_fork: Callable[[], None] | None = None,
 ) -> None:
-    """Serve with gunicorn (gthread workers); each worker builds its own app. gunicorn's
-    own error log logs at the root logger's level, through a redacting handler too."""
+    """Serve with gunicorn: `workers` processes, each running uvicorn's event loop in front
+    of its own app on a pool of `threads` (bot/asgi.py). gunicorn's own error log logs at
+    the root logger's level, through a redacting handler too. On SIGTERM each worker stops
+    accepting, finishes what is in flight (within `graceful_timeout`), and the server
+    exits 0."""
     from gunicorn.app.base import BaseApplication  # start-up time: only `coach serve` needs it
+
+    from bot.asgi import asgi_app  # (uvicorn too: only `coach serve` needs it)
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("threads", threads)
-            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("worker_class", worker_class())
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 20)
+            self.cfg.set("keepalive", 5)  # seconds an idle keep-alive connection stays
             self.cfg.set("accesslog", None)
             self.cfg.set("logger_class", gunicorn_logger_class())
             level = logging.getLogger().getEffectiveLevel()
@@ -207,10 +215,26 @@ def run_gunicorn(
             if post_fork:
                 self.cfg.set("post_fork", lambda _arbiter, _worker: post_fork())
 
-        def load(self) -> WSGIApp:
-            return factory()
+        def load(self) -> Any:
+            return asgi_app(factory(), threads=threads)
 
     Server().run()
+
+
+def worker_class() -> type:
+    """uvicorn-worker's worker, on the standard asyncio loop and h11, with the ASGI
+    lifespan on (a stopping worker lets its threads finish their requests)."""
+    from uvicorn_worker import UvicornWorker  # start-up time: only `coach serve` needs it
+
+    class CoachWorker(UvicornWorker):  # type: ignore[misc]
+        CONFIG_KWARGS = {  # noqa: RUF012 - uvicorn-worker's own class attribute
+            "loop": "asyncio",
+            "http": "h11",
+            "lifespan": "on",
+            "timeout_graceful_shutdown": 20,
+        }
+
+    return CoachWorker
 
 
 def gunicorn_logger_class() -> type:
