@@ -5,6 +5,7 @@ event loop holds them (bot/asgi.py), and only complete requests reach a thread."
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import subprocess
@@ -79,7 +80,8 @@ class Loiterers:
             else:
                 s.sendall(
                     b"POST /slack/events HTTP/1.1\r\nHost: x\r\n"
-                    b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 5000\r\n\r\n"
+                    b"Content-Type: application/x-www-form-urlencoded\r\n"
+                    b"Content-Length: 5000\r\n\r\n"
                 )
             self.socks.append(s)
         self._trickle = threading.Thread(target=self._drip, daemon=True)
@@ -88,10 +90,8 @@ class Loiterers:
     def _drip(self) -> None:
         while not self._stop.wait(0.2):
             for s in self.socks[::2]:
-                try:
+                with contextlib.suppress(OSError):  # the server may close a slow one
                     s.sendall(b"a")
-                except OSError:
-                    pass
 
     def close(self) -> None:
         self._stop.set()
