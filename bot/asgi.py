@@ -20,22 +20,24 @@ from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from bot.server import MAX_BODY, WSGIApp
-
 log = logging.getLogger(__name__)
 BODY_TIMEOUT = 10.0  # seconds a client has to send its whole body once its headers are in
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class _TooLarge(Exception):
     pass
 
 
-def asgi_app(application: WSGIApp, *, threads: int, body_timeout: float = BODY_TIMEOUT) -> ASGIApp:
-    """An ASGI app serving `application` (WSGI) on a pool of `threads`."""
+def asgi_app(
+    application: WSGIApp, *, threads: int, max_body: int, body_timeout: float = BODY_TIMEOUT
+) -> ASGIApp:
+    """An ASGI app serving `application` (WSGI) on a pool of `threads`; a body over
+    `max_body` bytes gets 413."""
     pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="coach-http")
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
@@ -48,7 +50,7 @@ def asgi_app(application: WSGIApp, *, threads: int, body_timeout: float = BODY_T
             await _respond(send, 200, [(b"content-type", b"text/plain")], b"ok\n")
             return
         try:
-            body = await asyncio.wait_for(_body(receive), body_timeout)
+            body = await asyncio.wait_for(_body(receive, max_body), body_timeout)
         except TimeoutError:
             await _respond(send, 408, [(b"connection", b"close")], b"request body too slow\n")
             return
@@ -76,7 +78,7 @@ async def _lifespan(receive: Receive, send: Send, pool: ThreadPoolExecutor) -> N
             return
 
 
-async def _body(receive: Receive) -> bytes:
+async def _body(receive: Receive, max_body: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -85,7 +87,7 @@ async def _body(receive: Receive) -> bytes:
             raise ConnectionError("client disconnected")
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > MAX_BODY:
+        if size > max_body:
             raise _TooLarge
         chunks.append(chunk)
         if not message.get("more_body", False):

@@ -216,7 +216,7 @@ def run_gunicorn(
                 self.cfg.set("post_fork", lambda _arbiter, _worker: post_fork())
 
         def load(self) -> Any:
-            return asgi_app(factory(), threads=threads)
+            return asgi_app(factory(), threads=threads, max_body=MAX_BODY)
 
     Server().run()
 

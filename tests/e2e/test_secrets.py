@@ -145,14 +145,12 @@ def test_an_oauth_install_at_debug_logs_no_token_and_no_secret(served: Served) -
 
 
 def test_gunicorns_own_error_log_is_redacted(served: Served) -> None:
-    """gunicorn logs a refused request line to its own handler (not the root logger's)."""
+    """The server logs a refused request to its own handler (not the root logger's): a
+    token in it never reaches the log."""
     with socket.create_connection(("127.0.0.1", served.port), timeout=10) as conn:
-        conn.sendall(f"{BOT_TOKEN} / HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        conn.sendall(f"GET /{BOT_TOKEN} HTTP/1.1\r\n{BOT_TOKEN}\r\n\r\n".encode())
         assert conn.recv(100).startswith(b"HTTP/1.1 400")
-    line = wait_for(
-        lambda: [x for x in served.output().splitlines() if "Invalid request from ip" in x]
-    )
-    assert "[redacted]" in line[-1], line
+    wait_for(lambda: "Invalid HTTP request" in served.output())
     _assert_no_secret(served.output())
 
 
