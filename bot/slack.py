@@ -43,6 +43,9 @@ class SlackBudget:
 
 # Someone is waiting for the answer (a reply, a modal, a redraw): give up within 10 s.
 REQUEST_BUDGET = SlackBudget(attempt=2, total=10.0)
+# A post no one is waiting on (the thread reply to a mention, a celebration) can wait out
+# a 429 storm: arriving late is better than never.
+POST_BUDGET = SlackBudget(attempt=5, total=60.0)
 # A scheduled job can wait out a longer Retry-After, within its run's own budget.
 JOB_BUDGET = SlackBudget(attempt=15, total=120.0)
 

@@ -17,6 +17,7 @@ from bot.domain.states import Posted
 from bot.messages.blocks import Message
 from bot.messages.celebrations import celebration, regression_notice
 from bot.services import export, prompts
+from bot.slack import POST_BUDGET, within
 from bot.services.home import publish_home, refresh_home
 from handlers.context import Out, Private
 from storage import history
@@ -50,7 +51,7 @@ class Post:
     def run(self, out: Out) -> None:
         text, blocks = self.message
         outgoing.post(
-            out.client,
+            within(out.client, POST_BUDGET),
             out.deps.db.transaction,
             team_id=out.actor.team_id,
             channel=self.channel,
