@@ -17,8 +17,8 @@ from bot.domain.states import Posted
 from bot.messages.blocks import Message
 from bot.messages.celebrations import celebration, regression_notice
 from bot.services import export, prompts
-from bot.slack import POST_BUDGET, within
 from bot.services.home import publish_home, refresh_home
+from bot.slack import POST_BUDGET, within
 from handlers.context import Out, Private
 from storage import history
 
