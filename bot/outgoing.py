@@ -98,11 +98,23 @@ def dm(
     """Send a direct message; return (channel, ts) or None when Slack refused.
     `pace` (a token bucket's `acquire`) is called right before the post."""
     try:
-        channel = client.conversations_open(users=user_id)["channel"]["id"]
-        if pace is not None:
-            pace()
-        resp = client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        return send_dm(client, user_id=user_id, text=text, blocks=blocks, pace=pace)
     except Exception as err:
         log.warning("DM to %s failed: %s", user_id, err)
         return None
+
+
+def send_dm(
+    client: Any,
+    *,
+    user_id: str,
+    text: Mrkdwn,
+    blocks: list[Block],
+    pace: Callable[[], object] | None = None,
+) -> tuple[str, str]:
+    """`dm`, raising Slack's refusal (for a caller that decides what a refusal stops)."""
+    channel = client.conversations_open(users=user_id)["channel"]["id"]
+    if pace is not None:
+        pace()
+    resp = client.chat_postMessage(channel=channel, text=text, blocks=blocks)
     return str(channel), str(resp["ts"])

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import logging
 import random
+import socket
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
+from urllib.error import URLError
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -204,3 +208,46 @@ def within(client: WebClient, budget: SlackBudget) -> WebClient:
         retry_handlers=retry_handlers(budget),
         team_id=getattr(client, "team_id", None),
     )
+
+
+class Gone(StrEnum):
+    """What a permanent Slack error says is gone for good: retrying only fails again."""
+
+    CHANNEL = "channel"  # the bot was removed from it, it was archived or deleted
+    PERSON = "person"  # the person was deactivated, or can't be found or written to
+    TOKEN = "token"  # the workspace's token no longer works (revoked, deleted workspace)
+
+
+# Slack's errors that no retry can cure, and what each says is gone. `account_inactive`
+# is the token's: "Authentication token is for a deleted user or workspace".
+PERMANENT: dict[str, Gone] = {
+    "not_in_channel": Gone.CHANNEL,
+    "channel_not_found": Gone.CHANNEL,
+    "is_archived": Gone.CHANNEL,
+    "user_not_found": Gone.PERSON,
+    "user_disabled": Gone.PERSON,
+    "user_not_visible": Gone.PERSON,
+    "cannot_dm_bot": Gone.PERSON,
+    "account_inactive": Gone.TOKEN,
+    "invalid_auth": Gone.TOKEN,
+    "not_authed": Gone.TOKEN,
+    "token_revoked": Gone.TOKEN,
+    "token_expired": Gone.TOKEN,
+    "team_not_found": Gone.TOKEN,
+}
+
+
+def error_code(err: BaseException) -> str:
+    """Slack's error code for a refused call ("not_in_channel"), else the fault's kind
+    ("ratelimited" after the retries ran out, "timeout", "connection")."""
+    if isinstance(err, SlackApiError):
+        code = err.response.get("error") if err.response is not None else None
+        return str(code or f"http_{getattr(err.response, 'status_code', 'error')}")
+    if isinstance(err, TimeoutError | socket.timeout):
+        return "timeout"
+    return "connection" if isinstance(err, OSError | URLError) else type(err).__name__
+
+
+def permanent(err: BaseException) -> Gone | None:
+    """What a Slack error says is gone for good, or None when a later try may succeed."""
+    return PERMANENT.get(error_code(err)) if isinstance(err, SlackApiError) else None

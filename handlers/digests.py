@@ -15,7 +15,7 @@ from bot.domain.people import Actor
 from bot.domain.rules import Sight
 from bot.domain.states import Covers
 from bot.errors import UserError
-from bot.messages.digest import digest, title_for
+from bot.messages.digest import digest, stopped_why, title_for
 from bot.messages.reports import notice
 from bot.mrkdwn import Mrkdwn
 from bot.services import digests as service
@@ -110,6 +110,11 @@ def digest_preview(cmd: c.DigestPreview, actor: Actor, deps: Deps) -> Reply:
             title="Preview · " + title_for(cadence, actor.now, tz, covers),
         )
     text, blocks = digest(data)
+    if sub and sub.stopped_at:
+        what, todo = stopped_why(sub.channel_id, sub.stopped_reason or "", sub.cadence)
+        when = mrkdwn.date(sub.stopped_at, "date_short", sub.stopped_at.strftime("%d %b %Y"))
+        said = Mrkdwn("This channel's digest stopped on {}: {} (Slack said `{}`). {}")
+        blocks.append(notice(said.format(when, what, sub.stopped_reason or "", todo))[1][0])
     if not sub:
         blocks.append(
             notice(

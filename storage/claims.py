@@ -64,6 +64,16 @@ def mark_sent(session: Session, *, key: str, worker: str, now: datetime, detail:
     )
 
 
+def skip(session: Session, *, key: str, worker: str, now: datetime, detail: str) -> None:
+    """Settle the work unsent (Slack refused it for good, `detail` says why): no later run
+    tries it again, and no other replica takes it over."""
+    session.execute(
+        update(Delivery)
+        .where(Delivery.key == key, Delivery.claimed_by == worker, Delivery.status == "claimed")
+        .values(status="skipped", sent_at=now, detail=detail)
+    )
+
+
 def release(session: Session, *, key: str, worker: str) -> None:
     """Give the work back (sending failed): a later run tries again."""
     session.execute(

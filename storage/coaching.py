@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.schedule import ProcessState
-from bot.domain.states import OPEN_STATUSES, PromptKind
+from bot.domain.states import OPEN_STATUSES, Event, PromptKind
+from storage import history
 from storage.models import Nudge, Occurrence, Process
 
 
@@ -139,3 +140,24 @@ def record_answer(
     nudge.answer, nudge.answered_by, nudge.answered_at, nudge.reason = answer, by, now, reason
     session.flush()
     return True
+
+
+def release_owner(session: Session, *, team_id: str, owner_id: str, now: datetime) -> int:
+    """Slack can't reach `owner_id` any more: the open processes they own go
+    back to nobody, each with a line in its history, so that "Who owns this?" asks their
+    channels. Retired ones keep their owner: the credit stays. How many went back."""
+    processes = session.scalars(
+        select(Process)
+        .where(
+            Process.team_id == team_id,
+            Process.owner_id == owner_id,
+            Process.status.in_(OPEN_STATUSES),
+        )
+        .with_for_update()
+    ).all()
+    for process in processes:
+        process.owner_id = None
+        history.record(
+            session, process=process, kind=Event.RELEASED, actor_id=None, at=now, detail=owner_id
+        )
+    return len(processes)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.rules import Sight
@@ -36,6 +36,7 @@ def subscribe(
         existing.cadence, existing.weekday, existing.scope = cadence, weekday, covers
         existing.local_time, existing.timezone = local_time, timezone
         existing.created_by, existing.created_at = user_id, now
+        existing.stopped_at = existing.stopped_reason = None  # subscribed again: it starts
         session.flush()
         return existing, True
     sub = DigestSubscription(
@@ -67,12 +68,31 @@ def subscription(session: Session, *, team_id: str, channel_id: str) -> DigestSu
     return session.get(DigestSubscription, (team_id, channel_id))
 
 
-def all_subscriptions(session: Session, *, team_ids: list[str]) -> list[DigestSubscription]:
+def all_subscriptions(
+    session: Session, *, team_ids: list[str], running_only: bool = False
+) -> list[DigestSubscription]:
+    """The workspaces' subscriptions; `running_only`: not those stopped for good."""
     if not team_ids:
         return []
-    return list(
-        session.scalars(select(DigestSubscription).where(DigestSubscription.team_id.in_(team_ids)))
+    query = select(DigestSubscription).where(DigestSubscription.team_id.in_(team_ids))
+    if running_only:
+        query = query.where(DigestSubscription.stopped_at.is_(None))
+    return list(session.scalars(query))
+
+
+def stop(session: Session, *, team_id: str, channel_id: str, reason: str, now: datetime) -> bool:
+    """Stop the channel's digest for good (Slack said `reason`); True only for the one call
+    that stopped it, so that its creator is told once, however many replicas saw it."""
+    result = session.execute(
+        update(DigestSubscription)
+        .where(
+            DigestSubscription.team_id == team_id,
+            DigestSubscription.channel_id == channel_id,
+            DigestSubscription.stopped_at.is_(None),
+        )
+        .values(stopped_at=now, stopped_reason=reason[:64])
     )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def mark_period_sent(session: Session, *, team_id: str, channel_id: str, period: datetime) -> None:

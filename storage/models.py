@@ -260,6 +260,10 @@ class DigestSubscription(Base):
     # What it covers (0013): "channel", the processes first reported in the channel, or
     # "workspace", every public process of the workspace.
     scope: Mapped[str] = mapped_column(String(16), default="channel", server_default="channel")
+    # Stopped for good (0014) when Slack said the channel is gone for the bot: when, and
+    # Slack's error. Subscribing the channel again starts it afresh.
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    stopped_reason: Mapped[str | None] = mapped_column(String(64))
 
 
 class SlackUser(Base):

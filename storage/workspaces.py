@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -97,3 +97,15 @@ def by_ids(session: Session, *, team_ids: Sequence[str]) -> list[Workspace]:
             select(Workspace).where(Workspace.team_id.in_(team_ids)).order_by(Workspace.team_id)
         )
     )
+
+
+def token_gone(session: Session, *, team_id: str, now: datetime) -> bool:
+    """Slack says the workspace's token no longer works (revoked, the workspace deleted):
+    serve it no more, as after an uninstall, until the app is installed again (which
+    clears it). True only for the call that stopped it."""
+    result = session.execute(
+        update(Workspace)
+        .where(Workspace.team_id == team_id, Workspace.uninstalled_at.is_(None))
+        .values(uninstalled_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

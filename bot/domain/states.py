@@ -46,6 +46,7 @@ class Event(StrEnum):
     CAME_BACK = "came_back"  # a retired process reported again
     ACCEPTED = "accepted"  # not worth automating
     SNOOZED = "snoozed"
+    RELEASED = "released"  # its owner can't be reached any more: nobody owns it now
 
 
 # The status each event leaves a process in; the others (owner, snooze) leave it as it was.

@@ -16,8 +16,10 @@ from bot.domain import schedule
 from bot.domain.rules import Sight
 from bot.domain.states import Posted
 from bot.jobs.context import JobContext
-from bot.messages.digest import digest, title_for
+from bot.jobs.refusals import refused
+from bot.messages.digest import digest, digest_stopped, title_for
 from bot.services import digests as service
+from bot.slack import Gone, error_code
 from storage import claims, workspaces
 from storage import digests as q
 from storage.models import DigestSubscription
@@ -26,11 +28,11 @@ log = logging.getLogger(__name__)
 
 
 def run_digests(ctx: JobContext, now: datetime) -> dict[str, int]:
-    figures = {"digests": 0, "charts": 0, "claimed_elsewhere": 0, "failed": 0}
+    figures = {"digests": 0, "charts": 0, "claimed_elsewhere": 0, "failed": 0, "stopped": 0}
     with ctx.db.transaction() as session:
         teams = workspaces.team_ids(session, served_only=True)
         due = []
-        for sub in q.all_subscriptions(session, team_ids=teams):
+        for sub in q.all_subscriptions(session, team_ids=teams, running_only=True):
             slot = schedule.period_start(
                 now, cadence=sub.cadence, weekday=sub.weekday, at=sub.local_time, tz=sub.timezone
             )
@@ -79,9 +81,9 @@ def _send(
         resp = client.chat_postMessage(channel=channel, text=text, blocks=blocks)
     except Exception as err:
         log.warning("digest to %s failed: %s", channel, err)
-        with ctx.db.transaction() as session:
-            claims.release(session, key=key, worker=ctx.worker)
         figures["failed"] += 1
+        if refused(ctx, team_id=team_id, key=key, err=err, now=now) == Gone.CHANNEL:
+            _stop(ctx, client, sub, error_code(err), now, figures)
         return
     ts = str(resp["ts"])
     with ctx.db.transaction() as session:
@@ -99,6 +101,28 @@ def _send(
     figures["digests"] += 1
     if _upload_chart(client, channel, ts, manual_vs_eliminated(points)):
         figures["charts"] += 1
+
+
+def _stop(
+    ctx: JobContext,
+    client: Any,
+    sub: DigestSubscription,
+    reason: str,
+    now: datetime,
+    figures: dict[str, int],
+) -> None:
+    """Slack refused the channel for good: the subscription stops, and the one replica
+    that stopped it tells whoever set it up, once (a DM that fails is only logged)."""
+    with ctx.db.transaction() as session:
+        stopped = q.stop(
+            session, team_id=sub.team_id, channel_id=sub.channel_id, reason=reason, now=now
+        )
+    if not stopped:
+        return
+    figures["stopped"] += 1
+    log.warning("the digest of %s stopped for good: %s", sub.channel_id, reason)
+    text, blocks = digest_stopped(sub.channel_id, reason, sub.cadence)
+    outgoing.dm(client, user_id=sub.created_by, text=text, blocks=blocks)
 
 
 CHART_ATTEMPTS = 3

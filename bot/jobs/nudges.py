@@ -16,6 +16,7 @@ from bot import outgoing
 from bot.domain import schedule
 from bot.domain.states import Posted, PromptKind
 from bot.jobs.context import JobContext
+from bot.jobs.refusals import refused
 from bot.messages.nudges import MAX_ITEMS, PromptItem, owner_dm, who_owns
 from bot.services.cards import card
 from storage import claims, coaching, workspaces
@@ -139,13 +140,16 @@ def _send_dm(
     shown, more = items[:MAX_ITEMS], max(0, len(items) - MAX_ITEMS)
     text, blocks = owner_dm(shown, more=more)
     pace = ctx.clients.pacer.bucket(team_id).acquire
-    sent = outgoing.dm(client, user_id=owner_id, text=text, blocks=blocks, pace=pace)
+    try:
+        channel, ts = outgoing.send_dm(
+            client, user_id=owner_id, text=text, blocks=blocks, pace=pace
+        )
+    except Exception as err:
+        log.warning("nudge DM to %s failed: %s", owner_id, err)
+        refused(ctx, team_id=team_id, key=key, err=err, now=now, person=owner_id)
+        figures["failed"] += 1
+        return
     with ctx.db.transaction() as session:
-        if sent is None:
-            claims.release(session, key=key, worker=ctx.worker)
-            figures["failed"] += 1
-            return
-        channel, ts = sent
         coaching.record_prompt(
             session,
             team_id=team_id,
@@ -183,14 +187,12 @@ def _send_who_owns(
     channel = item.card.channel_id or ""
     try:
         resp = client.chat_postMessage(channel=channel, text=text, blocks=blocks)  # type: ignore[attr-defined]
-    except Exception as err:
+    except Exception as err:  # gone for good: not asked there again this week
         log.warning("who-owns post to %s failed: %s", channel, err)
-        resp = None
+        refused(ctx, team_id=team_id, key=key, err=err, now=now)
+        figures["failed"] += 1
+        return
     with ctx.db.transaction() as session:
-        if resp is None:
-            claims.release(session, key=key, worker=ctx.worker)
-            figures["failed"] += 1
-            return
         ts = str(resp["ts"])
         coaching.record_prompt(
             session,

@@ -207,3 +207,40 @@ def digest(data: DigestData) -> Message:
         format_minutes(data.eliminated_minutes_per_week),
     )
     return text, blocks
+
+
+_WHY_STOPPED = {
+    "is_archived": (
+        "{where} was archived",
+        "To have a digest elsewhere, run `/manual-task digest here {cadence}` in another channel.",
+    ),
+    "not_in_channel": (
+        "I'm no longer a member of {where}",
+        "To have it again, invite me there (`/invite @Automation Coach`) and run "
+        "`/manual-task digest here {cadence}` in it.",
+    ),
+}
+_CANT_FIND = (
+    "I can't find {where} any more (it was deleted, or I was removed from it)",
+    "To have it again, invite me to the channel and run `/manual-task digest here {cadence}` "
+    "in it, or set one up in another channel.",
+)
+
+
+def stopped_why(channel_id: str, reason: str, cadence: str) -> tuple[Mrkdwn, Mrkdwn]:
+    """(what happened, what to do) for a digest Slack refused for good with `reason`."""
+    what, todo = _WHY_STOPPED.get(reason, _CANT_FIND)
+    return (
+        Mrkdwn(what).format(where=channel(channel_id)),
+        Mrkdwn(todo).format(cadence=Mrkdwn(cadence)),
+    )
+
+
+def digest_stopped(channel_id: str, reason: str, cadence: str) -> Message:
+    """The one DM to whoever set up a digest that Slack refused for good: why, and what to
+    do. Nothing more is sent to that channel until someone subscribes it again."""
+    what, todo = stopped_why(channel_id, reason, cadence)
+    text = Mrkdwn(":pause_button: The {} digest you set up has stopped: {}. {}").format(
+        Mrkdwn(cadence), what, todo
+    )
+    return text, [section(text)]

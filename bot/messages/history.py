@@ -26,6 +26,7 @@ _WHAT: dict[Event, str] = {
     Event.CAME_BACK: "came back: reported again",
     Event.ACCEPTED: "accepted as manual",
     Event.SNOOZED: "snoozed for two weeks",
+    Event.RELEASED: "back to nobody",
 }
 
 
@@ -40,6 +41,8 @@ def history_line(line: HistoryLine) -> Mrkdwn:
         )
         if not by_themselves and line.actor_id:
             what += Mrkdwn(" by {}").format(mention(line.actor_id))
+    elif line.kind == Event.RELEASED:
+        what = Mrkdwn("back to nobody: Slack can't reach {} any more").format(mention(line.detail))
     elif line.actor_id:
         what += Mrkdwn(" by {}").format(mention(line.actor_id))
     if line.kind == Event.MERGED and line.detail:

@@ -177,6 +177,11 @@ CASES: dict[str, Callable[[str], Any]] = {
     "digest.question_for": lambda t: Mrkdwn(digest.question_for(NOW)),
     "digest.covers_note": lambda t: [digest.covers_note("C_OPS"), digest.covers_note(None)],
     "digest.title_for": lambda t: Mrkdwn("{}").format(digest.title_for("weekly", NOW, "UTC")),
+    "digest.stopped_why": lambda t: list(digest.stopped_why("C_OPS", t, "weekly")),
+    "digest.digest_stopped": lambda t: [
+        digest.digest_stopped("C_OPS", reason, "daily")
+        for reason in ("is_archived", "not_in_channel", t)
+    ],
     "ownership.taken": lambda t: [
         ownership.taken("P7", t, changed=True),
         ownership.taken("P7", t, changed=False),
@@ -260,6 +265,8 @@ FIGURES = Figures(3, 1, 2, 9, 3, 600, 45.0, 120, 60, 80.0, "EUR")
 # Builders that show no title: checked for markup, not for the title.
 NO_TITLE = {
     "digest.question_for",
+    "digest.stopped_why",  # Slack's error code picks the words; it is never shown
+    "digest.digest_stopped",
     "digest.covers_note",
     "digest.title_for",
     "modals.metadata",

@@ -21,6 +21,10 @@ class Chat(Conversations):
 
     def _chat_post_message(self, team: Team, body: JSONDict) -> JSONDict:
         channel = self._resolve_channel(team, body.get("channel"))
+        if channel.is_archived:
+            raise SlackError("is_archived")
+        if not channel.is_member:
+            raise SlackError("not_in_channel")
         text, blocks = self._message_content(body)
         message = self._store_message(
             team.id, channel.id, text=text, blocks=blocks, thread_ts=opt_str(body.get("thread_ts"))

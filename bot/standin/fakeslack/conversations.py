@@ -42,6 +42,8 @@ class Conversations(Workspace):
             raise SlackError("user_not_found")
         if users[0] == team.bot_user_id:
             raise SlackError("cannot_dm_bot")
+        if self.users[(team.id, users[0])].deleted:
+            raise SlackError("user_disabled")
         channel = self.dm_channel(team.id, users[0])
         if as_bool(body.get("return_im")):
             return {"channel": channel.to_json()}

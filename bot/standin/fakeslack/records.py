@@ -112,6 +112,8 @@ class Channel:
     user: str | None = None
     is_private: bool = False
     is_mpim: bool = False
+    is_archived: bool = False
+    is_member: bool = True  # the bot's membership (``remove_bot`` takes it away)
 
     @property
     def read_scope(self) -> str:
@@ -127,9 +129,9 @@ class Channel:
         body: JSONDict = {
             "id": self.id,
             "created": 1700000000,
-            "is_archived": False,
+            "is_archived": self.is_archived,
             "is_im": self.is_im,
-            "is_member": True,
+            "is_member": self.is_member,
             "context_team_id": self.team_id,
         }
         if self.is_im:

@@ -128,6 +128,21 @@ class Workspace(State):
             self.channels[(team_id, channel_id)] = channel
         return channel
 
+    def archive_channel(self, team_id: str, channel_id: str) -> None:
+        """Archive a channel: posting to it answers ``is_archived``."""
+        with self._lock:
+            self.channels[(team_id, channel_id)].is_archived = True
+
+    def remove_bot(self, team_id: str, channel_id: str) -> None:
+        """Take the bot out of a channel: posting to it answers ``not_in_channel``."""
+        with self._lock:
+            self.channels[(team_id, channel_id)].is_member = False
+
+    def deactivate(self, team_id: str, user_id: str) -> None:
+        """Deactivate a member: users.info says ``deleted``, a DM answers ``user_disabled``."""
+        with self._lock:
+            self.users[(team_id, user_id)].deleted = True
+
     def ensure_channel(self, team_id: str, channel_id: str) -> Channel:
         """The channel with that id, creating it (or the DM for a ``D…`` id) if unknown."""
         with self._lock:
