@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 
 import handlers
@@ -19,7 +19,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.oauth import oauth_settings, remember_installations
 from bot.people import Directory
-from bot.slack import make_client
+from bot.slack import CoachClient, make_client
 from handlers.context import Deps, inject
 from storage.db import Database
 
@@ -33,6 +33,22 @@ class CoachApp(App):
     before Bolt parses them."""
 
     signing_secret: str | None = None
+
+    def _init_context(self, req: BoltRequest) -> None:
+        """Bolt's per-request client, as a `CoachClient` (the same settings, counted)."""
+        super()._init_context(req)
+        made = req.context["client"]
+        req.context["client"] = CoachClient(
+            token=made.token,
+            base_url=made.base_url,
+            timeout=made.timeout,
+            ssl=made.ssl,
+            proxy=made.proxy,
+            headers=made.headers,
+            team_id=made.default_params.get("team_id"),
+            logger=made.logger,
+            retry_handlers=made.retry_handlers,
+        )
 
 
 def create_app(

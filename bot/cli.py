@@ -101,7 +101,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         settings = load_settings()
-        configure_logging(settings.log_level, secrets=settings.secret_values())
+        configure_logging(
+            settings.log_level,
+            secrets=settings.secret_values(),
+            json_lines=settings.log_format == "json",
+        )
         return _dispatch(args, settings)
     except ConfigError as err:
         print(f"coach: {redact(str(err))}", file=sys.stderr)
@@ -134,8 +138,13 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Database is at revision {args.revision}.")
         return 0
     if args.cmd == "db":
-        Database(settings.database_url).upgrade(token_keys=settings.encryption_key)
-        print("Database is up to date.")
+        before, after = Database(settings.database_url).upgrade(token_keys=settings.encryption_key)
+        if before == after:
+            print(f"Database is up to date (revision {after}).")
+        elif before is None:
+            print(f"Database created at revision {after}.")
+        else:
+            print(f"Database upgraded from revision {before} to {after}.")
         return 0
     if args.cmd == "keys":
         return _rotate(settings)

@@ -59,6 +59,11 @@ class Settings:
     limit_minutes_per_process_per_day: int = Limits.minutes_per_process_per_day
     limit_new_processes_per_hour: int = Limits.new_processes_per_hour
     encryption_key: str | None = None  # COACH_ENCRYPTION_KEY: Fernet keys, the first seals
+    # COACH_METRICS_PORT: Prometheus metrics on their own port (off when unset), never
+    # beside /slack/events; COACH_METRICS_HOST: where it listens (loopback by default).
+    metrics_port: int | None = None
+    metrics_host: str = "127.0.0.1"
+    log_format: str = "text"  # COACH_LOG_FORMAT: text, or json (one object a line)
 
     @property
     def limits(self) -> Limits:
@@ -225,7 +230,22 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         limit_minutes_per_process_per_day=_int(env, "COACH_LIMIT_MINUTES_PER_DAY", MAX_MINUTES),
         limit_new_processes_per_hour=_int(env, "COACH_LIMIT_NEW_PROCESSES_PER_HOUR", 100),
         encryption_key=_encryption_key(opt("COACH_ENCRYPTION_KEY")),
+        metrics_port=_int(env, "COACH_METRICS_PORT", 0, minimum=1)
+        if opt("COACH_METRICS_PORT")
+        else None,
+        metrics_host=opt("COACH_METRICS_HOST") or "127.0.0.1",
+        log_format=_choice(env, "COACH_LOG_FORMAT", ("text", "json")),
     )
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """One of `choices` (the first when unset)."""
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return choices[0]
+    if raw not in choices:
+        raise ConfigError(f"{name}={raw!r} is not one of {', '.join(choices)}")
+    return raw
 
 
 def _encryption_key(raw: str | None) -> str | None:

@@ -9,14 +9,17 @@ URLs and the values of fields named like secrets (`client_secret=`, `"token": `,
 the traceback and the stack.
 
     configure_logging("DEBUG", secrets=settings.secret_values())   # the `coach` command
+    configure_logging("INFO", json_lines=True)       # COACH_LOG_FORMAT=json
     protect_handlers()   # again after anything adds handlers of its own (gunicorn does)
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 REDACTED = "[redacted]"
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -94,10 +97,40 @@ def _message(record: logging.LogRecord) -> str:
         return f"{record.msg} {record.args!r}"
 
 
-def configure_logging(level: str, *, secrets: Iterable[str | None] = ()) -> None:
-    """The root logger at `level` on standard error, every handler redacting."""
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line (`COACH_LOG_FORMAT=json`): time, level, logger, message, and
+    the traceback when there is one. It formats records the filter already redacted."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            line["exception"] = record.exc_text
+        if record.stack_info:
+            line["stack"] = record.stack_info
+        return json.dumps(line, ensure_ascii=False)
+
+
+_JSON: JsonFormatter | None = None  # set by `configure_logging(..., json_lines=True)`
+
+
+def configure_logging(
+    level: str, *, secrets: Iterable[str | None] = (), json_lines: bool = False
+) -> None:
+    """The root logger at `level` on standard error, every handler redacting; with
+    `json_lines`, every handler writes one JSON object a line."""
+    global _JSON
     logging.basicConfig(level=level, format=FORMAT)
     FILTER.redactor = Redactor(secrets)
+    _JSON = JsonFormatter() if json_lines else None
+    if level != "DEBUG":  # Alembic's INFO lines ("Running upgrade 0012 -> 0013"): one of ours
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     protect_handlers()
 
 
@@ -112,6 +145,8 @@ def protect_handlers() -> None:
         handlers.add(logging.lastResort)
     for handler in handlers:
         handler.addFilter(FILTER)
+        if _JSON is not None:
+            handler.setFormatter(_JSON)
 
 
 def redact(text: str) -> str:

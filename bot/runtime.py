@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
+import shutil
 import signal
 import sys
+import tempfile
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import metrics
 from bot.app import create_app
 from bot.config import ConfigError, Settings
 from bot.jobs import JobContext, job_clients, registry
@@ -52,19 +58,48 @@ def serve(
         return wsgi_app(app, db)
 
     log.info("Serving on http://%s:%s/slack/events with %s workers", host, port, workers)
-    run_gunicorn(build, host=host, port=port, workers=workers, threads=threads)
+    scrapes = _metrics_for_workers(settings)
+    run_gunicorn(
+        build,
+        host=host,
+        port=port,
+        workers=workers,
+        threads=threads,
+        on_starting=scrapes,
+        child_exit=metrics.process_gone if scrapes else None,
+    )
     return 0
+
+
+def _metrics_for_workers(settings: Settings) -> Callable[[], None] | None:
+    """With COACH_METRICS_PORT: every worker writes its figures to a fresh directory
+    (removed at exit), and gunicorn's master answers scrapes with their sum."""
+    port = settings.metrics_port
+    if port is None:
+        return None
+    directory = tempfile.mkdtemp(prefix="coach-metrics-")
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    metrics.use_directory(directory)
+    return lambda: metrics.serve_metrics(settings.metrics_host, port, many=True)
+
+
+def _own_metrics(settings: Settings) -> None:
+    """With COACH_METRICS_PORT: this one process answers scrapes with its figures."""
+    if settings.metrics_port is not None:
+        metrics.serve_metrics(settings.metrics_host, settings.metrics_port)
 
 
 def socket_mode(settings: Settings) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler  # start-up time: only here
 
     settings.require("slack_bot_token", "slack_app_token")
+    _own_metrics(settings)
     db = Database(settings.database_url)
     db.upgrade(token_keys=settings.encryption_key)
     mark_installed(settings, db)
     app = create_app(settings, db=db, socket_mode=True)
     log.info("Connecting to Slack in Socket Mode")
+    stop = _stop_on_signals()
     handler = SocketModeHandler(app, settings.slack_app_token)
     try:
         handler.connect()
@@ -79,11 +114,42 @@ def socket_mode(settings: Settings) -> int:
             f"could not reach Slack at {settings.slack_api_url} ({reason}): check the "
             "network, or SLACK_API_URL"
         ) from None
+    scheduler = None
     if settings.scheduler_enabled:  # once the app is up and connected
-        start_scheduler(settings, db=db, clients=job_clients(settings, db, socket_mode=True))
+        scheduler = start_scheduler(
+            settings, db=db, clients=job_clients(settings, db, socket_mode=True)
+        )
     log.info("Connected: Automation Coach is listening")
-    threading.Event().wait()
+    stop.wait()
+    log.info("Stopping: finishing the messages in flight")
+    if scheduler is not None:
+        scheduler.shutdown(wait=True)  # a running job finishes its message, none starts
+    drain(handler, app)
+    db.dispose()
+    log.info("Stopped")
     return 0
+
+
+def _stop_on_signals() -> threading.Event:
+    """An event that SIGTERM or Ctrl-C (SIGINT) sets, from now on."""
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
+
+
+def drain(handler: Any, app: Any) -> None:
+    """Stop Socket Mode gently: take no new message off the queue, let the ones being
+    handled finish and send their acknowledgements over the still-open connection, then
+    close it, and let the follow-ups (replies, redraws) finish. A message received but not
+    yet started is never acknowledged, so Slack delivers it again, to another connection
+    or after the restart; the event's id keeps that from counting twice."""
+    client = handler.client
+    if client.message_processor.is_alive():
+        client.message_processor.shutdown()
+    client.message_workers.shutdown(wait=True)
+    handler.close()
+    app.listener_runner.listener_executor.shutdown(wait=True)
 
 
 def _require_tokens(settings: Settings) -> None:
@@ -138,10 +204,9 @@ def scheduler_only(settings: Settings) -> int:
     warn_if_tokens_in_plain_text(settings)
     db = Database(settings.database_url)
     db.upgrade(token_keys=settings.encryption_key)
+    stop = _stop_on_signals()
+    _own_metrics(settings)
     scheduler = start_scheduler(settings, db=db)
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
     stop.wait()
     scheduler.shutdown(wait=True)
     log.info("Scheduler stopped")

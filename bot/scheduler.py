@@ -13,6 +13,7 @@ import atexit
 import dataclasses
 import logging
 import threading
+import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime, timedelta
@@ -21,14 +22,15 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot import metrics
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.jobs import Clients, JobContext, job_clients, registry
 from storage.db import Database
 
 log = logging.getLogger(__name__)
-# Minutes past each hour at which each job runs (UTC); both are cheap when nothing is due.
-EVERY_MINUTES = {"nudges": 10, "digests": 5}
+# How often each job runs, in minutes (UTC); each is cheap when nothing is due.
+EVERY_MINUTES = {"nudges": 10, "digests": 5, "retention": 60}
 # The deadline of each transaction of a job (one claim, one scan), within its run's budget.
 JOB_TRANSACTION_TIMEOUT = 30.0
 
@@ -39,7 +41,8 @@ class JobOverran(TimeoutError):
 
 
 def trigger(name: str) -> CronTrigger:
-    return CronTrigger(minute=f"*/{EVERY_MINUTES.get(name, 10)}", timezone=UTC)
+    every = EVERY_MINUTES.get(name, 10)
+    return CronTrigger(minute="0" if every == 60 else f"*/{every}", timezone=UTC)
 
 
 def next_runs(now: datetime) -> list[tuple[str, str, datetime]]:
@@ -72,11 +75,19 @@ def run_job(name: str, ctx: JobContext, now: datetime) -> dict[str, int]:
         except Exception as err:
             done.set_exception(err)
 
+    started = time.monotonic()
     threading.Thread(target=run, name=f"coach-job-{name}", daemon=True).start()
     try:
         figures = done.result(timeout=budget)
     except FutureTimeout:
+        metrics.JOB_RUNS.labels(job=name, outcome="overran").inc()
         raise JobOverran(f"job {name} ran past its {budget} s budget") from None
+    except Exception:
+        metrics.JOB_RUNS.labels(job=name, outcome="failed").inc()
+        raise
+    finally:
+        metrics.JOB_SECONDS.labels(job=name).observe(time.monotonic() - started)
+    metrics.JOB_RUNS.labels(job=name, outcome="ok").inc()
     log.info("job %s at %s: %s", name, now.isoformat(), figures)
     return figures
 

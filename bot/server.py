@@ -187,6 +187,7 @@ def run_gunicorn(
     threads: int,
     on_starting: Callable[[], None] | None = None,
     post_fork: Callable[[], None] | None = None,
+    child_exit: Callable[[int], None] | None = None,
 ) -> None:
     """Serve with gunicorn: `workers` processes, each running uvicorn's event loop in front
     of its own app on a pool of `threads` (bot/asgi.py). gunicorn's own error log logs at
@@ -214,6 +215,8 @@ def run_gunicorn(
                 self.cfg.set("on_starting", lambda _arbiter: on_starting())
             if post_fork:
                 self.cfg.set("post_fork", lambda _arbiter, _worker: post_fork())
+            if child_exit:
+                self.cfg.set("child_exit", lambda _arbiter, worker: child_exit(worker.pid))
 
         def load(self) -> Any:
             return asgi_app(factory(), threads=threads, max_body=MAX_BODY)

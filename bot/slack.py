@@ -30,6 +30,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook import WebhookClient, WebhookResponse
 
+from bot import metrics
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ class _WithinBudget:
     as its first failure less one attempt (each attempt lasts at most `budget.attempt`)."""
 
     budget: SlackBudget
+    reason = "error"  # what the metrics call the fault it retries
 
     def __init__(self, *, budget: SlackBudget, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -84,12 +86,13 @@ class _WithinBudget:
         if ends > first - self.budget.attempt + self.budget.total:
             log.warning(
                 "giving up on %s: a retry in %.1f s would pass its %g s budget",
-                request.url.rsplit("/", 1)[-1],
+                _method(request),
                 wait,
                 self.budget.total,
             )
             return False
         values["coach.wait"] = wait
+        metrics.SLACK_RETRIES.labels(method=_method(request), reason=self.reason).inc()
         return True
 
     def _wait(self, state: RetryState, response: HttpResponse | None) -> float:
@@ -112,6 +115,21 @@ class _WithinBudget:
 class RateLimitRetry(_WithinBudget, RateLimitErrorRetryHandler):
     """429: wait out Retry-After (plus up to a second of jitter, as slack_sdk does)."""
 
+    reason = "ratelimited"
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        limited = super()._can_retry(state=state, request=request, response=response, error=error)
+        if limited:
+            metrics.SLACK_RATE_LIMITED.labels(method=_method(request)).inc()
+        return limited
+
     def _wait(self, state: RetryState, response: HttpResponse | None) -> float:
         for name, values in (response.headers if response is not None else {}).items():
             if name.lower() == "retry-after" and values:
@@ -125,9 +143,33 @@ class RateLimitRetry(_WithinBudget, RateLimitErrorRetryHandler):
 class ServerErrorRetry(_WithinBudget, ServerErrorRetryHandler):
     """500 and 503, with backoff."""
 
+    reason = "server_error"
+
 
 class ConnectionErrorRetry(_WithinBudget, ConnectionErrorRetryHandler):
     """Dropped and refused connections, with backoff."""
+
+    reason = "connection"
+
+
+def _method(request: HttpRequest) -> str:
+    """The Web API method a request calls ("chat.postMessage"); "response_url" for a post
+    to one (its path is a one-time secret, and no label)."""
+    path = request.url.split("?", 1)[0]
+    return path.rsplit("/", 1)[-1] if "/api/" in path else "response_url"
+
+
+class CoachClient(WebClient):
+    """slack_sdk's WebClient, counting every call by method and outcome (bot/metrics.py)."""
+
+    def api_call(self, api_method: str, **kwargs: Any) -> Any:  # type: ignore[override]
+        try:
+            response = super().api_call(api_method, **kwargs)
+        except Exception as err:
+            metrics.SLACK_CALLS.labels(method=api_method, outcome=error_code(err)).inc()
+            raise
+        metrics.SLACK_CALLS.labels(method=api_method, outcome="ok").inc()
+        return response
 
 
 def retry_handlers(budget: SlackBudget = REQUEST_BUDGET) -> list[Any]:
@@ -149,7 +191,7 @@ def make_client(
 ) -> WebClient:
     """A Web API client whose calls end within `budget`, retries included; `team_id` names
     the workspace an org-wide install's token acts in (slack_sdk sends it with every call)."""
-    return WebClient(
+    return CoachClient(
         token=token or settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=budget.attempt,
@@ -201,12 +243,12 @@ LOOKUP_BUDGET = SlackBudget(attempt=1, total=1.0)
 
 def within(client: WebClient, budget: SlackBudget) -> WebClient:
     """The same client (token, workspace, host) with calls held to `budget`."""
-    return WebClient(
+    return CoachClient(
         token=client.token,
         base_url=client.base_url,
         timeout=budget.attempt,
         retry_handlers=retry_handlers(budget),
-        team_id=getattr(client, "team_id", None),
+        team_id=client.default_params.get("team_id"),  # an org-wide token names its team
     )
 
 

@@ -8,13 +8,17 @@ case the one message in flight when a replica died is sent twice.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot import metrics
 from storage.models import Delivery, SlackEvent
+
+log = logging.getLogger(__name__)
 
 
 def claim(
@@ -53,7 +57,11 @@ def claim(
         )
         .values(claimed_by=worker, claimed_at=now, attempts=Delivery.attempts + 1)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    taken = bool(result.rowcount)  # type: ignore[attr-defined]
+    if taken:
+        log.warning("took over %s, claimed over %s ago and never finished", key, timeout)
+        metrics.CLAIMS_TAKEN_OVER.labels(kind=kind).inc()
+    return taken
 
 
 def mark_sent(session: Session, *, key: str, worker: str, now: datetime, detail: str = "") -> None:

@@ -26,6 +26,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, event, exc, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -196,15 +197,25 @@ class Database:
             log.info("the database did not answer the readiness probe: %s", type(err).__name__)
             probe.set_result(False)
 
-    def upgrade(self, revision: str = "head", *, token_keys: str | None = None) -> None:
-        """Apply migrations up to `revision` (idempotent; safe when replicas start at once).
-        `token_keys` (COACH_ENCRYPTION_KEY) lets migration 0010 seal the stored tokens."""
+    def upgrade(
+        self, revision: str = "head", *, token_keys: str | None = None
+    ) -> tuple[str | None, str | None]:
+        """Apply migrations up to `revision` (idempotent; safe when replicas start at once);
+        the revisions before and after. `token_keys` (COACH_ENCRYPTION_KEY) lets migration
+        0010 seal the stored tokens."""
         with self._migrating():
+            before = self.revision()
             command.upgrade(self.alembic_config(token_keys=token_keys), revision)
+            return before, self.revision()
 
     def downgrade(self, revision: str, *, token_keys: str | None = None) -> None:
         with self._migrating():
             command.downgrade(self.alembic_config(token_keys=token_keys), revision)
+
+    def revision(self) -> str | None:
+        """The schema's migration revision ("0014"), or None for an empty database."""
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
 
     @contextmanager
     def _migrating(self) -> Iterator[None]:

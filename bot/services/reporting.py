@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot import metrics
 from bot.domain.cards import ReportResult
 from bot.domain.durations import (
     DEFAULT_MINUTES,
@@ -107,7 +108,9 @@ def record_report(
         # A retry of a report stored before its form was edited gets what was stored.
         known = _known(session, team_id=team_id, slack_key=slack_key, now=now)
         if known is not None:
+            metrics.report("duplicate", source)
             return known
+        metrics.report("refused", source)
         raise
     default = minutes is None
     counted = DEFAULT_MINUTES if minutes is None else minutes
@@ -134,8 +137,13 @@ def record_report(
             # matches (edited, or its process since merged) gets what was stored.
             known = _known(session, team_id=team_id, slack_key=slack_key, now=now)
             if known is not None:
+                metrics.report("duplicate", source)
                 return known
-            check_new_process(session, limits, team_id=team_id, now=now)
+            try:
+                check_new_process(session, limits, team_id=team_id, now=now)
+            except UserError:
+                metrics.report("refused", source)
+                raise
             process = processes.create_process(
                 session,
                 team_id=team_id,
@@ -162,7 +170,9 @@ def record_report(
     except LimitReached:
         known = _known(session, team_id=team_id, slack_key=slack_key, now=now)
         if known is not None:
+            metrics.report("duplicate", source)
             return known
+        metrics.report("refused", source)
         raise
     regression = status == Status.RETIRED  # it comes back (below) once the report is stored
     stored = occurrences.insert_occurrence(
@@ -187,7 +197,9 @@ def record_report(
             session.flush()
         known = _known(session, team_id=team_id, slack_key=slack_key, now=now)
         assert known is not None
+        metrics.report("duplicate", source)
         return known
+    metrics.on_commit(session, lambda: metrics.report("stored", source))
     if declared is not None:
         processes.declare_load(session, process_id=process_id, minutes_per_week=declared)
     if regression:  # retired, and done by hand again: it came back (the rare path)

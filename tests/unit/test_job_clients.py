@@ -99,3 +99,14 @@ def test_oauth_mode_needs_no_bot_token_but_needs_some_token(
         )
         assert ran.returncode == 0, ran.stderr
         assert '"dms": 0' in ran.stdout
+
+
+def test_a_client_held_to_another_budget_still_names_its_workspace() -> None:
+    """An org-wide token acts in the workspace its client names (`team_id`): the client
+    a lookup or a post makes within its own budget keeps naming it, and counts its calls."""
+    from bot.slack import LOOKUP_BUDGET, CoachClient, make_client, within
+
+    client = make_client(Settings(slack_bot_token="xoxb-1"), team_id="T0003")
+    held = within(client, LOOKUP_BUDGET)
+    assert isinstance(held, CoachClient)
+    assert held.default_params.get("team_id") == "T0003" and held.timeout == LOOKUP_BUDGET.attempt
