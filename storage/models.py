@@ -208,6 +208,7 @@ class BotMessage(Base):
     """A message the bot posted about processes, so reactions on it can be understood."""
 
     __tablename__ = "bot_messages"
+    __table_args__ = (Index("ix_bot_message_created", "created_at"),)  # retention reads by time (0015)
 
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -221,6 +222,7 @@ class SlackEvent(Base):
     """Event ids already handled: de-duplication of Slack retries across replicas."""
 
     __tablename__ = "slack_events"
+    __table_args__ = (Index("ix_slack_event_received", "received_at"),)  # retention reads by time (0015)
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     team_id: Mapped[str | None] = mapped_column(String(32))
@@ -231,6 +233,7 @@ class Delivery(Base):
     """One unit of scheduled work, claimed in the database so exactly one replica sends it."""
 
     __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_delivery_claimed", "claimed_at"),)  # retention reads by time (0015)
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))

@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.jobs.context import Clients, JobContext, job_clients
 from bot.jobs.digests import run_digests
 from bot.jobs.nudges import run_nudges
+from bot.jobs.retention import run_retention
 
 __all__ = ["Clients", "Job", "JobContext", "job_clients", "registry"]
 
@@ -17,4 +18,4 @@ Job = Callable[[JobContext, datetime], dict[str, int]]
 
 def registry() -> dict[str, Job]:
     """Every job by its stable name."""
-    return {"nudges": run_nudges, "digests": run_digests}
+    return {"nudges": run_nudges, "digests": run_digests, "retention": run_retention}
