@@ -47,6 +47,8 @@ What you can type (as the current person, in the current channel):
   clock next mon 09:00                 jobs every hour on the way (nudges, digests)
   clock 2026-12-07 09:00               (times are in the current person's time zone)
   home                                 open your App Home tab
+  archive #ops   kick #ops            archive a channel; take the bot out of it
+  deactivate @sam                      deactivate a person (what the jobs do then)
   show 5             people            print message 5 again; who and where is who
   help               quit              this text; leave (Ctrl-D works too)"""
 

@@ -329,6 +329,34 @@ def advance(session: Playground, target: datetime) -> None:
     session.printer.note("it is now " + describe_time(session, target))
 
 
+def _gone(session: Playground, cmd: c.Gone, ask: Ask | None) -> None:
+    """Archive a channel, take the bot out of one, or deactivate a person: what Slack then
+    answers the bot (is_archived, not_in_channel, user_disabled) the jobs act on."""
+    if cmd.what == "deactivate":
+        user = session.fake.user_by_name(TEAM, cmd.name)
+        if user is None:
+            raise ConsoleInputError(f"There is nobody called @{cmd.name}: type people")
+        if user.id == session.user.id:
+            raise ConsoleInputError(f"You are @{cmd.name}: be someone else first (as @you)")
+        session.fake.deactivate(TEAM, user.id)
+        said = f"@{cmd.name} was deactivated: Slack now answers user_disabled to a DM"
+    else:
+        found = [
+            cid
+            for (team, cid), ch in session.fake.channels.items()
+            if team == TEAM and not ch.is_im and ch.name == cmd.name
+        ]
+        if not found:
+            raise ConsoleInputError(f"There is no #{cmd.name}: type people to see the channels")
+        if cmd.what == "archive":
+            session.fake.archive_channel(TEAM, found[0])
+            said = f"#{cmd.name} was archived: posting there answers is_archived"
+        else:
+            session.fake.remove_bot(TEAM, found[0])
+            said = f"the bot was removed from #{cmd.name}: posting there answers not_in_channel"
+    session.printer.note(said + " (the scheduled jobs see it at their next run)")
+
+
 _HANDLERS: dict[type, Callable[[Playground, Any, Ask | None], None]] = {
     c.Slash: _slash,
     c.Mention: _mention,
@@ -344,4 +372,5 @@ _HANDLERS: dict[type, Callable[[Playground, Any, Ask | None], None]] = {
     c.ClockShow: _clock_show,
     c.ClockBy: _clock_by,
     c.ClockTo: _clock_to,
+    c.Gone: _gone,
 }

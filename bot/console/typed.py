@@ -45,6 +45,15 @@ class In:
 
 
 @dataclass(frozen=True)
+class Gone:
+    """Something in Slack goes for good: `archive #ops`, `kick #ops` (the bot is removed
+    from it), `deactivate @sam`."""
+
+    what: str  # archive | kick | deactivate
+    name: str
+
+
+@dataclass(frozen=True)
 class Click:
     index: int
     message: int | None = None
@@ -145,6 +154,7 @@ Command = (
     | People
     | Help
     | Quit
+    | Gone
 )
 
 _DELTA = re.compile(r"(\d+(?:\.\d+)?)\s*(w|d|h|m|min|mins)", re.IGNORECASE)
@@ -204,6 +214,19 @@ def _in(rest: str) -> Command:
     if not _NAME.match(name) or len(words) > (2 if private else 1):
         raise ConsoleInputError("Say which channel, like: in #finance (or: in #hr private)")
     return In(name, private)
+
+
+def _gone(what: str) -> Callable[[str], Command]:
+    person = what == "deactivate"
+    example = "deactivate @sam" if person else f"{what} #ops"
+
+    def parse_it(rest: str) -> Command:
+        name = rest.strip().lstrip("@" if person else "#").lower()
+        if not _NAME.match(name) or rest.strip()[:1] not in ("@" if person else "#"):
+            raise ConsoleInputError(f"Say {'who' if person else 'which channel'}, like: {example}")
+        return Gone(what, name)
+
+    return parse_it
 
 
 def _number(text: str, what: str) -> int:
@@ -325,6 +348,9 @@ _PARSERS: dict[str, Callable[[str], Command]] = {
     "show": _show,
     "people": _no_args(People()),
     "who": _no_args(People()),
+    "archive": _gone("archive"),
+    "kick": _gone("kick"),
+    "deactivate": _gone("deactivate"),
     "help": lambda rest: Help(),
     "?": lambda rest: Help(),
     "quit": _no_args(Quit()),

@@ -80,7 +80,7 @@ def _send(
     try:
         resp = client.chat_postMessage(channel=channel, text=text, blocks=blocks)
     except Exception as err:
-        log.warning("digest to %s failed: %s", channel, err)
+        log.warning("digest to %s failed: %s", channel, error_code(err))
         figures["failed"] += 1
         if refused(ctx, team_id=team_id, key=key, err=err, now=now) == Gone.CHANNEL:
             _stop(ctx, client, sub, error_code(err), now, figures)

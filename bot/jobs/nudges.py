@@ -19,6 +19,7 @@ from bot.jobs.context import JobContext
 from bot.jobs.refusals import refused
 from bot.messages.nudges import MAX_ITEMS, PromptItem, owner_dm, who_owns
 from bot.services.cards import card
+from bot.slack import error_code
 from storage import claims, coaching, workspaces
 from storage.models import Process, Workspace
 
@@ -145,7 +146,7 @@ def _send_dm(
             client, user_id=owner_id, text=text, blocks=blocks, pace=pace
         )
     except Exception as err:
-        log.warning("nudge DM to %s failed: %s", owner_id, err)
+        log.warning("nudge DM to %s failed: %s", owner_id, error_code(err))
         refused(ctx, team_id=team_id, key=key, err=err, now=now, person=owner_id)
         figures["failed"] += 1
         return
@@ -188,7 +189,7 @@ def _send_who_owns(
     try:
         resp = client.chat_postMessage(channel=channel, text=text, blocks=blocks)  # type: ignore[attr-defined]
     except Exception as err:  # gone for good: not asked there again this week
-        log.warning("who-owns post to %s failed: %s", channel, err)
+        log.warning("who-owns post to %s failed: %s", channel, error_code(err))
         refused(ctx, team_id=team_id, key=key, err=err, now=now)
         figures["failed"] += 1
         return

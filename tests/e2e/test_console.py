@@ -180,6 +180,10 @@ def test_console_and_http_app_give_the_same_answers(
         "clock next funday",
         "home now",
         "show 12",
+        "archive ops",
+        "kick #nowhere",
+        "deactivate @nobody",
+        "deactivate @you",
     ],
 )
 def test_bad_input_gets_one_line(console: tuple[Playground, io.StringIO], line: str) -> None:
@@ -236,6 +240,39 @@ def test_a_person_is_picked_by_name_in_a_form(console: tuple[Playground, io.Stri
     assert "  ! New owner: Pick the person who should own it instead of you." in transcript
     assert "➡️ @maria passed it to @sam" in transcript
     assert "@maria passed P1 · Reconcile Stripe payouts to you." in transcript
+
+
+def test_slack_taking_things_away_stops_them_once(
+    console: tuple[Playground, io.StringIO],
+) -> None:
+    """The console can archive a channel, take the bot out of one and deactivate someone;
+    the jobs then stop what is gone and say so once (tests/e2e/test_permanent_errors.py)."""
+    session, out = console
+    script = [
+        "in #finance",
+        "/manual-task digest here weekly mon 09:00",
+        "/manual-task Reconcile Stripe payouts 45m",
+        "as @maria",
+        "/manual-task Reconcile Stripe payouts 45m",
+        "as @sam",
+        "/manual-task Reconcile Stripe payouts 45m",
+        "/manual-task own P1",
+        "as @you",
+        "kick #finance",
+        "deactivate @sam",
+        "clock +14d",
+        "/manual-task show P1",
+        "/manual-task digest preview",
+    ]
+    status = run_script(session, script)
+    transcript = out.getvalue()
+    assert status == 0, transcript
+    assert transcript.count("The weekly digest you set up has stopped") == 1
+    assert "I'm no longer a member of #finance" in transcript
+    assert "back to nobody: Slack can't reach @sam any more" in _section(
+        transcript, "/manual-task show P1"
+    )
+    assert "This channel's digest stopped on" in _section(transcript, "/manual-task digest preview")
 
 
 def test_unknown_names_join(console: tuple[Playground, io.StringIO]) -> None:
