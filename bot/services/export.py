@@ -13,6 +13,7 @@ import contextlib
 import csv
 import json
 import logging
+import os
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -311,8 +312,38 @@ def export_command(
     output: str | None = None,
     now: datetime | None = None,
 ) -> int:
-    """`coach export`: write the export to `output` (default standard output); exit code."""
+    """`coach export`: write the export to `output` (default standard output); exit code.
+    A workspace asked for that isn't known says so and writes nothing (exit 2); a reader
+    that stops early (`| head`) ends it quietly."""
     now = now or datetime.now(UTC)
+    if workspaces_asked := list(workspaces or ()):
+        with db.transaction() as session:
+            known = set(team_ids_for(session, None))
+        unknown = [t for t in workspaces_asked if t not in known]
+        if unknown:
+            print(
+                f"coach: no workspace {', '.join(unknown)} here; "
+                f"known: {', '.join(sorted(known)) or 'none yet'}",
+                file=sys.stderr,
+            )
+            return 2
+    try:
+        return _export(db, fmt=fmt, workspaces=workspaces, table=table, output=output, now=now)
+    except BrokenPipeError:  # `coach export | head -3`: the reader has what it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the exit's own flush raises nothing
+        return 0
+
+
+def _export(
+    db: Any,
+    *,
+    fmt: str,
+    workspaces: Sequence[str] | None,
+    table: str,
+    output: str | None,
+    now: datetime,
+) -> int:
     target = (
         open(output, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed by `with`
         if output

@@ -17,6 +17,7 @@ from bot.standin.render import render_blocks
 from storage.models import Workspace
 from tests.conftest import TEAM, Coach
 from tests.e2e.support import answer, process, settle, text_of
+from tests.e2e.support import processes as support_processes
 
 LINK = "https://github.com/acme/ops/pull/42"
 
@@ -364,3 +365,31 @@ def test_config_is_for_admins_and_validates_every_field(coach: Coach) -> None:
     )[-1]
     shown = json.dumps(again.view)
     assert "Europe/Berlin" in shown and '"100"' in shown and "EUR" in shown
+
+
+def test_coach_export_into_a_reader_that_stops_early_and_an_unknown_workspace(
+    coach: Coach,
+) -> None:
+    """`coach export | head -3` ends quietly; `--workspace TNOPE` says there is no such
+    workspace, writes nothing and exits 2."""
+    for i in range(300):  # past the new-process limit's hour: more than a pipe holds
+        coach.clock.advance(timedelta(minutes=3))
+        assert "P" in slash(coach, "U_ANA", f"Task number {i} with its own words {i}x 5m", "C_FIN")
+    assert len(support_processes(coach.db)) == 300
+    env = {**os.environ, "DATABASE_URL": coach.db.url, "SLACK_BOT_TOKEN": ""}
+    cmd = f"{sys.executable} -m bot.cli export | head -3"
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", cmd], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 3 and "Traceback" not in done.stderr
+    assert "BrokenPipe" not in done.stderr
+    nope = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "export", "--workspace", "TNOPE"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert nope.returncode == 2 and nope.stdout == ""
+    assert f"no workspace TNOPE here; known: {TEAM}" in nope.stderr
