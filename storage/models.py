@@ -208,7 +208,8 @@ class BotMessage(Base):
     """A message the bot posted about processes, so reactions on it can be understood."""
 
     __tablename__ = "bot_messages"
-    __table_args__ = (Index("ix_bot_message_created", "created_at"),)  # retention reads by time (0015)
+    # retention reads by time (0015)
+    __table_args__ = (Index("ix_bot_message_created", "created_at"),)
 
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -222,7 +223,8 @@ class SlackEvent(Base):
     """Event ids already handled: de-duplication of Slack retries across replicas."""
 
     __tablename__ = "slack_events"
-    __table_args__ = (Index("ix_slack_event_received", "received_at"),)  # retention reads by time (0015)
+    # retention reads by time (0015)
+    __table_args__ = (Index("ix_slack_event_received", "received_at"),)
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     team_id: Mapped[str | None] = mapped_column(String(32))
