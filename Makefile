@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-LINTED := bot handlers storage tests $(wildcard bench)
+LINTED := bot handlers storage tests tools $(wildcard bench)
 
 .PHONY: run test lint fmt serve clean bench lock
 
@@ -11,15 +11,22 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Installs exactly what requirements.lock pins, then the project itself without resolving
-# again; `make lock` refreshes the pins from pyproject.toml's ranges.
+# `make run` installs exactly what requirements-run.lock pins (what running needs), `make
+# test` what requirements.lock pins (that and the test tools), then the project itself
+# without resolving again; `make lock` refreshes both from pyproject.toml's ranges.
+RUN_STAMP := $(VENV)/.installed-run
+$(RUN_STAMP): requirements-run.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-run.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(RUN_STAMP)
+
 $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
-	@touch $(STAMP)
+	@touch $(STAMP) $(RUN_STAMP)
 
 ## make run: Socket Mode when Slack tokens are configured, otherwise the console stand-in.
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/coach run
 
 ## make test: lint, type-check and the whole suite (SQLite and PostgreSQL).
@@ -34,12 +41,13 @@ lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --extra test --strip-extras --no-emit-index-url \
 		--no-emit-find-links -o requirements.lock pyproject.toml
+	$(BIN)/python tools/run_lock.py
 
 fmt: $(STAMP)
 	$(BIN)/ruff format $(LINTED)
 	$(BIN)/ruff check --fix $(LINTED)
 
-serve: $(STAMP)
+serve: $(RUN_STAMP)
 	$(BIN)/coach serve
 
 ## make bench: the benchmarks (see bench/README.md); each prints its table and

@@ -136,3 +136,26 @@ def test_oauth_asks_for_the_manifests_scopes(manifest: dict[str, Any]) -> None:
     from bot.oauth import BOT_SCOPES
 
     assert sorted(BOT_SCOPES) == sorted(manifest["oauth_config"]["scopes"]["bot"])
+
+
+def test_make_run_installs_what_running_needs_pinned_as_the_tests_are() -> None:
+    """requirements-run.lock is requirements.lock without the test tools: the same pins,
+    every dependency of the project and theirs, and no pytest, ruff or mypy."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("run_lock", root / "tools" / "run_lock.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    lock, pyproject = (
+        (root / "requirements.lock").read_text(),
+        (root / "pyproject.toml").read_text(),
+    )
+    written = (root / "requirements-run.lock").read_text()
+    assert written == module.run_lock(lock, pyproject), "run make lock (or tools/run_lock.py)"
+    pins = {line for line in written.splitlines() if "==" in line}
+    assert pins <= set(lock.splitlines())
+    names = {line.split("==")[0] for line in pins}
+    assert {"slack-bolt", "sqlalchemy", "gunicorn", "uvicorn", "prometheus-client"} <= names
+    assert not names & {"pytest", "ruff", "mypy", "hypothesis", "pytest-xdist"}
