@@ -57,6 +57,7 @@ bench: $(STAMP)
 	-$(BIN)/python -m bench.ack_cpu
 	-$(BIN)/python -m bench.scale
 	-$(BIN)/python -m bench.fanout
+	-$(BIN)/python -m bench.slow_clients --database sqlite,postgresql --repeats 3
 	-$(BIN)/python -m bench.matching
 	-$(BIN)/python -m bench.match_scale
 

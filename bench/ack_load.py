@@ -1,5 +1,6 @@
 """Acknowledgement under load: `/manual-task <text> 45m` over real HTTP through the
-production server (gunicorn gthread, as `coach serve` runs it), signature checking on,
+production server (gunicorn with uvicorn's event loop in front of each worker's threads,
+as `coach serve` runs it), signature checking on,
 against the floor: a bare Bolt app served the same way whose handler only acknowledges.
 
     python -m bench.ack_load [--workers 2] [--threads 8] [--seconds 8] [--rounds 3]

@@ -39,7 +39,22 @@ def fake_slack() -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def _wait_ready(port: int, path: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def server_env(db_url: str, api_url: str) -> dict[str, str]:
+    """The environment every benchmarked server runs with: the database, the fake Slack,
+    the signing secret the load is signed with, no scheduler, quiet logs, limits raised."""
+    return {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": api_url,
+        "COACH_SCHEDULER": "off",
+        "COACH_LOG_LEVEL": "WARNING",
+        **NO_LIMITS,
+    }
+
+
+def wait_ready(port: int, path: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -59,16 +74,7 @@ def _wait_ready(port: int, path: str, proc: subprocess.Popen[bytes], timeout: fl
 def server(kind: str, *, db_url: str, api_url: str, workers: int, threads: int) -> Iterator[int]:
     """`coach serve` (kind 'coach') or the bare floor app, as a subprocess; yields its port."""
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": api_url,
-        "COACH_SCHEDULER": "off",
-        "COACH_LOG_LEVEL": "WARNING",
-        **NO_LIMITS,
-    }
+    env = server_env(db_url, api_url)
     common = ["--port", str(port), "--workers", str(workers), "--threads", str(threads)]
     if kind == "coach":
         cmd = [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--no-scheduler"]
@@ -80,7 +86,7 @@ def server(kind: str, *, db_url: str, api_url: str, workers: int, threads: int) 
         cmd + common, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     try:
-        _wait_ready(port, "/readyz", proc)
+        wait_ready(port, "/readyz", proc)
         yield port
     finally:
         proc.terminate()

@@ -1,5 +1,6 @@
 """The floor for `bench/ack_load.py`: a bare Bolt app whose `/manual-task` handler only
-acknowledges, served exactly as `coach serve` serves the real one (gunicorn, gthread).
+acknowledges, served exactly as `coach serve` serves the real one (gunicorn, uvicorn's event loop in
+front of each worker's threads: `bot.server.run_gunicorn`).
 
     python -m bench.floor_app --port 3999 --workers 2 --threads 8 [--process-before-response]
 
