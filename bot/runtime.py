@@ -145,6 +145,11 @@ def drain(handler: Any, app: Any) -> None:
     yet started is never acknowledged, so Slack delivers it again, to another connection
     or after the restart; the event's id keeps that from counting twice."""
     client = handler.client
+    # slack_sdk's processor loops until the client is closed (`while not self.closed`),
+    # so its runner's shutdown() alone waits forever. Marked closed, it returns within a
+    # second (its queue's timeout) and reconnects no more; the socket stays open for acks.
+    client.auto_reconnect_enabled = False
+    client.closed = True
     if client.message_processor.is_alive():
         client.message_processor.shutdown()
     client.message_workers.shutdown(wait=True)

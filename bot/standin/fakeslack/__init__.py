@@ -26,7 +26,8 @@ each mixin is a module:
 - ``state.py``: that state behind one lock, events to subscribers, storing a message, and
   the queries tests use (``messages_in``, ``last_message``, ``wait_for``...).
 - ``workspace.py``: setting up teams, orgs, members and channels (``add_team``...).
-- ``auth.py``: auth.test, team.info, oauth.v2.access; which workspace a token acts in.
+- ``auth.py``: auth.test, team.info, oauth.v2.access, apps.connections.open (Socket
+  Mode's URL); which workspace a token acts in.
 - ``users.py``: users.info. ``conversations.py``: conversations.*, finding a channel.
 - ``chat.py``: chat.*. ``views.py``: views.*, trigger ids, modal stacks.
 - ``files.py``: files.* and the upload URL. ``responses.py``: response URLs.

@@ -1,6 +1,6 @@
-"""auth.test, team.info and oauth.v2.access, and which workspace a token acts in (a
-workspace's own token, or an Enterprise Grid org-wide token and the workspace a call names
-or whose objects it uses)."""
+"""auth.test, team.info, oauth.v2.access and apps.connections.open, and which workspace a
+token acts in (a workspace's own token, or an Enterprise Grid org-wide token and the
+workspace a call names or whose objects it uses)."""
 
 from __future__ import annotations
 
@@ -94,6 +94,27 @@ class Auth(State):
         if answer is None:
             reply(handler, 200, json.dumps({"ok": False, "error": "invalid_code"}).encode())
             return
+        reply(handler, 200, json.dumps(answer).encode())
+
+    def _serve_connections_open(self, handler: Handler, raw: bytes) -> None:
+        """``apps.connections.open``: an app-level token (``xapp-``) gets the WebSocket URL
+        set in ``socket_mode_url`` (tests/socket_mode_server.py serves one); a bot token
+        gets ``not_allowed_token_type``, as from Slack."""
+        auth = handler.headers.get("Authorization") or ""
+        token = auth[len("Bearer ") :].strip() if auth.startswith("Bearer ") else ""
+        with self._changing():
+            self.calls.append(
+                Call("apps.connections.open", dict(handler.headers.items()), {}, None, time.time())
+            )
+            url = self.socket_mode_url
+        if not token:
+            answer: JSONDict = {"ok": False, "error": "not_authed"}
+        elif not token.startswith("xapp-"):
+            answer = {"ok": False, "error": "not_allowed_token_type"}
+        elif url is None:
+            answer = {"ok": False, "error": "internal_error"}
+        else:
+            answer = {"ok": True, "url": url}
         reply(handler, 200, json.dumps(answer).encode())
 
     def _installed(self, installed_in: str, user_id: str) -> JSONDict | None:

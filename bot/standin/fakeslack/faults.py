@@ -42,8 +42,20 @@ class Faults(State):
         with self._lock:
             pending = self._delays.get(method)
             hold = pending.popleft() if pending else 0.0
+            if hold:
+                self._holding[method] = self._holding.get(method, 0) + 1
+                self._cond.notify_all()
         if hold:
-            time.sleep(hold)
+            try:
+                time.sleep(hold)
+            finally:
+                with self._lock:
+                    self._holding[method] -= 1
+
+    def holding(self, method: str) -> int:
+        """How many calls to ``method`` a ``delay`` is holding right now (in flight)."""
+        with self._lock:
+            return self._holding.get(method, 0)
 
     def set_rate_limits(
         self, *, per_channel_per_second: float | None = None, per_team_per_minute: int | None = None

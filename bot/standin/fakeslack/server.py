@@ -118,6 +118,9 @@ class FakeSlack(Auth, Users, Chat, Files, Responses, Views, People):
         if method == "oauth.v2.access":
             self._serve_oauth(handler, raw, query)
             return
+        if method == "apps.connections.open":
+            self._serve_connections_open(handler, raw)
+            return
         content_type = handler.headers.get("Content-Type") or ""
         body: JSONDict | None
         try:

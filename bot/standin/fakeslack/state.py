@@ -50,6 +50,7 @@ class State:
         self.users: dict[tuple[str, str], User] = {}
         self.channels: dict[tuple[str, str], Channel] = {}
         self.trigger_ttl: float | None = None
+        self.socket_mode_url: str | None = None  # what apps.connections.open answers
         self._rate_channel: float | None = None
         self._rate_team: int | None = None
         self._clear_records()
@@ -65,6 +66,7 @@ class State:
         self._triggers: dict[str, Trigger] = {}
         self._faults: dict[str, deque[Fault]] = {}
         self._delays: dict[str, deque[float]] = {}
+        self._holding: dict[str, int] = {}
         self._oauth_codes: dict[str, tuple[str, str]] = {}
         self._posts_by_channel: dict[tuple[str, str], deque[float]] = {}
         self._posts_by_team: dict[str, deque[float]] = {}

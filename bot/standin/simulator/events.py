@@ -30,6 +30,24 @@ class Events(Sender):
         timestamp: int | None = None,
     ) -> Reply:
         """Deliver an Events API event in its ``event_callback`` envelope."""
+        envelope = self.event_callback(event, event_id=event_id, event_time=event_time)
+        headers: dict[str, str] = {}
+        if retry_num is not None:
+            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
+        return self.post_raw(
+            json.dumps(envelope).encode(),
+            content_type="application/json",
+            headers=headers,
+            sign=sign,
+            bad_signature=bad_signature,
+            timestamp=timestamp,
+        )
+
+    def event_callback(
+        self, event: JSONDict, *, event_id: str | None = None, event_time: int | None = None
+    ) -> JSONDict:
+        """An event in the ``event_callback`` envelope Slack posts over HTTP, which is also
+        the payload of an ``events_api`` envelope in Socket Mode."""
         team = self.fake.team(self.team_id)
         inner = dict(event)
         inner.setdefault("event_ts", self.fake.new_ts())
@@ -56,17 +74,7 @@ class Events(Sender):
             "is_ext_shared_channel": False,
             "event_context": "4-" + secrets.token_urlsafe(24),
         }
-        headers: dict[str, str] = {}
-        if retry_num is not None:
-            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
-        return self.post_raw(
-            json.dumps(envelope).encode(),
-            content_type="application/json",
-            headers=headers,
-            sign=sign,
-            bad_signature=bad_signature,
-            timestamp=timestamp,
-        )
+        return envelope
 
     def _user_post_event(
         self, kind: str, user_id: str, message: Message, extra: JSONDict | None = None
@@ -97,17 +105,21 @@ class Events(Sender):
         retry_num: int | None = None,
     ) -> Reply:
         """A person posts ``@coach <text>``: stores the post, sends ``app_mention``."""
+        event, posted = self.mention_event(user_id, channel_id, text, thread_ts=thread_ts)
+        reply = self.event(event, event_id=event_id, retry_num=retry_num)
+        reply.message = posted
+        return reply
+
+    def mention_event(
+        self, user_id: str, channel_id: str, text: str, *, thread_ts: str | None = None
+    ) -> tuple[JSONDict, Message]:
+        """A person posts ``@coach <text>``: stores the post; returns the ``app_mention``
+        event it raises (not yet sent) and the post."""
         bot = self.fake.team(self.team_id).bot_user_id
         posted = self.fake.post_user_message(
             self.team_id, channel_id, user_id, f"<@{bot}> {text}", thread_ts=thread_ts
         )
-        reply = self.event(
-            self._user_post_event("app_mention", user_id, posted),
-            event_id=event_id,
-            retry_num=retry_num,
-        )
-        reply.message = posted
-        return reply
+        return self._user_post_event("app_mention", user_id, posted), posted
 
     def message(
         self,
