@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 
 from bot.standin.fakeslack import FakeSlack
 from bot.standin.simulator import SlackSimulator
+from bot.standin.simulator.sender import Reply
 from tests.conftest import SECRET, TEAM
 
 
@@ -98,6 +100,28 @@ def test_serve_handles_slack_over_gunicorn(
     assert "P2" in reply[0].text
     proc.terminate()
     assert proc.wait(timeout=30) == 0  # stops cleanly on SIGTERM
+
+
+def test_serve_finishes_the_request_in_flight_on_sigterm(
+    served: tuple[int, subprocess.Popen[str]], fake: FakeSlack
+) -> None:
+    """SIGTERM while a command is being handled (Slack holds its channel lookup): the
+    command is still answered, then the server exits 0."""
+    port, proc = served
+    sim = SlackSimulator(fake, f"http://127.0.0.1:{port}/slack/events", SECRET, team_id=TEAM)
+    fake.delay("conversations.info", 0.8)
+    got: list[Reply] = []
+    asking = threading.Thread(
+        target=lambda: got.append(sim.slash("U_ANA", "C_FIN", "Chase unpaid invoices 20m"))
+    )
+    asking.start()
+    fake.wait_for(lambda: fake.holding("conversations.info"), timeout=10)
+    proc.terminate()
+    asking.join(timeout=30)
+    reply = got[0]
+    assert reply.status == 200 and reply.json is not None
+    assert "new process, P1" in reply.json["text"]
+    assert proc.wait(timeout=30) == 0
 
 
 @pytest.mark.parametrize(
