@@ -7,19 +7,17 @@ the app is quiet and prints what it did. Bad input raises ConsoleInputError.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.console import forms, timeline
 from bot.console import typed as c
+from bot.console.answers import Ask, check
 from bot.console.session import TEAM, Playground
 from bot.console.typed import ConsoleInputError
-from bot.jobs import registry
-from bot.scheduler import run_job
 from bot.standin.fakeslack import Message, View
 from bot.standin.render import interactive_elements
 
-Ask = Callable[[str], str]
-STEP = timedelta(hours=1)
+describe_time = timeline.describe_time
 
 
 def execute(session: Playground, command: c.Command, ask: Ask | None = None) -> None:
@@ -32,26 +30,12 @@ def execute(session: Playground, command: c.Command, ask: Ask | None = None) -> 
 
 def _slash(session: Playground, cmd: c.Slash, ask: Ask | None) -> None:
     reply = session.sim.slash(session.user.id, session.channel, cmd.text, command=cmd.command)
-    _check(session, reply.status, cmd.command)
+    check(session, reply.status, cmd.command)
 
 
 def _mention(session: Playground, cmd: c.Mention, ask: Ask | None) -> None:
     reply = session.sim.mention(session.user.id, session.channel, cmd.text)
-    _check(session, reply.status, "the mention")
-
-
-def _check(session: Playground, status: int, what: str) -> None:
-    """Wait for the app to finish, then say what Slack would show for a failed answer."""
-    session.settle()
-    if status == 200:
-        return
-    if what == "/manual-task":
-        session.printer.warn(
-            f'Slack would show @{session.user.name}: "/manual-task failed with the error '
-            f'dispatch_failed" (the app answered HTTP {status})'
-        )
-    else:
-        session.printer.warn(f"the app answered HTTP {status} to {what}; Slack would retry it")
+    check(session, reply.status, "the mention")
 
 
 def _as(session: Playground, cmd: c.As, ask: Ask | None) -> None:
@@ -130,78 +114,7 @@ def _click(session: Playground, cmd: c.Click, ask: Ask | None) -> None:
         reply = session.sim.click(session.user.id, target, index=cmd.index, selected=selected)
     except (LookupError, ValueError) as err:
         raise ConsoleInputError(str(err)) from None
-    _check(session, reply.status, "the click")
-
-
-def _inputs(view: View) -> list[dict[str, Any]]:
-    return [
-        b for b in view.blocks if b.get("type") == "input" and isinstance(b.get("element"), dict)
-    ]
-
-
-def _label(block: dict[str, Any]) -> str:
-    label = block.get("label")
-    return str(label.get("text") if isinstance(label, dict) else label or block.get("block_id"))
-
-
-def _field_key(view: View, key: str) -> str:
-    """The block id of the input that ``key`` names: a label or block/action id, any case,
-    or the start of exactly one label."""
-    wanted = key.strip().lower()
-    blocks = _inputs(view)
-    for block in blocks:
-        names = {str(block.get("block_id")), str(block["element"].get("action_id")), _label(block)}
-        if wanted in {n.lower() for n in names}:
-            return str(block.get("block_id"))
-    starts = [b for b in blocks if _label(b).lower().startswith(wanted)]
-    if len(starts) == 1:
-        return str(starts[0].get("block_id"))
-    fields = ", ".join(repr(_label(b)) for b in blocks) or "none"
-    raise ConsoleInputError(f"The modal has no field {key!r}; its fields: {fields}")
-
-
-def _submit(session: Playground, cmd: c.Submit, ask: Ask | None) -> None:
-    modal = session.top_modal()
-    if modal is None:
-        raise ConsoleInputError(f"@{session.user.name} has no modal open")
-    values = {_field_key(modal, k): v for k, v in cmd.values.items()}
-    if not cmd.values and ask is not None:
-        for block in _inputs(modal):
-            optional = " (optional)" if block.get("optional") else ""
-            answer = ask(f"  {_label(block)}{optional}: ").strip()
-            if answer:
-                values[str(block.get("block_id"))] = answer
-    pickers = {str(b.get("block_id")): str(b["element"].get("type")) for b in _inputs(modal)}
-    values = {k: _picked(session, pickers.get(k, ""), v) for k, v in values.items()}
-    try:
-        reply = session.sim.submit(session.user.id, modal, values)
-    except (KeyError, ValueError) as err:
-        raise ConsoleInputError(str(err).strip("\"'")) from None
-    _check(session, reply.status, "the submission")
-
-
-def _picked(session: Playground, kind: str, value: Any) -> Any:
-    """People typed by name (`@maria`) as the ids Slack sends from a user picker; other
-    fields as typed."""
-    if not isinstance(value, str):
-        return value
-    if kind in ("users_select", "multi_users_select"):
-        ids = []
-        for name in value.replace(",", " ").split():
-            user = session.fake.user_by_name(TEAM, name.lstrip("@"))
-            if user is None and session.fake.user(TEAM, name) is None:
-                raise ConsoleInputError(f"No one here is called {name}: `people` lists who is")
-            ids.append(user.id if user is not None else name)
-        return ids if kind.startswith("multi_") else (ids[0] if ids else value)
-    return value
-
-
-def _cancel(session: Playground, cmd: c.Cancel, ask: Ask | None) -> None:
-    modal = session.top_modal()
-    if modal is None:
-        raise ConsoleInputError(f"@{session.user.name} has no modal open")
-    session.sim.close(session.user.id, modal)
-    session.settle()
+    check(session, reply.status, "the click")
 
 
 def _react(session: Playground, cmd: c.React, ask: Ask | None) -> None:
@@ -212,14 +125,14 @@ def _react(session: Playground, cmd: c.React, ask: Ask | None) -> None:
         f"@{session.user.name} reacts :{cmd.emoji}: to [{session.number(message)}]"
     )
     reply = session.sim.react(session.user.id, message, cmd.emoji)
-    _check(session, reply.status, "the reaction")
+    check(session, reply.status, "the reaction")
 
 
 def _home(session: Playground, cmd: c.Home, ask: Ask | None) -> None:
     before = session.fake.home_of(TEAM, session.user.id)
     stamp = (before.hash, str(before.view)) if before else None
     reply = session.sim.open_home(session.user.id)
-    _check(session, reply.status, "opening the Home tab")
+    check(session, reply.status, "opening the Home tab")
     home = session.fake.home_of(TEAM, session.user.id)
     if home is None:
         session.printer.note(
@@ -259,76 +172,6 @@ def _people(session: Playground, cmd: c.People, ask: Ask | None) -> None:
     session.printer.note("channels: " + " ".join(channels))
 
 
-# --------------------------------------------------------------------------- the clock
-
-
-def describe_time(session: Playground, when: datetime) -> str:
-    """``Mon 30 Nov 2026 14:00 UTC · 09:00 for @you (America/New_York)``."""
-    utc = when.astimezone(UTC)
-    local = when.astimezone(session.tz())
-    return (
-        f"{utc:%a %d %b %Y %H:%M} UTC · {local:%a %H:%M} for @{session.user.name} "
-        f"({session.user.tz})"
-    )
-
-
-def _clock_show(session: Playground, cmd: c.ClockShow, ask: Ask | None) -> None:
-    session.printer.note("it is " + describe_time(session, session.clock.now()))
-
-
-def _clock_by(session: Playground, cmd: c.ClockBy, ask: Ask | None) -> None:
-    advance(session, session.clock.now() + cmd.delta)
-
-
-def _clock_to(session: Playground, cmd: c.ClockTo, ask: Ask | None) -> None:
-    now = session.clock.now()
-    target = cmd.resolve(now, session.tz())
-    if target <= now:
-        raise ConsoleInputError(
-            "The clock only moves forward; it is " + describe_time(session, now)
-        )
-    if target - now > timedelta(days=400):
-        raise ConsoleInputError("That is more than a year ahead: move in smaller steps")
-    advance(session, target)
-
-
-def steps(start: datetime, end: datetime) -> list[datetime]:
-    """Every whole hour after ``start`` up to ``end``, then ``end`` itself."""
-    out: list[datetime] = []
-    at = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0) + STEP
-    while at < end:
-        out.append(at)
-        at += STEP
-    out.append(end.astimezone(UTC))
-    return out
-
-
-def advance(session: Playground, target: datetime) -> None:
-    """Move the clock to ``target``, running every job at each step on the way and showing
-    what they send, under the time they sent it."""
-    jobs = sorted(registry())
-    session.printer.note(
-        f"moving the clock to {describe_time(session, target)}; running {', '.join(jobs)} "
-        "every hour on the way"
-    )
-    for at in steps(session.clock.now(), target):
-        session.clock.set(at)
-        before = len(session.fake.calls)
-        for name in jobs:
-            try:
-                run_job(name, session.jobs, at)
-            except Exception as err:  # a broken job must not end the session
-                session.printer.error(f"the {name} job failed at {at:%H:%M} UTC: {err}")
-        if len(session.fake.calls) != before or session.pending():
-            # Jobs call Slack synchronously; only the fake's own events may trail behind.
-            session.settle(quiet=0.03, show=False)
-        if session.pending():
-            session.printer.when(describe_time(session, at))
-            session.flush()
-    session.clock.set(target)
-    session.printer.note("it is now " + describe_time(session, target))
-
-
 def _gone(session: Playground, cmd: c.Gone, ask: Ask | None) -> None:
     """Archive a channel, take the bot out of one, or deactivate a person: what Slack then
     answers the bot (is_archived, not_in_channel, user_disabled) the jobs act on."""
@@ -363,14 +206,14 @@ _HANDLERS: dict[type, Callable[[Playground, Any, Ask | None], None]] = {
     c.As: _as,
     c.In: _in,
     c.Click: _click,
-    c.Submit: _submit,
-    c.Cancel: _cancel,
+    c.Submit: forms.submit,
+    c.Cancel: forms.cancel,
     c.React: _react,
     c.Home: _home,
     c.Show: _show,
     c.People: _people,
-    c.ClockShow: _clock_show,
-    c.ClockBy: _clock_by,
-    c.ClockTo: _clock_to,
+    c.ClockShow: timeline.clock_show,
+    c.ClockBy: timeline.clock_by,
+    c.ClockTo: timeline.clock_to,
     c.Gone: _gone,
 }
