@@ -36,8 +36,10 @@ What you can type (as the current person, in the current channel):
   as @maria                            be someone else (new names join the workspace)
   in #finance                          go to a channel (new names are created); in dm
   in #hr private                       …a new one made private (its reports stay private)
-  click 2            click 2 on 5      press a button on the last message with buttons
+  click 2            click 2 on 5      press a button on what was shown last, or on [5]
+  click 2 on home                      …on your App Home (type home first to see it)
   click 3 "no time"                    pick an option in a menu
+  /manual-task assign P1 @maria        @name is that person, wherever a user is expected
   submit What="Reconcile" "How long"=45m   answer the open modal (labels or ids);
   submit                               …or, in a terminal, be asked field by field
   cancel                               close the open modal

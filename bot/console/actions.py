@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.console import forms, timeline
+from bot.console import cards, forms, timeline
+from bot.console import targets as t
 from bot.console import typed as c
 from bot.console.answers import Ask, check
 from bot.console.session import TEAM, Playground
@@ -29,12 +30,14 @@ def execute(session: Playground, command: c.Command, ask: Ask | None = None) -> 
 
 
 def _slash(session: Playground, cmd: c.Slash, ask: Ask | None) -> None:
-    reply = session.sim.slash(session.user.id, session.channel, cmd.text, command=cmd.command)
+    text = session.with_mentions(cmd.text, named=True)  # as Slack escapes a command's text
+    reply = session.sim.slash(session.user.id, session.channel, text, command=cmd.command)
     check(session, reply.status, cmd.command)
 
 
 def _mention(session: Playground, cmd: c.Mention, ask: Ask | None) -> None:
-    reply = session.sim.mention(session.user.id, session.channel, cmd.text)
+    text = session.with_mentions(cmd.text, named=False)
+    reply = session.sim.mention(session.user.id, session.channel, text)
     check(session, reply.status, "the mention")
 
 
@@ -64,7 +67,7 @@ def _in(session: Playground, cmd: c.In, ask: Ask | None) -> None:
     session.printer.note(f"#{cmd.channel} {made}you are now in #{cmd.channel}")
 
 
-def _target_message(session: Playground, number: int | None, *, buttons: bool) -> Message:
+def _target_message(session: Playground, number: int | None) -> Message:
     if number is not None:
         message = session.message(number)
         if message is None:
@@ -78,25 +81,55 @@ def _target_message(session: Playground, number: int | None, *, buttons: bool) -
                 "switch with as @name"
             )
         return message
-    found = session.last_with_buttons() if buttons else session.last_reactable()
+    found = session.last_reactable()
     if found is None:
-        what = "with buttons" if buttons else "you can react to"
-        raise ConsoleInputError(f"No message {what} is visible to @{session.user.name} yet")
+        raise ConsoleInputError(f"No message you can react to is visible to @{session.user.name}")
     return found
 
 
-def _click(session: Playground, cmd: c.Click, ask: Ask | None) -> None:
+def _click_target(session: Playground, cmd: c.Click) -> tuple[Message | View, str, str]:
+    """What ``cmd`` presses, its key in ``session.shown`` and how to name it."""
+    if cmd.home:
+        home = session.fake.home_of(TEAM, session.user.id)
+        if home is None or not session.shown.was_shown(t.home_key(session.user.id)):
+            raise ConsoleInputError("Open your App Home first: type home, then click 1 on home")
+        return home, t.home_key(session.user.id), "your App Home"
+    if cmd.message is not None:
+        message = _target_message(session, cmd.message)
+        return message, t.message_key(cmd.message), f"message [{cmd.message}]"
     modal = session.top_modal()
-    target: Message | View
-    if cmd.message is None and modal is not None and interactive_elements(modal.blocks):
-        target = modal
-        where = "the open modal"
-    else:
-        target = _target_message(session, cmd.message, buttons=True)
-        where = f"message [{session.number(target)}]"
+    if modal is not None and interactive_elements(modal.blocks):
+        return modal, t.modal_key(modal.id), "the open modal"
+    for key in session.shown.newest():
+        kind, _, ref = key.partition(":")
+        if kind == "home" and ref == session.user.id:
+            home = session.fake.home_of(TEAM, ref)
+            if home is not None:
+                return home, key, "your App Home"
+        found = session.message(int(ref)) if kind == "message" else None
+        if found is not None and session.can_see(found) and not found.deleted:
+            return found, key, f"message [{ref}]"
+    raise ConsoleInputError(f"Nothing with buttons is visible to @{session.user.name} yet")
+
+
+def _upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _click(session: Playground, cmd: c.Click, ask: Ask | None) -> None:
+    target, key, where = _click_target(session, cmd)
     items = interactive_elements(target.blocks)
+    if not items:
+        answered = " any more: it was answered" if session.shown.had_buttons(key) else ""
+        raise ConsoleInputError(f"{_upper(where)} has no buttons{answered}")
+    if not session.shown.unchanged(key, target.blocks):
+        again = "type home to see it" if key.startswith("home:") else "show it again"
+        raise ConsoleInputError(
+            f"{_upper(where)} changed since it was shown, so its buttons may have moved: "
+            f"{again}, then click"
+        )
     if not 1 <= cmd.index <= len(items):
-        raise ConsoleInputError(f"{where} has buttons 1 to {len(items)}, not {cmd.index}")
+        raise ConsoleInputError(f"{_upper(where)} has buttons 1 to {len(items)}, not {cmd.index}")
     element = items[cmd.index - 1]["element"]
     selected: Any = None
     if element.get("type") != "button":
@@ -118,7 +151,7 @@ def _click(session: Playground, cmd: c.Click, ask: Ask | None) -> None:
 
 
 def _react(session: Playground, cmd: c.React, ask: Ask | None) -> None:
-    message = _target_message(session, cmd.message, buttons=False)
+    message = _target_message(session, cmd.message)
     if message.ephemeral:
         raise ConsoleInputError("Slack has no reactions on messages only you can see")
     session.printer.note(
@@ -141,21 +174,25 @@ def _home(session: Playground, cmd: c.Home, ask: Ask | None) -> None:
         )
         return
     fresh = "" if stamp != (home.hash, str(home.view)) else " (unchanged since last time)"
-    session.printer.card(f"⌂ @{session.user.name}'s App Home{fresh}", session.view_lines(home))
+    title = f"⌂ @{session.user.name}'s App Home{fresh}"
+    session.printer.card(title, cards.view_lines(session, home))
+    session.shown.saw(t.home_key(session.user.id), home.blocks)
 
 
 def _show(session: Playground, cmd: c.Show, ask: Ask | None) -> None:
     if cmd.message is None:
         modal = session.top_modal()
         if modal is not None:
-            session.printer.card("▣ your open modal", session.view_lines(modal), style="magenta")
+            lines = cards.view_lines(session, modal)
+            session.printer.card("▣ your open modal", lines, style="magenta")
+            session.shown.saw(t.modal_key(modal.id), modal.blocks)
             return
         if not session.messages:
             raise ConsoleInputError("No messages yet: try /manual-task help")
         number = len(session.messages)
     else:
         number = cmd.message
-    message = _target_message(session, number, buttons=False)
+    message = _target_message(session, number)
     session.print_message(number, message)
 
 

@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 from bot.app import create_app
 from bot.clock import ManualClock
 from bot.config import Settings
+from bot.console import cards
+from bot.console.targets import Shown, message_key
 from bot.console.view import Printer, emoji, label_channels
 from bot.console.watch import AppLog, Tracking
 from bot.jobs import Clients, JobContext
@@ -27,7 +29,7 @@ from bot.logs import protect_handlers
 from bot.server import serve_in_thread, wsgi_app
 from bot.slack import make_client
 from bot.standin.fakeslack import Event, FakeSlack, Message, UploadedFile, User, View
-from bot.standin.render import interactive_elements, render_blocks, render_view
+from bot.standin.render import render_blocks
 from bot.standin.simulator import SlackSimulator
 from storage.db import Database
 
@@ -53,6 +55,8 @@ PEOPLE = (
     Person("alex", "U0ALEX", "UTC", is_admin=True),
 )
 CHANNELS = (("C0GENERAL", "general"), ("C0FINANCE", "finance"), ("C0OPS", "ops"))
+# `@maria` typed at a word's start (not in an address like a@b.c, nor already <@U1>)
+_AT_NAME = re.compile(r"(?<![\w<|@.])@([a-z0-9](?:[a-z0-9._-]*[a-z0-9])?)", re.IGNORECASE)
 
 
 class Playground:
@@ -83,6 +87,7 @@ class Playground:
         self.messages: list[Message] = []
         self._numbers: dict[int, int] = {}
         self._shown: dict[int, str] = {}
+        self.shown = Shown()  # the buttons each printed thing had
         self._events: list[Event] = []
         self._event_count = 0
         self._lock = threading.Lock()
@@ -209,6 +214,18 @@ class Playground:
         channel = self.fake.channels.get((TEAM, self.channel))
         return "DM with @coach" if channel and channel.is_im else self.where()
 
+    def with_mentions(self, text: str, *, named: bool) -> str:
+        """``@maria`` of a known person as Slack sends it: ``<@U0MARIA|maria>`` in a
+        command's text (``named``), ``<@U0MARIA>`` in a message; other text as typed."""
+
+        def mention(match: re.Match[str]) -> str:
+            user = self.fake.user_by_name(TEAM, match.group(1))
+            if user is None or user.is_bot:
+                return match.group(0)
+            return f"<@{user.id}|{user.name}>" if named else f"<@{user.id}>"
+
+        return _AT_NAME.sub(mention, text)
+
     def can_see(self, message: Message, user: User | None = None) -> bool:
         user_id = (user or self.user).id
         if not message.visible_to(user_id):
@@ -270,9 +287,9 @@ class Playground:
         if kind.startswith("message.") and isinstance(obj, Message):
             self._show_message_event(kind, obj)
         elif kind.startswith("view.") and isinstance(obj, View):
-            self._show_view_event(kind, obj)
+            cards.show_view(self, kind, obj)
         elif kind == "file.shared" and isinstance(obj, UploadedFile):
-            self._show_file(obj)
+            cards.show_file(self, obj)
 
     def number(self, message: Message) -> int | None:
         return self._numbers.get(id(message))
@@ -325,68 +342,16 @@ class Playground:
         blocks = label_channels(message.blocks, self.channel_name)
         text = label_channels(message.text, self.channel_name)
         rendered = render_blocks(blocks, fallback_text=text, names=self.name_of)
-        lines = [emoji(line) for line in rendered] + self.file_lines(message)
+        lines = [emoji(line) for line in rendered] + cards.file_lines(self, message)
         style = "blue" if message.ephemeral else "green"
         self.printer.card(self.header(number, message, verb), lines, style=style)
-
-    def _show_view_event(self, kind: str, view: View) -> None:
-        if view.kind == "home":
-            if kind == "view.published":  # (an update of it is the same publish)
-                who = self.name_of(view.user) or view.user
-                self.printer.note(f"@coach updated @{who}'s App Home (type home to see it)")
-            return
-        who = self.name_of(view.user) or view.user
-        if kind == "view.closed":
-            return  # the person closed it (submit or cancel): nothing to show
-        if kind == "view.errors":
-            labels = {
-                str(block.get("block_id")): (block.get("label") or {}).get("text")
-                for block in view.view.get("blocks", [])
-                if block.get("type") == "input"
-            }
-            for field, problem in (view.errors or {}).items():
-                self.printer.error(f"{labels.get(field) or field}: {problem}")
-        else:
-            verb = {"view.opened": "opened", "view.pushed": "opened", "view.updated": "changed"}
-            action = verb.get(kind, "shows")
-            header = f"▣ @coach {action} a modal for @{who}"
-            self.printer.card(header, self.view_lines(view), style="magenta")
-            if kind != "view.updated":
-                self.printer.note("answer with submit field=value … (or submit alone), or cancel")
-
-    def view_lines(self, view: View) -> list[str]:
-        shown = label_channels(view.view, self.channel_name)
-        return [emoji(line) for line in render_view(shown, names=self.name_of)]
-
-    def _show_file(self, upload: UploadedFile) -> None:
-        if upload.shared:
-            return  # shown with the message that carries it
-        self.printer.note(f"@coach uploaded {upload.filename} without sharing it anywhere")
-
-    def file_lines(self, message: Message) -> list[str]:
-        """``📎 chart.png (27 KB)`` for each file on a message; the start of text files."""
-        lines: list[str] = []
-        for upload in [f for f in self.fake.files if f.id in message.files]:
-            size = upload.length or len(upload.content)
-            lines.append(f"📎 {upload.title or upload.filename} ({max(1, size // 1024)} KB)")
-            if upload.filename.endswith((".csv", ".txt", ".md")):
-                text = upload.content.decode("utf-8", errors="replace").splitlines()
-                lines.extend("   " + line for line in text[:6])
-                if len(text) > 6:
-                    lines.append(f"   …{len(text) - 6} more lines")
-        return lines
+        self.shown.saw(message_key(number), message.blocks)
 
     # ----------------------------------------------------------------- targets
 
     def top_modal(self) -> View | None:
         modals = self.fake.open_modals(TEAM, self.user.id)
         return modals[-1] if modals else None
-
-    def last_with_buttons(self) -> Message | None:
-        for message in reversed(self.messages):
-            if self.can_see(message) and interactive_elements(message.blocks):
-                return message
-        return None
 
     def last_reactable(self) -> Message | None:
         for message in reversed(self.messages):

@@ -58,6 +58,7 @@ class Click:
     index: int
     message: int | None = None
     selected: str | None = None
+    home: bool = False  # `click 2 on home`: a button of the App Home tab
 
 
 @dataclass(frozen=True)
@@ -235,9 +236,11 @@ def _number(text: str, what: str) -> int:
     return int(text)
 
 
-def _on_message(words: list[str]) -> tuple[list[str], int | None]:
-    """Split off a trailing ``on M`` (M may be written 5 or #5)."""
+def _on_message(words: list[str], *, home: bool = False) -> tuple[list[str], int | str | None]:
+    """Split off a trailing ``on M`` (M may be written 5 or #5, or ``home`` if allowed)."""
     if len(words) >= 2 and words[-2].lower() == "on":
+        if home and words[-1].lower() == "home":
+            return words[:-2], "home"
         return words[:-2], _number(words[-1].lstrip("#"), "The message number")
     return words, None
 
@@ -245,15 +248,18 @@ def _on_message(words: list[str]) -> tuple[list[str], int | None]:
 def _click(rest: str) -> Command:
     words = _split(rest)
     if not words:
-        raise ConsoleInputError("Say which button, like: click 2 (or click 2 on 5)")
+        raise ConsoleInputError("Say which button, like: click 2 (or click 2 on 5, on home)")
     index = _number(words[0].strip("[]"), "The button number")
-    words, message = _on_message(words[1:])
+    words, on = _on_message(words[1:], home=True)
     selected = " ".join(words) or None
-    return Click(index, message, selected)
+    if on == "home":
+        return Click(index, None, selected, home=True)
+    return Click(index, on if isinstance(on, int) else None, selected)
 
 
 def _react(rest: str) -> Command:
     words, message = _on_message(rest.split())
+    assert message is None or isinstance(message, int)
     if len(words) != 1 or not _EMOJI.match(words[0]):
         raise ConsoleInputError(
             "Say which emoji, like: react :white_check_mark: (or react :zzz: on 5)"
