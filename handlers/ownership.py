@@ -69,7 +69,7 @@ def take_ownership(body: dict[str, Any], action: dict[str, Any], actor: Actor, d
 
 def not_mine(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
     """A prompt's "Not mine": a form to pass the process to its real owner."""
-    return open_about(body, action, actor, deps, form=modals.reassign_modal, what="answer for")
+    return open_about(body, action, actor, deps, form=modals.reassign_modal, what="answer for it")
 
 
 def submit_reassign(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps: Deps) -> Reply:

@@ -77,7 +77,7 @@ snooze = _button(Answer.SNOOZED, prompts.snooze)
 
 def not_worth(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
     """ "Not worth it": a form for the reason."""
-    return open_about(body, action, actor, deps, form=modals.not_worth_modal, what="answer for")
+    return open_about(body, action, actor, deps, form=modals.not_worth_modal, what="answer for it")
 
 
 def submit_not_worth(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps: Deps) -> Reply:

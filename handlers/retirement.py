@@ -33,7 +33,7 @@ def retire_command(cmd: c.Retire, actor: Actor, deps: Deps) -> Reply:
         if process.status == Status.RETIRED:
             raise already_retired(process.ref, process.title)
         if cmd.link is None:
-            require_manage(actor, process, what="retire")
+            require_manage(actor, process, what="retire it")
             form = modals.retire_modal(card_for(session, process, now=actor.now))
             return Reply(after=(OpenForm(form),))
         link = retirement.check_link(cmd.link)
@@ -48,7 +48,7 @@ def retire_command(cmd: c.Retire, actor: Actor, deps: Deps) -> Reply:
 def mark_automated(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
     """ "It's automated now": the retire form, remembering the prompt it came from."""
     return open_about(
-        body, action, actor, deps, form=modals.retire_modal, what="retire", open_only=True
+        body, action, actor, deps, form=modals.retire_modal, what="retire it", open_only=True
     )
 
 

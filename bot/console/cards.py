@@ -3,15 +3,25 @@ the files on a message (the start of a CSV; for a chart, how to save it)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from bot.console.targets import modal_key
-from bot.console.view import emoji, label_channels
-from bot.standin.fakeslack import Message, UploadedFile, View
+from bot.console.targets import Shown, modal_key
+from bot.console.view import Printer, emoji, label_channels
+from bot.standin.fakeslack import FakeSlack, Message, UploadedFile, View
 from bot.standin.render import render_view
 
-if TYPE_CHECKING:
-    from bot.console.session import Playground
+
+class Playground(Protocol):
+    """What printing needs of the console's session (bot/console/session.py)."""
+
+    printer: Printer
+    fake: FakeSlack
+    shown: Shown
+
+    def name_of(self, user_id: str) -> str | None: ...
+    def channel_name(self, channel_id: str) -> str | None: ...
+    def number(self, message: Message) -> int | None: ...
+
 
 TEXT_FILES = (".csv", ".txt", ".md")
 _VERBS = {"view.opened": "opened", "view.pushed": "opened", "view.updated": "changed"}

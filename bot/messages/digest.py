@@ -13,6 +13,7 @@ from datetime import datetime
 from bot.domain.cards import ProcessCard
 from bot.domain.costs import break_even_hours, hours_per_year, trend
 from bot.domain.durations import format_hours, format_minutes
+from bot.domain.plurals import noun
 from bot.domain.schedule import zone
 from bot.domain.states import Covers
 from bot.messages.blocks import (
@@ -90,7 +91,7 @@ def covers_note(channel_id: str | None) -> Mrkdwn:
     return Mrkdwn("Covers every public process of the workspace; private ones never show here.")
 
 
-def _bounded(lines: list[Mrkdwn], total: int, noun: str) -> Mrkdwn:
+def _bounded(lines: list[Mrkdwn], total: int, one: str, many: str | None = None) -> Mrkdwn:
     """Join lines into one section's text, cutting at Slack's limit and saying so."""
     out: list[Mrkdwn] = []
     size = 0
@@ -101,7 +102,7 @@ def _bounded(lines: list[Mrkdwn], total: int, noun: str) -> Mrkdwn:
         size += len(line) + 1
     left = total - len(out)
     if left > 0:
-        out.append(Mrkdwn("_…and {:,} more {}_").format(left, noun))
+        out.append(Mrkdwn("_…and {:,} more {}_").format(left, noun(left, one, many)))
     return Mrkdwn("\n").join(out)
 
 
@@ -146,8 +147,7 @@ def digest(data: DigestData) -> Message:
         blocks += [
             divider(),
             section(
-                Mrkdwn("*Biggest manual processes*\n")
-                + _bounded(lines, data.top_total, "processes")
+                Mrkdwn("*Biggest manual processes*\n") + _bounded(lines, data.top_total, "process")
             ),
         ]
     if data.retired_total:
@@ -158,7 +158,7 @@ def digest(data: DigestData) -> Message:
             for r in data.retired
         ]
         blocks.append(
-            section(Mrkdwn("*Retired*\n") + _bounded(lines, data.retired_total, "retired"))
+            section(Mrkdwn("*Retired*\n") + _bounded(lines, data.retired_total, "process"))
         )
     if data.new_total:
         lines = [
@@ -167,7 +167,8 @@ def digest(data: DigestData) -> Message:
         ]
         blocks.append(
             section(
-                Mrkdwn("*New this period*\n") + _bounded(lines, data.new_total, "new processes")
+                Mrkdwn("*New this period*\n")
+                + _bounded(lines, data.new_total, "new process", "new processes")
             )
         )
     if data.regressions:
@@ -180,7 +181,7 @@ def digest(data: DigestData) -> Message:
         blocks.append(
             section(
                 Mrkdwn("*Regressions* (retired, but back)\n")
-                + _bounded(lines, len(lines), "regressions")
+                + _bounded(lines, len(lines), "regression")
             )
         )
     if data.reasons:
@@ -189,7 +190,7 @@ def digest(data: DigestData) -> Message:
             for ref, title, reason, who in data.reasons
         ]
         blocks.append(
-            section(Mrkdwn("*Why not automated*\n") + _bounded(lines, len(lines), "reasons"))
+            section(Mrkdwn("*Why not automated*\n") + _bounded(lines, len(lines), "reason"))
         )
     if not (data.top or data.new_total or data.retired_total):
         blocks.append(

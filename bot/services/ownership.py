@@ -31,7 +31,7 @@ def take(session: Session, actor: Actor, process: Process) -> Handover:
     if before == actor.user_id:
         return Handover(changed=False, before=before)
     if not may_take(actor, process):
-        require_manage(actor, process, what="take over")
+        require_manage(actor, process, what="take it over")
     history.set_owner(
         session, process=process, owner_id=actor.user_id, actor_id=actor.user_id, at=actor.now
     )
@@ -42,7 +42,7 @@ def assign(session: Session, actor: Actor, process: Process, *, to: str) -> Hand
     """Give the process to `to` (taking an unowned one oneself needs no rights)."""
     before = process.owner_id
     if before is not None or to != actor.user_id:
-        require_manage(actor, process, what="reassign")
+        require_manage(actor, process, what="reassign it")
     if before == to:
         return Handover(changed=False, before=before)
     history.set_owner(session, process=process, owner_id=to, actor_id=actor.user_id, at=actor.now)
@@ -55,7 +55,7 @@ def merge(session: Session, actor: Actor, *, keep: Process, gone: Process) -> in
     if keep.id == gone.id:
         raise UserError(Mrkdwn("Those are the same process: name two different ones."))
     for process in (keep, gone):
-        require_manage(actor, process, what="merge")
+        require_manage(actor, process, what="merge it")
     return merge_checked(session, actor, keep=keep, gone=gone)
 
 

@@ -38,7 +38,7 @@ def automate(session: Session, actor: Actor, process: Process) -> bool:
             session, process=process, owner_id=actor.user_id, actor_id=actor.user_id, at=actor.now
         )
     else:
-        require_manage(actor, process, what="change")
+        require_manage(actor, process, what="change it")
     history.record(
         session, process=process, kind=Event.AUTOMATING, actor_id=actor.user_id, at=actor.now
     )
@@ -48,7 +48,7 @@ def automate(session: Session, actor: Actor, process: Process) -> bool:
 def accept(session: Session, actor: Actor, process: Process, *, reason: str) -> None:
     """ "Not worth it": accepted as manual work, for `reason`; back for review in 90 days."""
     _still_open(process)
-    require_manage(actor, process, what="change")
+    require_manage(actor, process, what="change it")
     process.accepted_reason = reason
     process.review_at = actor.now + REVIEW_AFTER
     history.record(
@@ -64,7 +64,7 @@ def accept(session: Session, actor: Actor, process: Process, *, reason: str) -> 
 def snooze(session: Session, actor: Actor, process: Process) -> datetime:
     """No nudges about the process for two weeks; returns until when."""
     if process.owner_id is not None:
-        require_manage(actor, process, what="snooze")
+        require_manage(actor, process, what="snooze it")
     process.snoozed_until = actor.now + SNOOZE
     history.record(
         session, process=process, kind=Event.SNOOZED, actor_id=actor.user_id, at=actor.now

@@ -51,7 +51,7 @@ def retire(
     session.refresh(process, with_for_update=True)
     if process.status == Status.RETIRED:
         return Retirement(card_for(session, process, now=actor.now), already=True)
-    require_manage(actor, process, what="retire")
+    require_manage(actor, process, what="retire it")
     before = card_for(session, process, now=actor.now)
     if process.owner_id is None:
         history.set_owner(
