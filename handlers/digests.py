@@ -6,7 +6,7 @@ processes first reported in its channel, or with `workspace` the workspace's pub
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot import mrkdwn
 from bot.domain import commands as c
@@ -56,7 +56,8 @@ def digest_on(cmd: c.DigestOn, actor: Actor, deps: Deps) -> Reply:
             now=actor.now,
             covers=cmd.covers,
         )
-        first = _next_slot(sub.cadence, sub.weekday, sub.local_time, tz, actor.now)
+        sends = service.schedule_of(sub, ws.work_days)
+        first = sends.after(actor.now).astimezone(schedule.zone(tz))
     when = (
         f"every day at {cmd.time}"
         if cmd.cadence == "daily"
@@ -79,11 +80,6 @@ def digest_on(cmd: c.DigestOn, actor: Actor, deps: Deps) -> Reply:
     )
 
 
-def _next_slot(cadence: str, weekday: int | None, at: str, tz: str, now: datetime) -> datetime:
-    slot = schedule.period_start(now, cadence=cadence, weekday=weekday, at=at, tz=tz)
-    return (slot + schedule.period_length(cadence)).astimezone(schedule.zone(tz))
-
-
 def digest_off(cmd: c.DigestOff, actor: Actor, deps: Deps) -> Reply:
     channel = _channel(None, actor)
     with deps.db.transaction() as session:
@@ -93,7 +89,9 @@ def digest_off(cmd: c.DigestOff, actor: Actor, deps: Deps) -> Reply:
 
 
 def digest_preview(cmd: c.DigestPreview, actor: Actor, deps: Deps) -> Reply:
-    """The channel's digest as it would be now, shown only to the asker."""
+    """The channel's next digest as it would be now (the period so far, laid out as the job
+    lays it out), shown only to the asker; without a digest, the last 7 days."""
+    end = actor.now + timedelta(seconds=1)  # include what was reported this very second
     with deps.db.transaction() as session:
         sub = subscriptions.subscription(
             session, team_id=actor.team_id, channel_id=actor.channel_id or ""
@@ -101,13 +99,23 @@ def digest_preview(cmd: c.DigestPreview, actor: Actor, deps: Deps) -> Reply:
         cadence = sub.cadence if sub else "weekly"
         tz = sub.timezone if sub else "UTC"
         covers = sub.scope if sub else Covers.CHANNEL
-        end = actor.now + timedelta(seconds=1)  # include what was reported this very second
+        if sub is not None:
+            ws = workspaces.get_or_create_workspace(session, team_id=actor.team_id, now=actor.now)
+            sends = service.schedule_of(sub, ws.work_days)
+            start = sends.start(actor.now)
+            before = sends.before(start)
+        else:
+            start = end - schedule.period_length(cadence)
+            before = start - schedule.period_length(cadence)
         data = service.gather(
             session,
             sight=Sight.of_digest(actor.team_id, actor.channel_id or "", covers),
-            start=end - schedule.period_length(cadence),
+            start=start,
             end=end,
             title="Preview · " + title_for(cadence, actor.now, tz, covers),
+            before=before,
+            cadence=cadence,
+            tz=tz,
         )
     text, blocks = digest(data)
     if sub and sub.stopped_at:

@@ -144,8 +144,10 @@ def count_open(session: Session, *, sight: Sight, since: datetime) -> int:
 
 
 def created_between(
-    session: Session, *, sight: Sight, start: datetime, end: datetime, limit: int
+    session: Session, *, sight: Sight, start: datetime, end: datetime, limit: int | None
 ) -> tuple[list[Process], int]:
+    """The processes first reported in [start, end) (the first `limit` by number; every
+    one when None), and how many there are in all."""
     where = and_(
         seen(sight),
         Process.created_at >= start,

@@ -9,6 +9,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -138,24 +139,79 @@ def followup_due(state: ProcessState, now: datetime) -> bool:
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def period_start(now: datetime, *, cadence: str, weekday: int | None, at: str, tz: str) -> datetime:
+EVERY_DAY = (0, 1, 2, 3, 4, 5, 6)
+
+
+def period_start(
+    now: datetime,
+    *,
+    cadence: str,
+    weekday: int | None,
+    at: str,
+    tz: str,
+    days: Sequence[int] | None = None,
+) -> datetime:
     """The latest scheduled digest instant at or before `now` (aware UTC).
 
-    A digest is due when this is later than the period it last covered."""
+    A daily digest's instants fall on `days` only (the workspace's working days; every day
+    when None or empty), so Monday's covers the weekend too. A digest is due when this is
+    later than the period it last covered.
+
+    >>> from datetime import UTC
+    >>> sunday = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+    >>> period_start(sunday, cadence="daily", weekday=None, at="09:00", tz="UTC", days=(0, 4))
+    datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.timezone.utc)
+    """
     z = zone(tz)
     local = now.astimezone(z)
-    slot = datetime.combine(local.date(), hhmm(at), tzinfo=z)
+    day = local.date()
+    if datetime.combine(day, hhmm(at), tzinfo=z) > local:
+        day -= timedelta(days=1)
     if cadence == "daily":
-        if slot > local:
-            slot -= timedelta(days=1)
+        allowed = set(days or EVERY_DAY)
+        while day.weekday() not in allowed:
+            day -= timedelta(days=1)
     else:
-        wd = 0 if weekday is None else weekday
-        slot -= timedelta(days=(local.weekday() - wd) % 7)
-        if slot > local:
-            slot -= timedelta(days=7)
-    # Re-anchor in the zone (DST changes) and return UTC.
-    slot = datetime.combine(slot.date(), hhmm(at), tzinfo=z)
-    return slot.astimezone(now.tzinfo or z)
+        day -= timedelta(days=(day.weekday() - (weekday or 0)) % 7)
+    # Anchored in the zone (DST changes), returned in `now`'s zone (UTC).
+    return datetime.combine(day, hhmm(at), tzinfo=z).astimezone(now.tzinfo or z)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When a digest goes out: `cadence` 'daily' or 'weekly' (on `weekday`, 0 is Monday),
+    at `at` ('HH:MM') in `tz`; a daily one on `days` only (the workspace's working days).
+
+    >>> from datetime import UTC
+    >>> daily = Schedule("daily", None, "09:00", "UTC", days=(0, 1, 2, 3, 4))
+    >>> monday = daily.start(datetime(2026, 11, 30, 10, 0, tzinfo=UTC))
+    >>> f"{daily.before(monday):%a %H:%M} to {monday:%a %H:%M}"
+    'Fri 09:00 to Mon 09:00'
+    """
+
+    cadence: str
+    weekday: int | None
+    at: str
+    tz: str
+    days: tuple[int, ...] = EVERY_DAY
+
+    def start(self, now: datetime) -> datetime:
+        """The latest instant at or before `now`."""
+        return period_start(
+            now, cadence=self.cadence, weekday=self.weekday, at=self.at, tz=self.tz, days=self.days
+        )
+
+    def before(self, slot: datetime) -> datetime:
+        """The instant before `slot`: where the period that ends at `slot` begins."""
+        return self.start(slot - timedelta(seconds=1))
+
+    def after(self, now: datetime) -> datetime:
+        """The first instant after `now` (when the next digest goes out)."""
+        for ahead in range(1, 9):
+            slot = self.start(now + timedelta(days=ahead))
+            if slot > now:
+                return slot
+        raise AssertionError("a digest is due at least once a week")
 
 
 def period_length(cadence: str) -> timedelta:

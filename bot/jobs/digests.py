@@ -1,5 +1,7 @@
 """The `digests` job: each subscribed channel gets its digest once per period, at its
-local time; a period missed while the bot was down is sent once, when it comes back."""
+local time (a daily one on the workspace's working days only); a period missed while the
+bot was down is sent once, when it comes back. Each period is claimed in the database
+first, so however many replicas run the job, one sends it."""
 
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot import outgoing
 from bot.charts import manual_vs_eliminated
-from bot.domain import schedule
 from bot.domain.rules import Sight
+from bot.domain.schedule import Schedule
 from bot.domain.states import Posted
 from bot.jobs.context import JobContext
 from bot.jobs.refusals import refused
@@ -32,19 +34,19 @@ def run_digests(ctx: JobContext, now: datetime) -> dict[str, int]:
     with ctx.db.transaction() as session:
         teams = workspaces.team_ids(session, served_only=True)
         due = []
+        days = {ws.team_id: ws.work_days for ws in workspaces.by_ids(session, team_ids=teams)}
         for sub in q.all_subscriptions(session, team_ids=teams, running_only=True):
-            slot = schedule.period_start(
-                now, cadence=sub.cadence, weekday=sub.weekday, at=sub.local_time, tz=sub.timezone
-            )
+            when = service.schedule_of(sub, days.get(sub.team_id))
+            slot = when.start(now)
             if slot > sub.created_at and (
                 sub.last_sent_period is None or sub.last_sent_period < slot
             ):
-                due.append((sub, slot))
+                due.append((sub, when, slot))
             session.expunge(sub)
-    for sub, slot in due:
+    for sub, when, slot in due:
         client = ctx.clients.for_team(sub.team_id)
         if client is not None:
-            _send(ctx, client, sub, slot, now, figures)
+            _send(ctx, client, sub, when, slot, now, figures)
     return figures
 
 
@@ -52,6 +54,7 @@ def _send(
     ctx: JobContext,
     client: Any,
     sub: DigestSubscription,
+    when: Schedule,
     slot: datetime,
     now: datetime,
     figures: dict[str, int],
@@ -71,11 +74,20 @@ def _send(
         ):
             figures["claimed_elsewhere"] += 1
             return
-    start = slot - schedule.period_length(cadence)
+    start = when.before(slot)  # a Monday's daily digest starts on the last working day
     with ctx.db.transaction() as session:
         title = title_for(cadence, slot, tz, sub.scope)
-        data = service.gather(session, sight=sight, start=start, end=slot, title=title)
-        points = service.series(session, sight=sight, end=slot)
+        data = service.gather(
+            session,
+            sight=sight,
+            start=start,
+            end=slot,
+            title=title,
+            before=when.before(start),
+            cadence=cadence,
+            tz=tz,
+        )
+        points = [] if data.quiet else service.series(session, sight=sight, end=slot)
     text, blocks = digest(data)
     try:
         resp = client.chat_postMessage(channel=channel, text=text, blocks=blocks)
@@ -99,7 +111,8 @@ def _send(
             now=now,
         )
     figures["digests"] += 1
-    if _upload_chart(client, channel, ts, manual_vs_eliminated(points)):
+    # A quiet period's chart would repeat the last one: a quiet digest is one line.
+    if points and _upload_chart(client, channel, ts, manual_vs_eliminated(points)):
         figures["charts"] += 1
 
 

@@ -6,14 +6,14 @@ section, and it says how much it left out."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.domain.cards import ProcessCard
 from bot.domain.costs import break_even_hours, hours_per_year, trend
 from bot.domain.durations import format_hours, format_minutes
-from bot.domain.plurals import noun
 from bot.domain.schedule import zone
 from bot.domain.states import Covers
 from bot.messages.blocks import (
@@ -36,6 +36,7 @@ QUESTIONS = (
     "Is our ops team growing proportionally to our business or faster?",
 )
 LIST_LIMIT = 10
+NEW_SHOWN = 3  # new processes named; the rest are summed
 
 
 def title_for(cadence: str, start: datetime, tz: str, covers: str = Covers.CHANNEL) -> str:
@@ -63,24 +64,53 @@ class Retired:
 
 
 @dataclass(frozen=True)
+class New:
+    """A process first reported in the period, and what it costs a week now (nothing once
+    it is retired: it is counted among the eliminated instead)."""
+
+    ref: str
+    title: str
+    reporter_id: str
+    minutes_per_week: float
+    retired: bool = False
+
+
+@dataclass(frozen=True)
 class DigestData:
-    """Everything a digest shows; counts say how many exist in all."""
+    """Everything a digest shows. `new` holds every new process, most costly first (the
+    digest names a few and sums the rest); the other lists are cut, their totals say how
+    many exist in all. Manual minutes are those reported in [period_start, period_end) and
+    in the period before it."""
 
     title: str
     period_start: datetime
     top: Sequence[ProcessCard]
     top_total: int
-    new: Sequence[tuple[str, str, str]]  # ref, title, reporter
-    new_total: int
+    new: Sequence[New]
     retired: Sequence[Retired]
     retired_total: int
     eliminated_minutes_per_week: float
     reasons: Sequence[tuple[str, str, str, str | None]]  # ref, title, reason, who
     regressions: Sequence[tuple[str, str, int]]  # ref, title, minutes
-    manual_hours_this: float
-    manual_hours_before: float
+    manual_minutes_this: float
+    manual_minutes_before: float
     question: str
     notes: list[Mrkdwn] = field(default_factory=list)
+    cadence: str = "weekly"
+    tz: str = "UTC"
+    period_end: datetime | None = None
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing happened in the period: no manual work, nothing new, retired or back,
+        no reasons given. Such a digest says so in a line instead of repeating its lists."""
+        return not (
+            self.manual_minutes_this
+            or self.new
+            or self.retired_total
+            or self.regressions
+            or self.reasons
+        )
 
 
 def covers_note(channel_id: str | None) -> Mrkdwn:
@@ -91,7 +121,7 @@ def covers_note(channel_id: str | None) -> Mrkdwn:
     return Mrkdwn("Covers every public process of the workspace; private ones never show here.")
 
 
-def _bounded(lines: list[Mrkdwn], total: int, one: str, many: str | None = None) -> Mrkdwn:
+def _bounded(lines: list[Mrkdwn], total: int, noun: str) -> Mrkdwn:
     """Join lines into one section's text, cutting at Slack's limit and saying so."""
     out: list[Mrkdwn] = []
     size = 0
@@ -102,7 +132,7 @@ def _bounded(lines: list[Mrkdwn], total: int, one: str, many: str | None = None)
         size += len(line) + 1
     left = total - len(out)
     if left > 0:
-        out.append(Mrkdwn("_…and {:,} more {}_").format(left, noun(left, one, many)))
+        out.append(Mrkdwn("_…and {:,} more {}_").format(left, noun))
     return Mrkdwn("\n").join(out)
 
 
@@ -110,89 +140,152 @@ def _named(ref: str, title: str) -> Mrkdwn:
     return Mrkdwn("*{} · {}*").format(ref, title)
 
 
-def digest(data: DigestData) -> Message:
-    blocks: list[Block] = [header(data.title)]
-    eliminated_h = data.eliminated_minutes_per_week / 60
-    if data.manual_hours_before:
-        change = Mrkdwn("{} on the period before").format(
-            trend(data.manual_hours_before, data.manual_hours_this)
-        )
-    else:
-        change = Mrkdwn("none reported the period before")
-    blocks.append(
-        section(
-            Mrkdwn(
-                ":chart_with_downwards_trend: Manual work: *{}* this period ({}).\n"
-                ":trophy: Eliminated so far: *{} a week* ({} a year)."
-            ).format(
-                format_hours(data.manual_hours_this),
-                change,
-                format_minutes(data.eliminated_minutes_per_week),
-                format_hours(hours_per_year(eliminated_h)),
-            )
-        )
+def _period_words(data: DigestData) -> tuple[str, str]:
+    """How the digest names its period and the one before: ('this week', 'the week
+    before'); a daily one ('since Fri 09:00', 'the day before'), which after a weekend
+    or a day off starts on the last working day."""
+    if data.cadence != "daily":
+        return "this week", "the week before"
+    start = data.period_start.astimezone(zone(data.tz))
+    end = data.period_end or data.period_start
+    shown = (
+        f"{start:%a %H:%M}"
+        if end - data.period_start < timedelta(days=6)
+        else f"{start:%a %d %b %H:%M}"
     )
-    if data.top:
-        lines = [
-            Mrkdwn("{}. {}: {} a week, {}, {}, worth up to {} of automation").format(
-                i,
-                _named(c.ref, c.title),
-                format_minutes(c.minutes_per_week),
-                mention(c.owner_id) if c.owner_id else "no owner",
-                status_label(c),
-                format_hours(break_even_hours(c.hours_per_week)),
-            )
-            for i, c in enumerate(data.top, start=1)
-        ]
-        blocks += [
-            divider(),
-            section(
-                Mrkdwn("*Biggest manual processes*\n") + _bounded(lines, data.top_total, "process")
-            ),
-        ]
-    if data.retired_total:
-        lines = [
-            Mrkdwn(":tada: {} retired by {}: {} a week eliminated").format(
-                _named(r.ref, r.title), mention(r.by), format_minutes(r.minutes_per_week)
-            )
-            for r in data.retired
-        ]
-        blocks.append(
-            section(Mrkdwn("*Retired*\n") + _bounded(lines, data.retired_total, "process"))
+    return f"since {shown}", "the day before"
+
+
+def _quiet_words(data: DigestData) -> str:
+    """'A quiet week' / 'A quiet day' / 'Quiet since Fri 09:00' (a daily digest's period
+    that spans a weekend)."""
+    if data.cadence != "daily":
+        return "A quiet week"
+    end = data.period_end or data.period_start + timedelta(days=1)
+    if end - data.period_start <= timedelta(days=1, hours=1):  # a DST day is 25 h
+        return "A quiet day"
+    return "Quiet " + _period_words(data)[0]
+
+
+def _summary(data: DigestData) -> Block:
+    """The period's manual work against the period before, and the running total
+    eliminated (every figure in minutes a week, as the lists below are)."""
+    this, before = _period_words(data)
+    eliminated = Mrkdwn(":trophy: Eliminated so far: *{} a week* ({} a year).").format(
+        format_minutes(data.eliminated_minutes_per_week),
+        format_hours(hours_per_year(data.eliminated_minutes_per_week / 60)),
+    )
+    if data.quiet:
+        quiet = Mrkdwn(":zzz: {}: no manual work reported, nothing new, nothing retired.")
+        return section(quiet.format(_quiet_words(data)) + Mrkdwn("\n") + eliminated)
+    if data.manual_minutes_before:
+        change = trend(data.manual_minutes_before, data.manual_minutes_this)
+        said = Mrkdwn("{} on {}").format(change, before)
+    else:
+        change, said = "", Mrkdwn("none reported {}").format(before)
+    rising = change.startswith("▲")
+    icon = ":chart_with_upwards_trend:" if rising else ":chart_with_downwards_trend:"
+    manual = Mrkdwn("{} Manual work {}: *{}* ({}).").format(
+        Mrkdwn(icon), this, format_minutes(data.manual_minutes_this), said
+    )
+    return section(manual + Mrkdwn("\n") + eliminated)
+
+
+def _top(data: DigestData) -> list[Block]:
+    if not data.top:
+        return []
+    lines = [
+        Mrkdwn("{}. {}: {} a week, {}, {}, worth up to {} of automation").format(
+            i,
+            _named(c.ref, c.title),
+            format_minutes(c.minutes_per_week),
+            mention(c.owner_id) if c.owner_id else "no owner",
+            status_label(c),
+            format_hours(break_even_hours(c.hours_per_week)),
         )
-    if data.new_total:
-        lines = [
-            Mrkdwn("• {} (first reported by {})").format(_named(ref, title), mention(by))
-            for ref, title, by in data.new
-        ]
-        blocks.append(
-            section(
-                Mrkdwn("*New this period*\n")
-                + _bounded(lines, data.new_total, "new process", "new processes")
-            )
+        for i, c in enumerate(data.top, start=1)
+    ]
+    return [
+        divider(),
+        section(
+            Mrkdwn("*Biggest manual processes*\n") + _bounded(lines, data.top_total, "processes")
+        ),
+    ]
+
+
+def _sum(new: Sequence[New]) -> int:
+    """Minutes a week of new processes, each rounded as its own line shows it, so that
+    the lines and their sums add up exactly."""
+    return sum(math.floor(n.minutes_per_week + 0.5) for n in new)
+
+
+def _new(data: DigestData) -> list[Block]:
+    """A few new processes by name, most costly first, then the rest summed: '…and 7 more,
+    3h 10m a week'. The heading's total is the sum of the lines under it."""
+    if not data.new:
+        return []
+    shown, rest = list(data.new[:NEW_SHOWN]), list(data.new[NEW_SHOWN:])
+    lines = [
+        Mrkdwn("• {}: {}, first reported by {}").format(
+            _named(n.ref, n.title),
+            "retired already" if n.retired else format_minutes(n.minutes_per_week) + " a week",
+            mention(n.reporter_id),
         )
-    if data.regressions:
-        lines = [
-            Mrkdwn(":warning: {}: {} done by hand again").format(
-                _named(ref, title), format_minutes(m)
-            )
-            for ref, title, m in data.regressions
-        ]
-        blocks.append(
-            section(
-                Mrkdwn("*Regressions* (retired, but back)\n")
-                + _bounded(lines, len(lines), "regression")
-            )
+        for n in shown
+    ]
+    if rest:
+        lines.append(
+            Mrkdwn("_…and {:,} more, {} a week_").format(len(rest), format_minutes(_sum(rest)))
         )
-    if data.reasons:
-        lines = [
-            Mrkdwn("• {}: {} ({})").format(_named(ref, title), reason, mention(who))
-            for ref, title, reason, who in data.reasons
-        ]
-        blocks.append(
-            section(Mrkdwn("*Why not automated*\n") + _bounded(lines, len(lines), "reason"))
+    heading = Mrkdwn("*New {}*").format(_period_words(data)[0])
+    if len(data.new) > 1:
+        heading += Mrkdwn(": {} a week in all").format(format_minutes(_sum(data.new)))
+    return [section(heading + Mrkdwn("\n") + Mrkdwn("\n").join(lines))]
+
+
+def _retired(data: DigestData) -> list[Block]:
+    if not data.retired_total:
+        return []
+    lines = [
+        Mrkdwn(":tada: {} retired by {}: {} a week eliminated").format(
+            _named(r.ref, r.title), mention(r.by), format_minutes(r.minutes_per_week)
         )
-    if not (data.top or data.new_total or data.retired_total):
+        for r in data.retired
+    ]
+    return [section(Mrkdwn("*Retired*\n") + _bounded(lines, data.retired_total, "retired"))]
+
+
+def _regressions(data: DigestData) -> list[Block]:
+    if not data.regressions:
+        return []
+    lines = [
+        Mrkdwn(":warning: {}: {} done by hand again").format(_named(ref, title), format_minutes(m))
+        for ref, title, m in data.regressions
+    ]
+    return [
+        section(
+            Mrkdwn("*Regressions* (retired, but back)\n")
+            + _bounded(lines, len(lines), "regressions")
+        )
+    ]
+
+
+def _reasons(data: DigestData) -> list[Block]:
+    if not data.reasons:
+        return []
+    lines = [
+        Mrkdwn("• {}: {} ({})").format(_named(ref, title), reason, mention(who))
+        for ref, title, reason, who in data.reasons
+    ]
+    return [section(Mrkdwn("*Why not automated*\n") + _bounded(lines, len(lines), "reasons"))]
+
+
+def digest(data: DigestData) -> Message:
+    """The digest message. A quiet period gets one line and a pointer to `list` instead
+    of the same lists again; a workspace with nothing reported yet, how to start."""
+    blocks: list[Block] = [header(data.title)]
+    notes = list(data.notes)
+    if data.quiet and not (data.top or data.eliminated_minutes_per_week):
         blocks.append(
             section(
                 Mrkdwn(
@@ -200,14 +293,27 @@ def digest(data: DigestData) -> Message:
                 )
             )
         )
-    blocks.append(context(Mrkdwn(":thinking_face: {}").format(data.question), *data.notes))
+    elif data.quiet:
+        blocks.append(_summary(data))
+        notes.insert(0, Mrkdwn("`/manual-task list` shows the biggest manual processes."))
+    else:
+        blocks.append(_summary(data))
+        blocks += _top(data) + _retired(data) + _new(data) + _regressions(data) + _reasons(data)
+    blocks.append(context(Mrkdwn(":thinking_face: {}").format(data.question), *notes))
     blocks = blocks[:MAX_BLOCKS]
-    text = Mrkdwn("{}: {} of manual work, {} a week eliminated so far.").format(
-        data.title,
-        format_hours(data.manual_hours_this),
-        format_minutes(data.eliminated_minutes_per_week),
+    return _fallback(data), blocks
+
+
+def _fallback(data: DigestData) -> Mrkdwn:
+    """The notification text: the same figures as the first section."""
+    eliminated = format_minutes(data.eliminated_minutes_per_week)
+    if data.quiet:
+        return Mrkdwn("{}: {}, {} a week eliminated so far.").format(
+            data.title, _quiet_words(data).lower(), eliminated
+        )
+    return Mrkdwn("{}: {} of manual work {}, {} a week eliminated so far.").format(
+        data.title, format_minutes(data.manual_minutes_this), _period_words(data)[0], eliminated
     )
-    return text, blocks
 
 
 _WHY_STOPPED = {

@@ -46,7 +46,8 @@ def test_weekly_digest_once_per_period_in_its_time_zone(coach: Coach) -> None:
     assert "Retired" in text and "P1 · Reconcile Stripe payouts" in text
     assert "34m a week eliminated" in text  # 135 minutes in 28 days / 4
     assert "Eliminated so far: 34m a week" in text
-    assert "New this period" in text
+    assert "New this week" in text and "P2 · Chase unpaid invoices: 8m a week" in text
+    assert "P1 · Reconcile Stripe payouts: retired already" in text  # not counted as new cost
     assert any(q in text for q in ("institutionalizing", "automated? Why", "hiring", "growing"))
     (chart,) = coach.fake.files
     assert chart.content.startswith(b"\x89PNG") and chart.channel == "C_FIN"
@@ -135,5 +136,7 @@ def test_five_thousand_processes_fit_slacks_limits(coach: Coach) -> None:
     assert len(digest.blocks) <= MAX_BLOCKS
     for block in digest.blocks:
         assert len((block.get("text") or {}).get("text", "")) <= SECTION_LIMIT
-    assert "more new processes" in _text(digest) and "4,990" in _text(digest)
-    assert "4,995 more processes" in _text(digest)
+    text = _text(digest)
+    assert "…and 4,997 more, " in text and "New this week" not in text  # a daily digest
+    assert "New since Mon 09:00" in text
+    assert "4,995 more processes" in text

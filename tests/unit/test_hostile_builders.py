@@ -36,7 +36,7 @@ from bot.messages import (
 )
 from bot.messages import settings as settings_msg
 from bot.messages import stats as stats_msg
-from bot.messages.digest import DigestData, Retired
+from bot.messages.digest import DigestData, New, Retired
 from bot.messages.home import HomePage, ReportLine
 from bot.messages.nudges import PromptItem
 from bot.messages.stats import Figures
@@ -103,15 +103,17 @@ def digest_data(title: str) -> DigestData:
         period_start=NOW,
         top=[c, card(title, ref="P8", owner_id=None)],
         top_total=2,
-        new=[("P7", title, "U_BEN")],
-        new_total=1,
+        new=[
+            New("P7", title, "U_BEN", 45.0),
+            *(New(f"P{n}", title, "U_BEN", 5.0) for n in (8, 9, 10)),
+        ],
         retired=[Retired("P7", title, "U_ANA", 45.0, GOOD_LINK)],
         retired_total=1,
         eliminated_minutes_per_week=45.0,
         reasons=[("P7", title, HOSTILE_NOTE, "U_ANA")],
         regressions=[("P7", title, 40)],
-        manual_hours_this=3.0,
-        manual_hours_before=2.0,
+        manual_minutes_this=180.0,
+        manual_minutes_before=120.0,
         question="Could this be automated? Why haven't we?",
         notes=[escape(title)],
     )
