@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from bot.domain.plurals import count
 from storage import forget, workspaces
 from storage.db import Database
 
@@ -38,7 +39,8 @@ def forget_command(db: Database, *, user: str | None, workspace: str | None, yes
         with db.transaction() as session:
             would = forget.reports_of(session, team_id=team, user_id=user)
         what = (
-            f"{user}'s {would.reports} reports in {team} ({would.processes} processes go with them)"
+            f"{user}'s {count(would.reports, 'report')} in {team} "
+            f"({count(would.processes, 'process')} with them)"
         )
     if not yes and not _confirmed(what):
         print("Nothing was deleted.")
@@ -49,7 +51,10 @@ def forget_command(db: Database, *, user: str | None, workspace: str | None, yes
             done = f"deleted workspace {team}: {sum(rows.values())} rows"
         else:
             gone = forget.forget_person(session, team_id=team, user_id=user)
-            done = f"forgot {user} in {team}: {gone.reports} reports, {gone.processes} processes"
+            done = (
+                f"forgot {user} in {team}: {count(gone.reports, 'report')}, "
+                f"{count(gone.processes, 'process')}"
+            )
     log.info("%s (coach forget)", done)
     print(done[0].upper() + done[1:] + ".")
     return 0

@@ -35,7 +35,7 @@ def open_about(
     open_only: bool = False,
 ) -> Reply:
     """The form `form` about the process the clicked button names. `what` the person
-    must be allowed to do ("retire", "answer for"); `open_only`: refuse a retired one."""
+    must be allowed to do ("retire it", "answer for it"); `open_only`: refuse a retired one."""
     channel, ts = message_of(body)
     with deps.db.transaction() as session:
         process = lookup.find(session, actor, process_id=action.get("value"))

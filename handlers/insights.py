@@ -46,11 +46,30 @@ def list_top(cmd: c.ListTop, actor: Actor, deps: Deps) -> Reply:
 
 
 def mine(cmd: c.Mine, actor: Actor, deps: Deps) -> Reply:
-    empty = Mrkdwn("You don't own any process yet. `own P7` takes one on.")
-    return _ranked(actor, deps, owner_id=actor.user_id, title="Your processes", empty=empty)
+    """The processes the person owns, open ones ranked by cost, and the retired ones named."""
+    team_id, me = actor.team_id, actor.user_id
+    with deps.db.transaction() as session:
+        refs = stats.retired_refs(session, team_id=team_id, owner_id=me)
+        retired = stats.retired_count(session, team_id=team_id, owner_id=me)
+    return _ranked(
+        actor,
+        deps,
+        owner_id=actor.user_id,
+        title="Your processes",
+        empty=msg.mine_empty(refs, retired),
+        note=msg.retired_owned(refs, retired),
+    )
 
 
-def _ranked(actor: Actor, deps: Deps, *, owner_id: str | None, title: str, empty: Mrkdwn) -> Reply:
+def _ranked(
+    actor: Actor,
+    deps: Deps,
+    *,
+    owner_id: str | None,
+    title: str,
+    empty: Mrkdwn,
+    note: Mrkdwn | None = None,
+) -> Reply:
     with deps.db.transaction() as session:
         loads = processes.top_processes(
             session,
@@ -65,7 +84,7 @@ def _ranked(actor: Actor, deps: Deps, *, owner_id: str | None, title: str, empty
             if owner_id is None
             else None
         )
-    return Reply(msg.process_list(cards, title=title, empty=empty, total=total))
+    return Reply(msg.process_list(cards, title=title, empty=empty, total=total, note=note))
 
 
 def show(cmd: c.Show, actor: Actor, deps: Deps) -> Reply:
@@ -78,7 +97,8 @@ def show(cmd: c.Show, actor: Actor, deps: Deps) -> Reply:
             for o in sorted(process.occurrences, key=lambda o: o.occurred_at, reverse=True)[:5]
         ]
         lines, total = history.lines(session, process_id=process.id, limit=SHOWN)
-    return Reply(msg.process_detail(card, recent, lines, history_total=total))
+    merged = cmd.ref if cmd.ref != process.ref else None  # the lookup followed a merge
+    return Reply(msg.process_detail(card, recent, lines, history_total=total, merged_from=merged))
 
 
 def show_stats(cmd: c.Stats, actor: Actor, deps: Deps) -> Reply:

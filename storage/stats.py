@@ -68,6 +68,38 @@ def owned_count(session: Session, *, team_id: str, owner_id: str) -> int:
     )
 
 
+def retired_refs(session: Session, *, team_id: str, owner_id: str, limit: int = 5) -> list[str]:
+    """The ids ("P3") of the retired processes a person owns, lowest first, at most `limit`
+    (`mine` and the Home tab say what someone owns when nothing of theirs is open)."""
+    numbers = session.scalars(
+        select(Process.number)
+        .where(
+            Process.team_id == team_id,
+            Process.owner_id == owner_id,
+            Process.status == Status.RETIRED,
+        )
+        .order_by(Process.number)
+        .limit(limit)
+    )
+    return [f"P{n}" for n in numbers]
+
+
+def retired_count(session: Session, *, team_id: str, owner_id: str) -> int:
+    """How many retired processes a person owns."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Process)
+            .where(
+                Process.team_id == team_id,
+                Process.owner_id == owner_id,
+                Process.status == Status.RETIRED,
+            )
+        )
+        or 0
+    )
+
+
 def stream_processes(
     session: Session, *, team_ids: Sequence[str], since: datetime, sight: Sight | None = None
 ) -> Iterator[tuple[Process, str | None, int, int, int, float | None, str]]:

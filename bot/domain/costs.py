@@ -106,6 +106,17 @@ def format_money(amount: float, currency: str) -> str:
     return f"{sign}{digits} {code}".rstrip()
 
 
+def trend_icon(previous: float, current: float) -> str:
+    """The Slack emoji beside a trend, matching its sign: up for a rise (or something new),
+    down for a fall, a flat line when nothing changed."""
+    shown = trend(previous, current)
+    if shown.startswith("▲") or shown == "new":
+        return ":chart_with_upwards_trend:"
+    if shown.startswith("▼"):
+        return ":chart_with_downwards_trend:"
+    return ":heavy_minus_sign:"
+
+
 def trend(previous: float, current: float) -> str:
     """Week-on-week change for people: "▲ 20%", "▼ 5%", "— flat", or "new"."""
     if not (math.isfinite(previous) and math.isfinite(current)):

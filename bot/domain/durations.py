@@ -361,10 +361,11 @@ def format_minutes(minutes: float) -> str:
 
 
 def format_hours(hours: float) -> str:
-    """Hours for people: 1.5 -> "1.5 h", 2 -> "2 h", 0.25 -> "0.3 h", 12.4 -> "12 h"."""
+    """Hours in the same format as :func:`format_minutes` (one unit format everywhere):
+    1.5 -> "1h 30m", 0.25 -> "15m", 2 -> "2h"; from 10 hours on, whole hours: 12.4 -> "12h",
+    1234.5 -> "1,235h" (a year's figure in minutes would be noise)."""
     if not math.isfinite(hours):
-        return "— h"
-    rounded = _half_up(hours, "1" if abs(hours) >= 10 else "0.1")
-    if rounded == rounded.to_integral_value():
-        return f"{int(rounded):,} h"
-    return f"{rounded} h"
+        return "—"
+    if abs(hours) >= 10:
+        return f"{int(_half_up(hours, '1')):,}h"
+    return format_minutes(hours * 60)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.durations import MAX_MINUTES, format_minutes
+from bot.domain.plurals import count
 from bot.errors import UserError
 from bot.mrkdwn import Mrkdwn
 
@@ -26,9 +27,9 @@ class LimitReached(UserError):
     def too_many_reports(cls, limits: Limits) -> LimitReached:
         return cls(
             Mrkdwn(
-                "That's {} reports from you in the last minute, my limit, so I didn't store "
+                "That's {} from you in the last minute, my limit, so I didn't store "
                 "this one. Wait a minute and send it again."
-            ).format(limits.reports_per_minute)
+            ).format(count(limits.reports_per_minute, "report"))
         )
 
     @classmethod

@@ -61,11 +61,11 @@ from bot.mrkdwn import Mrkdwn, from_slack
 # --- the pieces of a command -----------------------------------------------------------
 
 _USAGE = {
-    "show": Mrkdwn("`/manual-task show P7`"),
-    "own": Mrkdwn("`/manual-task own P7`"),
-    "assign": Mrkdwn("`/manual-task assign P7 @maria`"),
-    "retire": Mrkdwn("`/manual-task retire P7 https://github.com/acme/ops/pull/12`"),
-    "merge": Mrkdwn("`/manual-task merge P7 P9` (keeps P7)"),
+    "show": Mrkdwn("`/manual-task show Pn`"),
+    "own": Mrkdwn("`/manual-task own Pn`"),
+    "assign": Mrkdwn("`/manual-task assign Pn @maria`"),
+    "retire": Mrkdwn("`/manual-task retire Pn https://github.com/acme/ops/pull/12`"),
+    "merge": Mrkdwn("`/manual-task merge Pn Pm` (keeps Pn)"),
     "digest": Mrkdwn("`/manual-task digest here weekly mon 09:00` or `/manual-task digest off`"),
     "undo": Mrkdwn("`/manual-task undo`"),
     "forget": Mrkdwn("`/manual-task forget @maria`"),
@@ -126,7 +126,7 @@ def _needs_ref(word: str, args: list[str]) -> str:
     if ref is None:
         raise CommandError(
             Mrkdwn(
-                "“{}” isn't a process id. Use one like `P7` (`/manual-task list` shows them): {}."
+                "“{}” isn't a process id. Ids are P and a number (`/manual-task list`): {}."
             ).format(_shown(args[0]), _USAGE[word])
         )
     return ref
@@ -205,9 +205,9 @@ def _parse_merge(word: str, args: list[str]) -> Command:
         raise CommandError(Mrkdwn("`merge` needs two process ids: {}.").format(_USAGE["merge"]))
     if keep is None or gone is None:
         raise CommandError(
-            Mrkdwn(
-                "`merge` needs two process ids like `P7`: {}. `/manual-task list` shows them."
-            ).format(_USAGE["merge"])
+            Mrkdwn("`merge` needs two process ids: {}. `/manual-task list` shows them.").format(
+                _USAGE["merge"]
+            )
         )
     if keep == gone:
         raise CommandError(

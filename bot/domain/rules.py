@@ -38,11 +38,12 @@ def may_take(actor: Actor, process: Owned) -> bool:
 
 
 def require_manage(actor: Actor, process: Owned, *, what: str) -> None:
-    """Raise NotAllowed (a clear answer) unless `may_manage`."""
+    """Raise NotAllowed (a clear answer) unless `may_manage`; `what` is the whole verb
+    phrase the refusal ends with ("retire it", "take it over")."""
     if not may_manage(actor, process):
         raise NotAllowed(
             Mrkdwn(
-                "Only {}'s owner, the person who first reported it or a workspace admin can {} it."
+                "Only {}'s owner, the person who first reported it or a workspace admin can {}."
             ).format(process.ref, what)
         )
 

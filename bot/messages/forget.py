@@ -3,18 +3,21 @@ was done."""
 
 from __future__ import annotations
 
+from bot.domain.plurals import count
 from bot.ids import Action
 from bot.messages.blocks import Message, actions, button, section
-from bot.mrkdwn import Mrkdwn, mention
+from bot.mrkdwn import Mrkdwn, escape, mention
 
 NOT_ADMIN = Mrkdwn("Only a workspace admin can delete someone's reports.")
 
 
 def _what(reports: int, processes: int) -> Mrkdwn:
-    said = Mrkdwn("1 report") if reports == 1 else Mrkdwn("{} reports").format(reports)
+    said = escape(count(reports, "report"))
     if processes:
-        gone = "1 process goes" if processes == 1 else f"{processes} processes go"
-        said = Mrkdwn("{} ({} with them: nobody else reported it)").format(said, gone)
+        goes = "goes" if processes == 1 else "go"
+        said = Mrkdwn("{} ({} {} with them: nobody else reported {})").format(
+            said, count(processes, "process"), goes, "it" if processes == 1 else "them"
+        )
     return said
 
 

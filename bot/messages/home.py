@@ -10,12 +10,20 @@ from datetime import datetime
 from bot.domain.cards import ProcessCard
 from bot.domain.costs import format_money, hours_per_year, money
 from bot.domain.durations import format_hours, format_minutes
+from bot.domain.plurals import count
 from bot.domain.rules import GUESTS_SEE_THEIR_OWN
 from bot.domain.states import Status
 from bot.ids import Action
 from bot.messages.blocks import Block, button, context, divider, header, section
 from bot.messages.nudges import answer_buttons, figures
-from bot.messages.reports import QUESTION, name, status_label, weekly
+from bot.messages.reports import (
+    QUESTION,
+    mine_empty,
+    name,
+    retired_owned,
+    status_label,
+    weekly,
+)
 from bot.mrkdwn import Mrkdwn, mention
 
 HOME_BLOCK_LIMIT = 100  # Slack's limit for a Home tab
@@ -47,10 +55,12 @@ class HomePage:
     updated_at: datetime | None = None
     notes: Sequence[Mrkdwn] = field(default_factory=tuple)
     guest: bool = False  # sees their own reports only: no team figures, no team list
+    retired_mine: Sequence[str] = ()  # ids of retired processes I own (the first few)
+    retired_mine_total: int = 0
 
 
 def eliminated_line(page: HomePage) -> Mrkdwn:
-    """'*2h 30m a week* eliminated for good, 130 h a year · 3 processes retired'."""
+    """'*2h 30m a week* eliminated for good, 130h a year · 3 processes retired'."""
     per_week = page.eliminated_minutes_per_week
     yearly = hours_per_year(per_week / 60)
     line = Mrkdwn("*{} a week* eliminated for good, {} a year").format(
@@ -59,8 +69,7 @@ def eliminated_line(page: HomePage) -> Mrkdwn:
     cash = money(yearly, page.hourly_rate)
     if cash is not None:
         line += Mrkdwn(" ({} a year)").format(format_money(cash, page.currency))
-    retired = "1 process" if page.retired == 1 else f"{page.retired:,} processes"
-    return Mrkdwn("{} · {} retired").format(line, retired)
+    return Mrkdwn("{} · {} retired").format(line, count(page.retired, "process"))
 
 
 def _answer_buttons(card: ProcessCard) -> Block:
@@ -104,16 +113,10 @@ def home_view(page: HomePage, *, max_mine: int = 10) -> Block:
                     ).format(min(len(page.mine), max_mine), page.mine_total)
                 )
             )
-        blocks.append(context(QUESTION))
+        also = retired_owned(page.retired_mine, page.retired_mine_total)
+        blocks.append(context(QUESTION) if also is None else context(also, QUESTION))
     else:
-        blocks.append(
-            section(
-                Mrkdwn(
-                    "You don't own any process yet. `/manual-task own P7` takes one on, "
-                    "or report one: `/manual-task Reconcile Stripe payouts 45m`."
-                )
-            )
-        )
+        blocks.append(section(mine_empty(page.retired_mine, page.retired_mine_total)))
     blocks += [divider(), header("Your recent reports")]
     if page.reports:
         rows = [

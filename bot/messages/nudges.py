@@ -10,6 +10,7 @@ from datetime import datetime
 from bot.domain.cards import ProcessCard
 from bot.domain.costs import break_even_hours, format_money, money
 from bot.domain.durations import format_hours, format_minutes
+from bot.domain.plurals import count
 from bot.domain.states import Answer, PromptKind
 from bot.ids import Action
 from bot.messages.blocks import Block, Message, actions, button, context, header, section
@@ -47,7 +48,7 @@ class PromptItem:
 
 
 def figures(card: ProcessCard) -> Mrkdwn:
-    """'45m a week · worth up to 195 h of automation · $67 a week'."""
+    """'45m a week · worth up to 195h of automation · $67 a week'."""
     parts = [Mrkdwn("*{}*").format(weekly(card))]
     parts.append(
         Mrkdwn("worth up to {} of automation (the 5-year break-even)").format(
@@ -138,8 +139,8 @@ def who_owns(item: PromptItem) -> Message:
     text = Mrkdwn("Who owns {}? It costs {} a week.").format(label(card), cost)
     blocks: list[Block] = [
         section(
-            Mrkdwn(":raising_hand: *Who owns {}?*\n{} reports in the last 28 days: {}").format(
-                label(card), card.count, figures(card)
+            Mrkdwn(":raising_hand: *Who owns {}?*\n{} in the last 28 days: {}").format(
+                label(card), count(card.count, "report"), figures(card)
             )
         ),
     ]

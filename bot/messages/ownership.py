@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.plurals import count
 from bot.messages.blocks import Message
 from bot.messages.reports import notice
 from bot.mrkdwn import Mrkdwn, mention
@@ -29,7 +30,7 @@ def assigned(ref: str, title: str, *, to: str, changed: bool) -> Message:
 def merged(gone_ref: str, keep_ref: str, keep_title: str, *, moved: int) -> Message:
     """`merge P7 P9`: P9's reports are in P7 now."""
     return notice(
-        Mrkdwn("Merged {0} into {1} · {2}: {3} {4} moved. {0} now points at {1}.").format(
-            gone_ref, keep_ref, keep_title, moved, "report" if moved == 1 else "reports"
+        Mrkdwn("Merged {0} into {1} · {2}: {3} moved. {0} now points at {1}.").format(
+            gone_ref, keep_ref, keep_title, count(moved, "report")
         )
     )

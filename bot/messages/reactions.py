@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.cards import ProcessCard
-from bot.domain.durations import format_hours, format_minutes
+from bot.domain.durations import format_minutes
 from bot.messages.reports import name as _name
 from bot.mrkdwn import Mrkdwn, channel, date
 
@@ -17,8 +17,8 @@ GONE = Mrkdwn("That process no longer exists. `/manual-task list` shows the curr
 
 
 def retired(card: ProcessCard) -> Mrkdwn:
-    """✅: 'Retired *P1 · Reconcile payouts*: 1.5 h a week eliminated. 🎉 ...'"""
-    hours = (card.eliminated_minutes_per_week or 0) / 60
+    """✅: 'Retired *P1 · Reconcile payouts*: 1h 30m a week eliminated. 🎉 ...'"""
+    minutes = card.eliminated_minutes_per_week or 0
     where = (
         Mrkdwn("I've told {}.").format(channel(card.channel_id))
         if card.channel_id
@@ -27,7 +27,7 @@ def retired(card: ProcessCard) -> Mrkdwn:
     return Mrkdwn(
         "Retired {}: {} a week eliminated. 🎉 {} `/manual-task retire {} {}` records how, "
         "if you like."
-    ).format(_name(card), format_hours(hours), where, card.ref, "<link>")
+    ).format(_name(card), format_minutes(minutes), where, card.ref, "<link>")
 
 
 def already_retired(card: ProcessCard) -> Mrkdwn:

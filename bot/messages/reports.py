@@ -9,6 +9,7 @@ from bot.domain.cards import ProcessCard, ReportResult
 from bot.domain.costs import break_even_hours, format_money, money
 from bot.domain.durations import DEFAULT_MINUTES, format_hours, format_minutes
 from bot.domain.history import HistoryLine
+from bot.domain.plurals import EXAMPLE_REF, count, example_ref, times
 from bot.domain.states import OPEN_STATUSES, Status
 from bot.ids import Action
 from bot.messages.blocks import Block, Message, actions, button, context, header, section
@@ -49,10 +50,9 @@ def cost_line(card: ProcessCard) -> Mrkdwn:
     """'Done 3 times in the last 28 days (2h 15m) → 34m a week · $45 a week'."""
     if card.count == 0:
         return Mrkdwn("Not reported in the last 28 days.")
-    times = "once" if card.count == 1 else f"{card.count} times"
     parts = [
         Mrkdwn("Done {} in the last 28 days ({}) → *{}*").format(
-            times, format_minutes(card.minutes), weekly(card)
+            times(card.count), format_minutes(card.minutes), weekly(card)
         )
     ]
     cash = money(card.hours_per_week, card.hourly_rate)
@@ -136,8 +136,11 @@ def process_detail(
     history: Sequence[HistoryLine] = (),
     *,
     history_total: int = 0,
+    merged_from: str | None = None,
 ) -> Message:
-    """`show P7`: everything about one process, its latest reports and its history."""
+    """`show P7`: everything about one process, its latest reports and its history;
+    `merged_from` is the id asked for when it was merged into this one (`show P10` of P10
+    merged into P8 says so, then shows P8)."""
     fields = [
         Mrkdwn("*Owner*\n{}").format(mention(card.owner_id)),
         Mrkdwn("*Status*\n{}").format(status_label(card)),
@@ -149,6 +152,13 @@ def process_detail(
     blocks: list[Block] = [
         section(name(card) + "\n" + cost_line(card), fields=fields),
     ]
+    merged = (
+        Mrkdwn("{} was merged into {}: its reports count here.").format(merged_from, card.ref)
+        if merged_from
+        else None
+    )
+    if merged is not None:
+        blocks.insert(0, context(Mrkdwn(":twisted_rightwards_arrows: ") + merged))
     extra: list[Mrkdwn] = []
     if card.channel_id:
         extra.append(
@@ -183,13 +193,40 @@ def process_detail(
     if card.status in OPEN_STATUSES:
         blocks.append(context(QUESTION))
     text = Mrkdwn("{}: {} a week").format(label(card), format_minutes(card.minutes_per_week))
-    return text, blocks
+    return (merged + " " + text if merged is not None else text), blocks
+
+
+def retired_owned(refs: Sequence[str], total: int) -> Mrkdwn | None:
+    """'You own 2 retired processes too: P1, P3.' (None when there are none)."""
+    if total <= 0:
+        return None
+    shown = ", ".join(refs) + (", …" if total > len(refs) else "")
+    return Mrkdwn("You own {} too: {}.").format(count(total, "retired process"), shown)
+
+
+def mine_empty(refs: Sequence[str], total: int) -> Mrkdwn:
+    """`mine` and Home with nothing open: what the person does own (retired ones), or how
+    to take something on."""
+    if total > 0:
+        shown = ", ".join(refs) + (", …" if total > len(refs) else "")
+        return Mrkdwn(
+            "Nothing you own is manual any more: you own {}, all retired ({}). :tada:"
+        ).format(count(total, "process"), shown)
+    return Mrkdwn(
+        "You don't own any process yet. `/manual-task list` shows the team's; `own {}` takes "
+        "one on."
+    ).format(EXAMPLE_REF)
 
 
 def process_list(
-    cards: Sequence[ProcessCard], *, title: str, empty: Mrkdwn, total: int | None = None
+    cards: Sequence[ProcessCard],
+    *,
+    title: str,
+    empty: Mrkdwn,
+    total: int | None = None,
+    note: Mrkdwn | None = None,
 ) -> Message:
-    """`list` and `mine`: processes ranked by cost."""
+    """`list` and `mine`: processes ranked by cost; `note` is one more line under them."""
     if not cards:
         return empty, [section(empty)]
     blocks: list[Block] = [header(title)]
@@ -206,13 +243,26 @@ def process_list(
                 )
             )
         )
-    shown = len(cards)
+    shown, ref = len(cards), example_ref([c.ref for c in cards])
     if total is not None and total > shown:
         blocks.append(
-            context(Mrkdwn("Showing the top {} of {}. `show P7` for one.").format(shown, total))
+            context(
+                Mrkdwn("Showing the top {} of {}. `show {}` for one.").format(shown, total, ref)
+            )
         )
+    elif all(c.owner_id for c in cards):
+        blocks.append(context(Mrkdwn("`/manual-task show {}` shows one.").format(ref)))
     else:
-        blocks.append(context(Mrkdwn("`/manual-task show P7` shows one; `own P7` takes it on.")))
+        unowned = example_ref([c.ref for c in cards if not c.owner_id])
+        blocks.append(
+            context(
+                Mrkdwn("`/manual-task show {}` shows one; `own {}` takes it on.").format(
+                    ref, unowned
+                )
+            )
+        )
+    if note is not None:
+        blocks.append(context(note))
     text = Mrkdwn("{}: ").format(title) + Mrkdwn(", ").join(
         Mrkdwn("{} {}").format(c.ref, c.title) for c in cards[:5]
     )
@@ -223,8 +273,8 @@ HELP = Mrkdwn("""*Report manual work the moment you do it:*
 `/manual-task Reconcile Stripe payouts 45m`  (`45m`, `1h30m`, `1:30`, `90 minutes`, `half a day`)
 `/manual-task` alone opens a form.
 *See and act:*
-`list`: the most costly processes · `mine`: the ones you own · `show P7`
-`own P7` · `assign P7 @maria` · `retire P7 https://…` (a link to the automation) · `merge P7 P9`
+`list`: the most costly processes · `mine`: the ones you own · `show Pn` (Pn: an id from `list`)
+`own Pn` · `assign Pn @maria` · `retire Pn https://…` (a link to the automation) · `merge Pn Pm`
 `undo`: remove your last report (of the last 7 days) · `stats` · `export`
 `digest here weekly mon 09:00` (this channel's processes; `… workspace`: every public one)
 `digest off` · `digest preview`

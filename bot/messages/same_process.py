@@ -4,6 +4,7 @@ the matcher was unsure about, and what replaces it once answered."""
 from __future__ import annotations
 
 from bot.domain.cards import ProcessCard, ReportResult
+from bot.domain.plurals import count
 from bot.ids import Action
 from bot.messages.blocks import Block, Message, actions, button, section
 from bot.mrkdwn import Mrkdwn
@@ -32,7 +33,7 @@ def question_blocks(result: ReportResult) -> list[Block]:
 
 def merged_answer(keep: ProcessCard, *, gone_ref: str, moved: int) -> Message:
     """Yes: the new process went into the one asked about."""
-    reports = "your report" if moved == 1 else f"{moved} reports"
+    reports = "your report" if moved == 1 else count(moved, "report")
     text = Mrkdwn("Same process: moved {} to {} · {} ({} merged into it).").format(
         reports, keep.ref, keep.title, gone_ref
     )

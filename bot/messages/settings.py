@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from bot.domain.durations import format_minutes
 from bot.domain.settings import WEEKDAYS, WorkspaceSettings
 from bot.ids import Callback, Field
 from bot.messages.blocks import Block, Message, context, modal, option, plain, section, text_input
@@ -72,9 +73,11 @@ def saved(s: WorkspaceSettings) -> Message:
     rate = f"{s.hourly_rate:g} {s.currency} an hour" if s.hourly_rate else "no hourly rate"
     days = ", ".join(WEEKDAYS[int(d)] for d in s.work_days.split(","))
     text = Mrkdwn(
-        "Workspace settings saved: {}; nudges above {} minutes a week; working hours {}–{} on "
+        "Workspace settings saved: {}; nudges above {} a week; working hours {}–{} on "
         "{}; time zone {}."
-    ).format(rate, s.nudge_threshold_minutes, s.work_start, s.work_end, days, s.timezone)
+    ).format(
+        rate, format_minutes(s.nudge_threshold_minutes), s.work_start, s.work_end, days, s.timezone
+    )
     return text, [
         section(text),
         context(Mrkdwn("Change them any time with `/manual-task config`.")),

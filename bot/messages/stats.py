@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.domain.costs import WEEKS_IN_WINDOW, format_money, hours_per_year, money, trend
 from bot.domain.durations import format_hours, format_minutes
+from bot.domain.plurals import count
 from bot.messages.blocks import Block, Message, context, header, section
 from bot.mrkdwn import Mrkdwn
 
@@ -49,7 +50,7 @@ COVERS = {
 
 
 def _weekly(minutes_per_week: float, rate: float | None, currency: str) -> Mrkdwn:
-    """'*1h 1m a week* (53 h a year · $4,420 a year)'."""
+    """'*1h 1m a week* (53h a year · $4,420 a year)'."""
     hours = minutes_per_week / 60
     extra = [Mrkdwn("{} a year").format(format_hours(hours_per_year(hours)))]
     cash = money(hours_per_year(hours), rate)
@@ -81,8 +82,8 @@ def stats_message(f: Figures) -> Message:
         Mrkdwn("*Reported in the last 7 days*\n{} {}").format(
             format_minutes(f.this_week_minutes), recent
         ),
-        Mrkdwn("*Reports*\n{:,} by {:,} {}").format(
-            f.occurrences, f.reporters, "person" if f.reporters == 1 else "people"
+        Mrkdwn("*Reports*\n{:,} by {}").format(
+            f.occurrences, count(f.reporters, "person", "people")
         ),
     ]
     blocks: list[Block] = [
@@ -98,9 +99,9 @@ def stats_message(f: Figures) -> Message:
         )
     blocks.append(context(*notes))
     text = Mrkdwn(
-        "{} processes reported, {} retired. Manual now: {} a week; eliminated: {} a week; trend {}."
+        "{} reported, {} retired. Manual now: {} a week; eliminated: {} a week; trend {}."
     ).format(
-        f.reported,
+        count(f.reported, "process"),
         f.retired,
         format_minutes(f.manual_minutes_per_week),
         format_minutes(f.eliminated_minutes_per_week),

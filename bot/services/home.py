@@ -69,6 +69,8 @@ def page(session: Session, *, team_id: str, user_id: str, now: datetime) -> Home
         user_id=user_id,
         mine=cards_for(session, [pl.process for pl in mine], now=now),
         mine_total=stats.owned_count(session, team_id=team_id, owner_id=user_id),
+        retired_mine=stats.retired_refs(session, team_id=team_id, owner_id=user_id),
+        retired_mine_total=stats.retired_count(session, team_id=team_id, owner_id=user_id),
         reports=reports,
         top=[] if guest else cards_for(session, [pl.process for pl in top], now=now),
         eliminated_minutes_per_week=history.eliminated_as_of(session, sight=sight),

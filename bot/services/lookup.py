@@ -70,7 +70,11 @@ def _seen(session: Session, actor: Actor, process: Process | None) -> bool:
 def _by_ref(session: Session, actor: Actor, ref: str) -> Process:
     number = parse_ref(ref)
     if number is None:
-        raise UserError(Mrkdwn("“{}” isn't a process id: they look like `P7`.").format(ref[:40]))
+        raise UserError(
+            Mrkdwn("“{}” isn't a process id: ids are P and a number, as `list` shows.").format(
+                ref[:40]
+            )
+        )
     process = processes.process_by_ref(session, team_id=actor.team_id, number=int(number[1:]))
     if process is None or not _seen(session, actor, process):
         raise UserError(

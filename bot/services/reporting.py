@@ -243,8 +243,8 @@ def _title_and_minutes(text: str, minutes: int | None) -> tuple[str, int | None]
         title = " ".join(text.split())
     if minutes is not None and not 0 < minutes <= MAX_MINUTES:
         raise UserError(
-            Mrkdwn("{} minutes isn't something I can count: use 1 to {}.").format(
-                minutes, MAX_MINUTES
+            Mrkdwn("{} isn't something I can count: use 1m to {}.").format(
+                format_minutes(minutes), format_minutes(MAX_MINUTES)
             )
         )
     return title, minutes

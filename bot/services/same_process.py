@@ -58,7 +58,7 @@ def _pair(session: Session, actor: Actor, value: object) -> tuple[Process, Proce
     if new is None:
         raise UserError(Mrkdwn("That report was removed, so there's nothing to answer."))
     session.refresh(new, with_for_update=True)  # two clicks at once: one after the other
-    require_manage(actor, new, what="answer for")
+    require_manage(actor, new, what="answer for it")
     if new.asked_about_id != asked_id:  # a value the bot never sent: no such question
         raise UserError(Mrkdwn("That question is out of date."))
     asked = find(session, actor, process_id=asked_id, lock=True)

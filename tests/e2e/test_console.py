@@ -77,7 +77,7 @@ def test_demo_nudges_the_owner_in_her_working_hours(demo: tuple[int, str]) -> No
     assert "⏰ Mon 23 Nov 2026 15:00 UTC · Mon 16:00 for @maria (Europe/Madrid)" in week
     assert "@coach → DM with @maria" in week
     assert "Could this be automated? Why haven't we?" in week
-    assert "45m a week · worth up to 195 h of automation" in week
+    assert "45m a week · worth up to 195h of automation" in week
     assert (
         "[1] I'll automate it  [2] It's already automated  [3] Not worth it  "
         "[4] Snooze 2 weeks  [5] Not mine"
@@ -325,7 +325,7 @@ def test_demo_digest_shows_the_hours_eliminated(demo: tuple[int, str]) -> None:
     digest = _section(transcript, "clock next mon 09:00")
     assert "⏰ Mon 07 Dec 2026 08:00 UTC · Mon 09:00 for @maria (Europe/Madrid)" in digest
     assert "@coach → #finance\n    # Manual work digest" in digest
-    assert "Eliminated so far: 45m a week (39 h a year)" in digest
+    assert "Eliminated so far: 45m a week (39h a year)" in digest
     assert "P1 · Reconcile Stripe payouts retired by @maria: 45m a week eliminated" in digest
     assert "in the thread of [11]\n    📎 Manual hours vs hours eliminated" in digest
 

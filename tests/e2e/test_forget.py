@@ -99,7 +99,7 @@ def test_coach_forget_a_person_from_the_shell(
     assert counts(coach.db)["occurrences"] == 3
 
     assert _shell(coach, monkeypatch, "--user", "U_BEN", "--workspace", TEAM, "--yes") == 0
-    assert "Forgot U_BEN in T0001: 2 reports, 1 processes." in capsys.readouterr().out
+    assert "Forgot U_BEN in T0001: 2 reports, 1 process." in capsys.readouterr().out
     assert [o.user_id for o in occurrences(coach.db)] == ["U_ANA"]
 
 

@@ -69,7 +69,7 @@ def test_home_shows_my_work_and_refreshes_after_each_change(coach: Coach) -> Non
     assert "P1 · Reconcile Stripe payouts: 45m on Mon 23 Nov" in reports
     assert top.index("P1 · Reconcile Stripe payouts") < top.index("P2 · Export invoices")
     assert "15m a week" in top and "owner @U_ANA" in top
-    assert "0m a week eliminated for good, 0 h a year · 0 processes retired" in home
+    assert "0m a week eliminated for good, 0m a year · 0 processes retired" in home
     view = coach.fake.home_of(TEAM, "U_ANA")
     assert view is not None and len(view.blocks) <= 100
     assert {"nudge_automating", "process_mark_automated", "nudge_not_worth"} <= {
@@ -90,8 +90,10 @@ def test_home_shows_my_work_and_refreshes_after_each_change(coach: Coach) -> Non
     assert coach.sim.submit("U_ANA", form, {"link": LINK}).ok
     # 33.75 minutes a week eliminated = 29.25 hours a year.
     home = wait_home(coach, "U_ANA", "1 process retired")
-    assert "34m a week eliminated for good, 29 h a year · 1 process retired" in home
-    assert "You don't own any process yet" in home
+    assert "34m a week eliminated for good, 29h a year · 1 process retired" in home
+    # What she owns is retired: Home says so, not "You don't own any process yet".
+    assert "Nothing you own is manual any more: you own 1 process, all retired (P1)" in home
+    assert "You don't own any process yet" not in home
     assert process(coach.db, "P1").status == "retired"
 
     # A report refreshes the reporter's Home; Refresh redraws it on demand.
@@ -142,9 +144,9 @@ def test_stats_figures_match_hand_computed_ones(coach: Coach) -> None:
     assert "3 processes reported, 1 retired" in got
     assert "3 (2 open)" in got and "5 by 3 people" in got
     # Manual now: P1 135 + P2 60 = 195 min / 4 = 48.75 a week = 42.25 h a year.
-    assert "49m a week* (42 h a year)" in got
+    assert "49m a week* (42h a year)" in got
     # Eliminated: P3's 10 / 4 = 2.5 min a week = 2.17 h a year.
-    assert "3m a week* (2.2 h a year)" in got
+    assert "3m a week* (2h 10m a year)" in got
     # Trend: 100 this week against 105 the week before = -4.8%.
     assert "1h 40m (▼ 5% on the 7 days before: 1h 45m)" in got
     assert "set an hourly rate" in got
@@ -154,8 +156,8 @@ def test_stats_figures_match_hand_computed_ones(coach: Coach) -> None:
         assert ws is not None
         ws.hourly_rate, ws.currency = 100.0, "EUR"
     got = slash(coach, "U_ANA", "stats")
-    assert "(42 h a year · €4,225 a year)" in got  # 42.25 h × 100
-    assert "(2.2 h a year · €217 a year)" in got  # 2.1667 h × 100
+    assert "(42h a year · €4,225 a year)" in got  # 42.25 h × 100
+    assert "(2h 10m a year · €217 a year)" in got  # 2.1667 h × 100
     assert "set an hourly rate" not in got
 
 

@@ -322,7 +322,7 @@ def test_the_form_with_a_blank_what_shows_a_field_error(coach: Coach) -> None:
 def test_help(coach: Coach) -> None:
     text = answer(report(coach, "help"))
     assert "/manual-task Reconcile Stripe payouts 45m" in text
-    assert "undo" in text and "show P7" in text
+    assert "undo" in text and "show Pn" in text and "P7" not in text
     assert counts(coach.db)["occurrences"] == 0
 
 

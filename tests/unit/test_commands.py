@@ -158,8 +158,8 @@ def test_report_text_is_stripped_and_unescaped() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("show", "`show` needs a process id, like `/manual-task show P7`."),
-        ("own", "`own` needs a process id, like `/manual-task own P7`."),
+        ("show", "`show` needs a process id, like `/manual-task show Pn`."),
+        ("own", "`own` needs a process id, like `/manual-task own Pn`."),
         ("show banana", "“banana” isn't a process id."),
         ("show P0", "“P0” isn't a process id."),
         ("show P3 45m", "I didn't understand “45m” after `show`."),
@@ -171,7 +171,7 @@ def test_report_text_is_stripped_and_unescaped() -> None:
         ("merge", "`merge` needs two process ids"),
         ("merge P3", "`merge` needs two process ids"),
         ("merge P3 P3", "P3 can't be merged into itself"),
-        ("merge P3 banana", "`merge` needs two process ids like `P7`"),
+        ("merge P3 banana", "`merge` needs two process ids: `/manual-task merge Pn Pm`"),
         ("digest", "`digest` needs a schedule"),
         ("digest here", "Say how often"),
         ("digest here weekly", "A weekly digest needs a day"),

@@ -71,7 +71,7 @@ def test_home_never_passes_100_blocks_and_has_unique_block_ids() -> None:
     ids = [b["block_id"] for b in view["blocks"] if "block_id" in b]
     assert len(view["blocks"]) <= 100 and len(ids) == len(set(ids))
     first = home_view(page)["blocks"][1]["text"]["text"]
-    assert "1h 30m a week* eliminated for good, 78 h a year ($3,900 a year)" in first
+    assert "1h 30m a week* eliminated for good, 78h a year ($3,900 a year)" in first
 
 
 def test_stats_without_reports_says_how_to_start() -> None:
