@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.domain.cards import ProcessCard
-from bot.domain.costs import break_even_hours, hours_per_year, trend
+from bot.domain.costs import break_even_hours, hours_per_year, trend, trend_icon
 from bot.domain.durations import format_hours, format_minutes
+from bot.domain.plurals import noun
 from bot.domain.schedule import zone
 from bot.domain.states import Covers
 from bot.messages.blocks import (
@@ -121,7 +122,7 @@ def covers_note(channel_id: str | None) -> Mrkdwn:
     return Mrkdwn("Covers every public process of the workspace; private ones never show here.")
 
 
-def _bounded(lines: list[Mrkdwn], total: int, noun: str) -> Mrkdwn:
+def _bounded(lines: list[Mrkdwn], total: int, one: str, many: str | None = None) -> Mrkdwn:
     """Join lines into one section's text, cutting at Slack's limit and saying so."""
     out: list[Mrkdwn] = []
     size = 0
@@ -132,7 +133,7 @@ def _bounded(lines: list[Mrkdwn], total: int, noun: str) -> Mrkdwn:
         size += len(line) + 1
     left = total - len(out)
     if left > 0:
-        out.append(Mrkdwn("_…and {:,} more {}_").format(left, noun))
+        out.append(Mrkdwn("_…and {:,} more {}_").format(left, noun(left, one, many)))
     return Mrkdwn("\n").join(out)
 
 
@@ -183,8 +184,7 @@ def _summary(data: DigestData) -> Block:
         said = Mrkdwn("{} on {}").format(change, before)
     else:
         change, said = "", Mrkdwn("none reported {}").format(before)
-    rising = change.startswith("▲")
-    icon = ":chart_with_upwards_trend:" if rising else ":chart_with_downwards_trend:"
+    icon = trend_icon(data.manual_minutes_before, data.manual_minutes_this)
     manual = Mrkdwn("{} Manual work {}: *{}* ({}).").format(
         Mrkdwn(icon), this, format_minutes(data.manual_minutes_this), said
     )
@@ -208,7 +208,7 @@ def _top(data: DigestData) -> list[Block]:
     return [
         divider(),
         section(
-            Mrkdwn("*Biggest manual processes*\n") + _bounded(lines, data.top_total, "processes")
+            Mrkdwn("*Biggest manual processes*\n") + _bounded(lines, data.top_total, "process")
         ),
     ]
 
@@ -252,7 +252,7 @@ def _retired(data: DigestData) -> list[Block]:
         )
         for r in data.retired
     ]
-    return [section(Mrkdwn("*Retired*\n") + _bounded(lines, data.retired_total, "retired"))]
+    return [section(Mrkdwn("*Retired*\n") + _bounded(lines, data.retired_total, "process"))]
 
 
 def _regressions(data: DigestData) -> list[Block]:
@@ -265,7 +265,7 @@ def _regressions(data: DigestData) -> list[Block]:
     return [
         section(
             Mrkdwn("*Regressions* (retired, but back)\n")
-            + _bounded(lines, len(lines), "regressions")
+            + _bounded(lines, len(lines), "regression")
         )
     ]
 
@@ -277,7 +277,7 @@ def _reasons(data: DigestData) -> list[Block]:
         Mrkdwn("• {}: {} ({})").format(_named(ref, title), reason, mention(who))
         for ref, title, reason, who in data.reasons
     ]
-    return [section(Mrkdwn("*Why not automated*\n") + _bounded(lines, len(lines), "reasons"))]
+    return [section(Mrkdwn("*Why not automated*\n") + _bounded(lines, len(lines), "reason"))]
 
 
 def digest(data: DigestData) -> Message:
