@@ -3,7 +3,12 @@ production server (gunicorn with uvicorn's event loop in front of each worker's 
 as `coach serve` runs it), signature checking on,
 against the floor: a bare Bolt app served the same way whose handler only acknowledges.
 
-    python -m bench.ack_load [--workers 2] [--threads 8] [--seconds 8] [--rounds 3]
+    python -m bench.ack_load [--workers 2] [--threads 8] [--connections 16] [--seconds 8]
+                             [--rounds 3] [--no-postgres] [--no-strict] [--no-storing]
+
+Three baselines, each served the same way: the storing app a person might write in an
+afternoon (`../shared/baselines/storing_app.py`, unchanged, on SQLite: issue 17's target
+is 1.2 x its throughput), and the two floors below.
 
 A second, stricter floor is measured too: the same bare app in Bolt's
 process-before-response mode, which is how the coach serves slash commands, so without
@@ -85,15 +90,71 @@ def measure(
     return Result(kind, rounds, fixed)
 
 
+def _ratio(a: float, b: float, digits: int = 2) -> float | None:
+    return round(a / b, digits) if b else None
+
+
 def rows_for(
-    label: str, coach: Result, floor: Result, rate: float, strict: Result | None = None
+    label: str,
+    coach: Result,
+    floor: Result,
+    rate: float,
+    strict: Result | None = None,
+    storing: Result | None = None,
 ) -> list[Row]:
+    """The coach on one database against each baseline measured in the same run: the
+    storing app and the strict floor hold issue 17's targets; the default-mode floor
+    issue 12's."""
+    rows: list[Row] = []
+    if storing is not None:
+        rows.append(
+            Row(
+                f"{label}: throughput vs storing app",
+                round(coach.rps, 1),
+                "req/s",
+                ">= 1.2 x storing",
+                round(storing.rps, 1),
+                _ratio(coach.rps, storing.rps, 3),
+                storing.rps > 0 and coach.rps >= 1.2 * storing.rps,
+            )
+        )
+    if strict is not None:
+        rows += [
+            Row(
+                f"{label}: p99 closed loop vs strict floor",
+                round(coach.lat(99), 1),
+                "ms",
+                "<= 2 x strict",
+                round(strict.lat(99), 1),
+                _ratio(coach.lat(99), strict.lat(99)),
+                coach.lat(99) <= 2 * strict.lat(99),
+            ),
+            Row(
+                f"{label}: throughput vs strict floor",
+                round(coach.rps, 1),
+                "req/s",
+                "(informative)",
+                round(strict.rps, 1),
+                _ratio(coach.rps, strict.rps, 3),
+            ),
+        ]
+    if storing is not None:
+        rows.append(
+            Row(
+                f"{label}: p99 closed loop vs storing app",
+                round(coach.lat(99), 1),
+                "ms",
+                "(informative)",
+                round(storing.lat(99), 1),
+                _ratio(coach.lat(99), storing.lat(99)),
+            )
+        )
     ratio = coach.rps / floor.rps if floor.rps else 0.0
     p99_fixed = percentile(coach.fixed.latencies, 99) * 1000
     floor_fixed = percentile(floor.fixed.latencies, 99) * 1000
-    return [
+    rows += [
         Row(
-            f"{label}: throughput",
+            f"{label}: throughput vs default-mode floor",
             round(coach.rps, 1),
             "req/s",
             ">= 0.6 x floor (aim 0.8)",
@@ -101,35 +162,13 @@ def rows_for(
             round(ratio, 3),
             ratio >= 0.6,
         ),
-        *(
-            [
-                Row(
-                    f"{label}: throughput vs strict floor",
-                    round(coach.rps, 1),
-                    "req/s",
-                    "(informative)",
-                    round(strict.rps, 1),
-                    round(coach.rps / strict.rps, 3) if strict.rps else None,
-                )
-            ]
-            if strict is not None
-            else []
-        ),
         Row(
             f"{label}: p50 closed loop",
             round(coach.lat(50), 1),
             "ms",
             "",
             round(floor.lat(50), 1),
-            round(coach.lat(50) / floor.lat(50), 2) if floor.lat(50) else None,
-        ),
-        Row(
-            f"{label}: p99 closed loop",
-            round(coach.lat(99), 1),
-            "ms",
-            "",
-            round(floor.lat(99), 1),
-            round(coach.lat(99) / floor.lat(99), 2) if floor.lat(99) else None,
+            _ratio(coach.lat(50), floor.lat(50)),
         ),
         Row(
             f"{label}: p99 at {rate:.0f} rps",
@@ -137,7 +176,7 @@ def rows_for(
             "ms",
             "< 100 ms",
             round(floor_fixed, 1),
-            round(p99_fixed / floor_fixed, 2) if floor_fixed else None,
+            _ratio(p99_fixed, floor_fixed),
             p99_fixed < 100,
         ),
         Row(
@@ -150,18 +189,24 @@ def rows_for(
             coach.errors == 0,
         ),
     ]
+    return rows
 
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--threads", type=int, default=8)
-    p.add_argument("--connections", type=int, default=8)
+    p.add_argument("--connections", type=int, default=16)
     p.add_argument("--seconds", type=float, default=8.0)
     p.add_argument("--warmup", type=float, default=3.0)
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--rate", type=float, default=100.0)
     p.add_argument("--no-postgres", action="store_true")
+    p.add_argument(
+        "--no-storing",
+        action="store_true",
+        help="skip the storing baseline (../shared/baselines/storing_app.py)",
+    )
     p.add_argument(
         "--no-strict",
         action="store_true",
@@ -179,6 +224,9 @@ def main() -> int:
         sqlite_url = f"sqlite:///{tmp}/bench.db"
         floor = measure("floor", sqlite_url, api_url, args)
         strict = None if args.no_strict else measure("strict", sqlite_url, api_url, args)
+        storing = None
+        if not args.no_storing:
+            storing = measure("storing", f"sqlite:///{tmp}/storing.db", api_url, args)
         targets = [("SQLite", sqlite_url, None)]
         use_pg = not args.no_postgres and pg_available()
         if not use_pg:
@@ -190,12 +238,14 @@ def main() -> int:
             with scratch_pg("coach_bench_ack") as pg_url:
                 results["PostgreSQL"] = measure("coach", pg_url, api_url, args, "PostgreSQL")
         for label, res in results.items():
-            rows += rows_for(label, res, floor, args.rate, strict)
+            rows += rows_for(label, res, floor, args.rate, strict, storing)
             raw[label] = {"rounds_rps": [round(r.rps, 1) for r in res.rounds]}
         raw["floor"] = {"rounds_rps": [round(r.rps, 1) for r in floor.rounds]}
+        if storing is not None:
+            raw["storing_app"] = {"rounds_rps": [round(r.rps, 1) for r in storing.rounds]}
         if strict is not None:
             raw["strict_floor"] = {"rounds_rps": [round(r.rps, 1) for r in strict.rounds]}
-    print_table("ack_load: /manual-task acknowledgement vs the bare Bolt floor", rows)
+    print_table("ack_load: /manual-task acknowledgement vs the storing app and the floors", rows)
     write_results("ack_load", rows, settings=vars(args), raw=raw)
     return 0 if all(r.ok is not False for r in rows) else 1
 

@@ -72,12 +72,16 @@ def wait_ready(port: int, path: str, proc: subprocess.Popen[bytes], timeout: flo
 
 @contextmanager
 def server(kind: str, *, db_url: str, api_url: str, workers: int, threads: int) -> Iterator[int]:
-    """`coach serve` (kind 'coach') or the bare floor app, as a subprocess; yields its port."""
+    """`coach serve` (kind 'coach'), the bare floor app ('floor', 'strict') or the storing
+    baseline ('storing', on SQLite), as a subprocess; yields its port."""
     port = free_port()
     env = server_env(db_url, api_url)
     common = ["--port", str(port), "--workers", str(workers), "--threads", str(threads)]
     if kind == "coach":
         cmd = [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--no-scheduler"]
+    elif kind == "storing":
+        env["FLOOR_DB_URL"] = db_url
+        cmd = [sys.executable, "-m", "bench.storing_server"]
     elif kind == "strict":
         cmd = [sys.executable, "-m", "bench.floor_app", "--process-before-response"]
     else:

@@ -97,7 +97,8 @@ def _send(conn: http.client.HTTPConnection, reqs: Requests) -> bool:
     conn.request("POST", "/slack/events", body=body, headers=headers)
     resp = conn.getresponse()
     data = resp.read()
-    return resp.status == 200 and (not data or data[:1] in (b"{", b"o"))
+    # 200 with Slack's answer: JSON from the coach, plain text from Bolt's ack(text=...)
+    return resp.status == 200 and not data.startswith(b"<")
 
 
 class Connection:

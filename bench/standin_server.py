@@ -22,6 +22,8 @@ def main() -> None:
     fake = FakeSlack().start()
     fake.add_team(TEAM, name="Acme", bot_token=TOKEN, bot_user_id="UBOT1")
     fake.add_channel(TEAM, "C_OPS", "ops")
+    # The storing baseline (../shared/baselines/storing_app.py) authorizes with this token.
+    fake.add_team("T0BASE", name="Baseline", bot_token="xoxb-baseline", bot_user_id="UBOT2")
     for i in range(args.users):
         fake.add_user(TEAM, f"U{i:05d}", f"user{i}", tz="UTC")
     print(f"PORT {fake.port}", flush=True)
