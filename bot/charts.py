@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from bot.domain.durations import format_hours
+from bot.domain.plurals import count
+
+ALT_TXT_LIMIT = 1000  # Slack refuses a longer one (alt_txt_too_large)
 
 
 def manual_vs_eliminated(
@@ -37,3 +42,24 @@ def manual_vs_eliminated(
     out = io.BytesIO()
     fig.savefig(out, format="png")
     return out.getvalue()
+
+
+def alt_text(series: Sequence[tuple[datetime, float, float]]) -> str:
+    """The chart in one line, for screen readers (files upload `alt_txt`): what it shows
+    and where it ends.
+
+    >>> from datetime import UTC
+    >>> week = datetime(2026, 11, 23, tzinfo=UTC)
+    >>> alt_text([(week - timedelta(weeks=1), 1.0, 0.0), (week, 2.75, 0.5625)])[75:]
+    '2 weeks to 30 Nov: in the last week 2h 45m done by hand, 34m a week eliminated.'
+    """
+    if not series:
+        return "Manual hours done each week against hours a week eliminated: no weeks yet."
+    last, manual, gone = series[-1]
+    end = last + timedelta(weeks=1)
+    text = (
+        "Manual hours done each week (bars) against hours a week eliminated (line), "
+        f"{count(len(series), 'week')} to {end:%d %b}: in the last week "
+        f"{format_hours(manual)} done by hand, {format_hours(gone)} a week eliminated."
+    )
+    return text[:ALT_TXT_LIMIT]

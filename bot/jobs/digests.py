@@ -13,7 +13,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot import outgoing
-from bot.charts import manual_vs_eliminated
+from bot.charts import alt_text, manual_vs_eliminated
 from bot.domain.rules import Sight
 from bot.domain.schedule import Schedule
 from bot.domain.states import Posted
@@ -112,7 +112,7 @@ def _send(
         )
     figures["digests"] += 1
     # A quiet period's chart would repeat the last one: a quiet digest is one line.
-    if points and _upload_chart(client, channel, ts, manual_vs_eliminated(points)):
+    if points and _upload_chart(client, channel, ts, points):
         figures["charts"] += 1
 
 
@@ -141,10 +141,15 @@ def _stop(
 CHART_ATTEMPTS = 3
 
 
-def _upload_chart(client: Any, channel: str, ts: str, png: bytes) -> bool:
-    """Share the chart in the digest's thread. files_upload_v2's POST to the upload URL
-    bypasses slack_sdk's retry handlers, so a dropped connection there is retried here
-    (a fresh upload each time: only a completed one is shared)."""
+def _upload_chart(
+    client: Any, channel: str, ts: str, points: list[tuple[datetime, float, float]]
+) -> bool:
+    """Share the chart in the digest's thread, with its one-line description for screen
+    readers (`alt_txt`, which slack_sdk passes to files.getUploadURLExternal, where Slack
+    documents it). files_upload_v2's POST to the upload URL bypasses slack_sdk's retry
+    handlers, so a dropped connection there is retried here (a fresh upload each time:
+    only a completed one is shared)."""
+    png, alt = manual_vs_eliminated(points), alt_text(points)
     for attempt in range(CHART_ATTEMPTS):
         try:
             client.files_upload_v2(
@@ -152,6 +157,7 @@ def _upload_chart(client: Any, channel: str, ts: str, png: bytes) -> bool:
                 thread_ts=ts,
                 filename="manual-vs-eliminated.png",
                 title="Manual hours vs hours eliminated, last 12 weeks",
+                alt_txt=alt,
                 content=png,
             )
             return True

@@ -52,6 +52,12 @@ def test_weekly_digest_once_per_period_in_its_time_zone(coach: Coach) -> None:
     (chart,) = coach.fake.files
     assert chart.content.startswith(b"\x89PNG") and chart.channel == "C_FIN"
     assert chart.thread_ts == digest.ts
+    # One line for screen readers, said to files.getUploadURLExternal as Slack documents.
+    assert chart.alt_txt is not None and "\n" not in chart.alt_txt
+    assert chart.alt_txt.startswith("Manual hours done each week (bars) against hours a week")
+    assert "12 weeks to 30 Nov: in the last week 2h 45m done by hand" in chart.alt_txt
+    (asked,) = coach.fake.calls_to("files.getUploadURLExternal")
+    assert asked.body["alt_txt"] == chart.alt_txt
     # The next week's digest comes a week later, and only then.
     assert run(coach, "digests", MONDAY_9_BERLIN + timedelta(days=6, hours=23))["digests"] == 0
     assert run(coach, "digests", MONDAY_9_BERLIN + timedelta(days=7))["digests"] == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import doctest
 from datetime import UTC, datetime, timedelta
 
+from bot import charts
 from bot.domain import schedule
 from bot.domain.schedule import Schedule, parse_days
 
@@ -41,3 +42,12 @@ def test_local_time_holds_across_dst() -> None:
     after = daily.after(datetime(2026, 3, 27, 9, 0, tzinfo=UTC))  # Fri; clocks go on Sun
     assert after == datetime(2026, 3, 30, 7, 0, tzinfo=UTC)  # Mon 09:00 CEST
     assert daily.before(after) == datetime(2026, 3, 27, 8, 0, tzinfo=UTC)  # Fri 09:00 CET
+
+
+def test_the_charts_alt_text_is_one_line_within_slacks_limit() -> None:
+    assert doctest.testmod(charts).failed == 0
+    week = datetime(2026, 11, 23, tzinfo=UTC)
+    series = [(week - timedelta(weeks=i), 1e9, 1e9) for i in range(11, -1, -1)]
+    text = charts.alt_text(series)
+    assert "\n" not in text and len(text) <= charts.ALT_TXT_LIMIT and "12 weeks" in text
+    assert "no weeks yet" in charts.alt_text([])

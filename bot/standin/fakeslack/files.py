@@ -1,5 +1,6 @@
-"""files.getUploadURLExternal, the upload URL it hands out, files.completeUploadExternal
-(which shares the files in a channel) and files.info."""
+"""files.getUploadURLExternal (which takes an image's `alt_txt`, kept on the file), the
+upload URL it hands out, files.completeUploadExternal (which shares the files in a channel)
+and files.info."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from bot.standin.fakeslack.conversations import Conversations
 from bot.standin.fakeslack.faults import Faults
 from bot.standin.fakeslack.records import Team, UploadedFile
 from bot.standin.fakeslack.transport import Handler, multipart_parts, reply
+
+ALT_TXT_LIMIT = 1000  # Slack's: "alt_txt_too_large" beyond it
 
 
 class Files(Conversations, Faults):
@@ -50,7 +53,10 @@ class Files(Conversations, Faults):
             raise SlackError("invalid_arguments") from exc
         if not filename or length <= 0:
             raise SlackError("invalid_arguments", ["[ERROR] filename and length are required"])
-        upload = UploadedFile(new_id("F"), team.id, filename, length=length)
+        alt_txt = str(body.get("alt_txt") or "") or None
+        if alt_txt is not None and len(alt_txt) > ALT_TXT_LIMIT:
+            raise SlackError("alt_txt_too_large")
+        upload = UploadedFile(new_id("F"), team.id, filename, length=length, alt_txt=alt_txt)
         self._files_by_id[upload.id] = upload
         return {"upload_url": f"{self.url}upload/{upload.id}", "file_id": upload.id}
 
@@ -60,6 +66,7 @@ class Files(Conversations, Faults):
             "name": upload.filename,
             "title": upload.title or upload.filename,
             "size": upload.length,
+            **({"alt_txt": upload.alt_txt} if upload.alt_txt else {}),
             "channels": [upload.channel] if upload.channel else [],
             "url_private": f"{self.url}files/{upload.id}",
             "permalink": f"https://slack.example/files/{upload.id}",

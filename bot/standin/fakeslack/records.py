@@ -278,6 +278,7 @@ class UploadedFile:
     thread_ts: str | None = None
     uploaded: bool = False
     shared: bool = False
+    alt_txt: str | None = None  # files.getUploadURLExternal's description for screen readers
 
 
 @dataclass
