@@ -4,7 +4,8 @@
     python -m bench.ack_cpu [--requests 400] [--database-url URL]
 
 No load, so no queueing: what one report costs the server, next to the same requests
-to the bare Bolt floor (bench/floor_app.py) in the same run.
+to the bare Bolt floor (bench/floor_app.py) in the same run, in Bolt's default mode and
+in process-before-response mode (the strict floor: issue 17 aims at 2x its CPU).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.common import NO_LIMITS, free_port
+from bench.common import NO_LIMITS, Row, free_port, print_table, write_results
 from bot.standin.fakeslack import FakeSlack
 from bot.standin.simulator import slack_signature
 
@@ -110,19 +111,12 @@ def main() -> None:
             **NO_LIMITS,
             "DATABASE_URL": args.database_url or f"sqlite:///{tmp}/bench.db",
         }
+        floor_cmd = [sys.executable, "-m", "bench.floor_app", "--workers", "1", "--threads", "8"]
         port = free_port()
-        floor = measure(
-            [
-                sys.executable,
-                "-m",
-                "bench.floor_app",
-                "--port",
-                str(port),
-                "--workers",
-                "1",
-                "--threads",
-                "8",
-            ],
+        floor = measure([*floor_cmd, "--port", str(port)], env, port, args.requests)
+        port = free_port()
+        strict = measure(
+            [*floor_cmd, "--process-before-response", "--port", str(port)],
             env,
             port,
             args.requests,
@@ -145,10 +139,22 @@ def main() -> None:
             port,
             args.requests,
         )
-    print(
-        f"worker CPU per report: coach {coach:.2f} ms, bare Bolt floor {floor:.2f} ms, "
-        f"ratio {coach / floor:.1f}"
-    )
+    rows = [
+        Row(
+            "worker CPU per report vs the strict floor",
+            coach,
+            "ms",
+            "<= 2 x strict",
+            strict,
+            coach / strict,
+            coach <= 2 * strict,
+        ),
+        Row(
+            "worker CPU per report vs the default-mode floor", coach, "ms", "", floor, coach / floor
+        ),
+    ]
+    print_table("ack_cpu: worker CPU per report, sequential", rows)
+    write_results("ack_cpu", rows, settings=vars(args))
 
 
 if __name__ == "__main__":
