@@ -33,6 +33,7 @@ class CoachApp(App):
     before Bolt parses them."""
 
     signing_secret: str | None = None
+    deps: Deps | None = None  # what listeners are given (the console forgets a changed person)
 
     def _init_context(self, req: BoltRequest) -> None:
         """Bolt's per-request client, as a `CoachClient` (the same settings, counted)."""
@@ -90,6 +91,7 @@ def create_app(
         url_verification_enabled=True,
     )
     app.signing_secret = settings.slack_signing_secret
+    app.deps = deps
     app.middleware(inject(deps))
     if oauth is not None:
         app.middleware(remember_installations(db))

@@ -21,7 +21,7 @@ from typing import Any
 
 from bot.domain.people import Person
 from bot.slack import LOOKUP_BUDGET, within
-from storage import people
+from storage import coaching, people
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,8 @@ class Directory:
             return known[0]
         found = self._ask_slack(client, team_id, user_id, enterprise_id)
         if found is not None:
+            if found.deleted:  # left the workspace: what they own goes back, once a day
+                self._release(team_id, user_id, now)
             self._saves.submit(self._save, team_id, found, now)
             return self._remember(key, found)
         # Slack down, or the user unknown: what we know, for a minute (Slack isn't asked
@@ -94,6 +96,26 @@ class Directory:
                 )
         except Exception as err:  # a cache: the next lookup asks Slack again
             log.warning("could not save what Slack said of %s: %s", person.user_id, err)
+
+    def _release(self, team_id: str, user_id: str, now: datetime) -> None:
+        """Slack says the person was deactivated or deleted: the open processes they own go
+        back to "Who owns this?", as when a DM to them is refused for good
+        (bot/jobs/refusals.py); one transaction, and only for someone gone."""
+        try:
+            with self._db.transaction() as session:
+                released = coaching.release_owner(
+                    session, team_id=team_id, owner_id=user_id, now=now
+                )
+        except Exception as err:  # the next lookup (a day on) tries again
+            log.warning("could not give back what %s owned: %s", user_id, err)
+            return
+        if released:
+            log.warning(
+                "%s in %s was deactivated: %d process(es) back to 'Who owns this?'",
+                user_id,
+                team_id,
+                released,
+            )
 
     def _remember(
         self, key: tuple[str, str], person: Person, *, for_seconds: float | None = None
@@ -132,4 +154,5 @@ class Directory:
             # An admin of another organization (a Slack Connect channel) is none here.
             is_admin=bool(info.get("is_admin") or info.get("is_owner")) and not foreign,
             is_guest=bool(info.get("is_restricted") or info.get("is_ultra_restricted")) or foreign,
+            deleted=bool(info.get("deleted")),
         )

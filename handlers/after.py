@@ -15,8 +15,8 @@ from bot.domain.cards import ProcessCard, ReportResult
 from bot.domain.rules import Sight, sight_of
 from bot.domain.states import Posted
 from bot.messages.blocks import Message
-from bot.messages.celebrations import celebration, regression_notice
-from bot.services import export, prompts
+from bot.messages.celebrations import celebration
+from bot.services import export, prompts, telling
 from bot.services.home import publish_home, refresh_home
 from bot.slack import POST_BUDGET, within
 from handlers.context import Out, Private
@@ -148,13 +148,9 @@ class TellOwnerItsBack:
     result: ReportResult
 
     def run(self, out: Out) -> None:
-        card = self.result.card
-        owner = card.owner_id or card.retired_by
-        if owner and owner != self.result.reporter_id:
-            text, blocks = regression_notice(
-                card, reporter_id=self.result.reporter_id, minutes=self.result.minutes
-            )
-            outgoing.dm(out.client, user_id=owner, text=text, blocks=blocks)
+        """Into the outbox: it reaches them in their working hours (bot/jobs/daily_dm.py)."""
+        with out.deps.db.transaction() as session:
+            telling.came_back(session, out.actor, self.result)
 
 
 def after_report(result: ReportResult) -> tuple[TellOwnerItsBack, ...]:

@@ -14,11 +14,9 @@ from bot.domain.states import Answer
 from bot.ids import Action, Callback, Field
 from bot.messages import modals
 from bot.messages import ownership as msg
-from bot.messages.nudges import handed_over
 from bot.mrkdwn import Mrkdwn
 from bot.services import lookup, ownership, prompts
-from bot.services.cards import card_for
-from handlers.after import DirectMessage, Redraw, RefreshHome
+from handlers.after import Redraw, RefreshHome
 from handlers.context import (
     Deps,
     FieldError,
@@ -58,10 +56,10 @@ def take_ownership(body: dict[str, Any], action: dict[str, Any], actor: Actor, d
     message = message_of(body)
     with deps.db.transaction() as session:
         process = lookup.find(session, actor, process_id=action.get("value"), lock=True)
-        done = ownership.take(session, actor, process)
-        answered = prompts.record_answer(
+        answered = prompts.record_answer(  # first: a stale prompt refuses, changing nothing
             session, actor, message=message, process_id=process.id, answer=Answer.OWNED
         )
+        done = ownership.take(session, actor, process)
         answer = msg.taken(process.ref, process.title, changed=done.changed)
     redraw = Redraw(message) if answered else RefreshHome()
     return Reply(answer, (redraw,))
@@ -83,8 +81,7 @@ def submit_reassign(body: dict[str, Any], view: dict[str, Any], actor: Actor, de
     message = opened_from(info)
     with refused_on(Field.NEW_OWNER), deps.db.transaction() as session:
         process = lookup.find(session, actor, process_id=info.get("process"))
-        ownership.assign(session, actor, process, to=new_owner)
-        prompts.record_answer(
+        prompts.record_answer(  # first: a stale prompt refuses, changing nothing
             session,
             actor,
             message=message,
@@ -92,9 +89,9 @@ def submit_reassign(body: dict[str, Any], view: dict[str, Any], actor: Actor, de
             answer=Answer.NOT_MINE,
             reason=new_owner,
         )
-        card = card_for(session, process, now=actor.now)
-    told = DirectMessage(new_owner, handed_over(card, by=actor.user_id))
-    return Reply(after=(Redraw(message), told))
+        ownership.assign(session, actor, process, to=new_owner)
+    # The new owner is told by `ownership.assign`, through the outbox.
+    return Reply(after=(Redraw(message),))
 
 
 def register(app: App) -> None:

@@ -48,10 +48,10 @@ def answer_prompt(
     answer, then redraw the prompt and the person's Home tab. A refusal changes nothing."""
     with deps.db.transaction() as session:
         process = lookup.find(session, actor, process_id=process_id, lock=True)
-        act(session, actor, process)
-        prompts.record_answer(
+        prompts.record_answer(  # first: a stale prompt refuses before anything changes
             session, actor, message=message, process_id=process.id, answer=answer, reason=reason
         )
+        act(session, actor, process)
     return Reply(after=(Redraw(message),))
 
 

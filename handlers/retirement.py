@@ -60,10 +60,10 @@ def submit_retire(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps
         link = retirement.check_link(got.get(Field.LINK))
         with deps.db.transaction() as session:
             process = lookup.find(session, actor, process_id=info.get("process"))
-            done = retirement.retire(session, actor, process, link=link, how=got.get(Field.HOW))
-            prompts.record_answer(
+            prompts.record_answer(  # first: a stale prompt refuses, changing nothing
                 session, actor, message=message, process_id=process.id, answer=Answer.AUTOMATED
             )
+            done = retirement.retire(session, actor, process, link=link, how=got.get(Field.HOW))
     celebrate = () if done.already else (Celebrate(done.card),)
     return Reply(after=(Redraw(message), *celebrate))
 

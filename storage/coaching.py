@@ -161,3 +161,28 @@ def release_owner(session: Session, *, team_id: str, owner_id: str, now: datetim
             session, process=process, kind=Event.RELEASED, actor_id=None, at=now, detail=owner_id
         )
     return len(processes)
+
+
+def prompt_about(
+    session: Session, *, team_id: str, channel_id: str, ts: str, process_id: int
+) -> Nudge | None:
+    """The question about `process_id` asked in message channel_id/ts, if it asked one."""
+    return session.scalars(
+        select(Nudge).where(
+            Nudge.team_id == team_id,
+            Nudge.channel_id == channel_id,
+            Nudge.message_ts == ts,
+            Nudge.process_id == process_id,
+        )
+    ).first()
+
+
+def asked_again(session: Session, *, nudge: Nudge) -> bool:
+    """Whether a later message asked about the same process (a newer prompt replaces it)."""
+    newer = select(Nudge.id).where(
+        Nudge.team_id == nudge.team_id,
+        Nudge.process_id == nudge.process_id,
+        Nudge.asked_at > nudge.asked_at,
+        (Nudge.channel_id != nudge.channel_id) | (Nudge.message_ts != nudge.message_ts),
+    )
+    return session.scalars(newer.limit(1)).first() is not None

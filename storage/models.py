@@ -248,6 +248,32 @@ class Delivery(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
 
+class PendingDM(Base):
+    """A message to a person that answers nothing they just did (a process handed to
+    them, a regression, a digest that stopped), waiting in the outbox (0018) for their
+    working hours and their one bot DM of the day (bot/jobs/nudges.py delivers it)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_pending", "team_id", "status", "user_id"),
+        Index("ix_outbox_settled", "settled_at"),  # retention reads by time
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))  # who is told
+    kind: Mapped[str] = mapped_column(String(32))  # a `bot.domain.states.Notice`
+    text: Mapped[str] = mapped_column(Text)  # the fallback text, mrkdwn, already escaped
+    blocks: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+    process_id: Mapped[int | None] = mapped_column(BigId)  # what it is about, if a process
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # | sent | dropped
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The DM it went out in, so that redrawing that DM (an answered nudge) keeps it.
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+
+
 class DigestSubscription(Base):
     """A channel's digest: its cadence, weekday, local time and time zone."""
 

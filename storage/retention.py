@@ -28,13 +28,14 @@ from typing import cast
 from sqlalchemy import ColumnElement, Table, delete, select, tuple_
 from sqlalchemy.orm import Session
 
-from storage.models import BotMessage, Delivery, SlackEvent
+from storage.models import BotMessage, Delivery, PendingDM, SlackEvent
 
 BATCH = 5_000  # rows a transaction: well under a second of locks on either database
 
 _EVENTS = cast(Table, SlackEvent.__table__)
 _MESSAGES = cast(Table, BotMessage.__table__)
 _CLAIMS = cast(Table, Delivery.__table__)
+_OUTBOX = cast(Table, PendingDM.__table__)
 
 
 def delete_old_events(session: Session, *, before: datetime, limit: int = BATCH) -> int:
@@ -60,6 +61,13 @@ def delete_old_claims(
     stamp = _CLAIMS.c.claimed_at
     old = (stamp < before) & _CLAIMS.c.kind.in_(sorted(kinds))
     return _delete_batch(session, _CLAIMS, stamp, old, limit)
+
+
+def delete_old_notices(session: Session, *, before: datetime, limit: int = BATCH) -> int:
+    """Forget outbox notices delivered (or dropped) before `before`; one still waiting has
+    no `settled_at` and is never touched. A DM redrawn after that shows its nudges only."""
+    stamp = _OUTBOX.c.settled_at
+    return _delete_batch(session, _OUTBOX, stamp, stamp < before, limit)
 
 
 def _delete_batch(

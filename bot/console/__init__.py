@@ -47,7 +47,9 @@ What you can type (as the current person, in the current channel):
                                        💤 :zzz: ➕ :heavy_plus_sign:)
   clock              clock +3d  +2h    show the time, or move it, running the scheduled
   clock next mon 09:00                 jobs every hour on the way (nudges, digests)
-  clock 2026-12-07 09:00               (times are in the current person's time zone)
+  clock 2026-12-07 09:00               (times are in the current person's time zone;
+                                       between commands it runs on with the wall clock)
+  tz Asia/Tokyo      tz @sam UTC       set your (or someone's) Slack time zone
   home                                 open your App Home tab
   archive #ops   kick #ops            archive a channel; take the bot out of it
   deactivate @sam                      deactivate a person (what the jobs do then)
@@ -87,7 +89,7 @@ def run_console(
     with tempfile.TemporaryDirectory(prefix="coach-console-") as tmp:
         if fresh:
             settings = replace(settings, database_url=f"sqlite:///{tmp}/coach.db")
-        session = Playground(settings, printer, start=start)
+        session = Playground(settings, printer, start=start, running=interactive)
         try:
             session.start()
         except Exception as err:
@@ -99,6 +101,7 @@ def run_console(
                 return run_script(session, lines)
             return run_interactive(session, stdin)
         finally:
+            session.save()
             session.close()
 
 
@@ -119,6 +122,8 @@ def run_line(session: Playground, line: str, ask: c.Callable[[str], str] | None 
     except Exception as err:  # a console bug must not end the session with a traceback
         session.flush()
         raise ConsoleInputError(f"That did not work: {type(err).__name__}: {err}") from None
+    finally:
+        session.save()  # the clock and the people, kept with the database (state.py)
     return True
 
 
@@ -152,8 +157,11 @@ def run_interactive(session: Playground, stdin: TextIO) -> int:
     database = safe_url(session.settings.database_url)
     if "coach-console-" in database:
         database = "a temporary database, gone when you quit (--fresh)"
+    elif session.state_file is not None:
+        database += f", the clock and the people in {session.state_file.name}"
     printer.write(printer.paint(WELCOME.format(database=database), "bold"))
-    printer.note("it is " + describe_time(session, session.clock.now()))
+    resumed = " (where the clock stopped last time)" if session.resumed else ""
+    printer.note("it is " + describe_time(session, session.clock.now()) + resumed)
     try:
         while True:
             prompt = printer.paint(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.console import cards, forms, timeline
 from bot.console import targets as t
@@ -209,6 +210,23 @@ def _people(session: Playground, cmd: c.People, ask: Ask | None) -> None:
     session.printer.note("channels: " + " ".join(channels))
 
 
+def _tz(session: Playground, cmd: c.Tz, ask: Ask | None) -> None:
+    """Change a person's Slack time zone; the app and the jobs look them up again."""
+    user = session.fake.user_by_name(TEAM, cmd.name) if cmd.name else session.user
+    if user is None:
+        raise ConsoleInputError(f"There is nobody called @{cmd.name}: type people")
+    try:
+        zone = ZoneInfo(cmd.zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConsoleInputError(
+            f"{cmd.zone!r} is not a time zone: try Europe/Berlin or Asia/Tokyo"
+        ) from None
+    user.tz = str(zone)
+    session.forget_person(user.id)
+    local = session.clock.now().astimezone(zone)
+    session.printer.note(f"@{user.name} is now in {user.tz} (it is {local:%a %H:%M} there)")
+
+
 def _gone(session: Playground, cmd: c.Gone, ask: Ask | None) -> None:
     """Archive a channel, take the bot out of one, or deactivate a person: what Slack then
     answers the bot (is_archived, not_in_channel, user_disabled) the jobs act on."""
@@ -253,4 +271,5 @@ _HANDLERS: dict[type, Callable[[Playground, Any, Ask | None], None]] = {
     c.ClockBy: timeline.clock_by,
     c.ClockTo: timeline.clock_to,
     c.Gone: _gone,
+    c.Tz: _tz,
 }

@@ -6,7 +6,6 @@ app does (messages, modals, the Home tab, files), numbered and printed in order.
 from __future__ import annotations
 
 import json
-import logging
 import re
 import secrets
 import threading
@@ -14,18 +13,20 @@ import time
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.engine import make_url
+
 from bot.app import create_app
-from bot.clock import ManualClock
+from bot.clock import ManualClock, RunningClock
 from bot.config import Settings
-from bot.console import cards
+from bot.console import cards, state
 from bot.console.targets import Shown, message_key
 from bot.console.view import Printer, emoji, label_channels
 from bot.console.watch import AppLog, Tracking
 from bot.jobs import Clients, JobContext
-from bot.logs import protect_handlers
 from bot.server import serve_in_thread, wsgi_app
 from bot.slack import make_client
 from bot.standin.fakeslack import Event, FakeSlack, Message, UploadedFile, User, View
@@ -59,6 +60,10 @@ CHANNELS = (("C0GENERAL", "general"), ("C0FINANCE", "finance"), ("C0OPS", "ops")
 _AT_NAME = re.compile(r"(?<![\w<|@.])@([a-z0-9](?:[a-z0-9._-]*[a-z0-9])?)", re.IGNORECASE)
 
 
+def _sqlite_file(settings: Settings) -> Path:
+    return Path(str(make_url(settings.database_url).database))
+
+
 class Playground:
     """The console's pretend workspace: the real app, the fake Slack, its people and clock.
     ``start()`` brings everything up; ``close()`` tears it down."""
@@ -71,11 +76,19 @@ class Playground:
         start: datetime | None = None,
         quiet: float = 0.15,
         max_wait: float = 5.0,
+        running: bool = False,
     ) -> None:
+        """``start``: the clock's time (else where it stopped last time, else now);
+        ``running``: it runs on with wall time between commands (a terminal), else it
+        moves only when told (a script: the same transcript every time)."""
         self.printer = printer
         self.quiet = quiet
         self.max_wait = max_wait
-        self.clock = ManualClock(start or datetime.now(UTC).replace(second=0, microsecond=0))
+        self._start_given = start is not None
+        begin = start or datetime.now(UTC).replace(second=0, microsecond=0)
+        self.clock = RunningClock(begin) if running else ManualClock(begin)
+        self.state_file: Path | None = None
+        self.resumed = False
         self.fake = FakeSlack()
         self.base_settings = settings
         self.settings = settings
@@ -92,14 +105,14 @@ class Playground:
         self._event_count = 0
         self._lock = threading.Lock()
         self._server: Any = None
+        self._app: Any = None
         self._executor: Tracking | None = None
         self._log = AppLog()
-        self._saved_log: tuple[list[logging.Handler], int] | None = None
 
     # ----------------------------------------------------------------- lifecycle
 
     def start(self) -> Playground:
-        self._capture_logs()
+        self._log.capture()
         fake = self.fake.start()
         fake.add_team(TEAM, name=TEAM_NAME, bot_token=TOKEN, bot_user_id=BOT_USER)
         for person in PEOPLE:
@@ -116,9 +129,12 @@ class Playground:
             slack_client_id=None,
             slack_client_secret=None,
         )
+        self.state_file = state.state_path(self.settings.database_url)
+        new_database = self.state_file is None or not _sqlite_file(self.settings).exists()
         self.db = Database(self.settings.database_url)
         self.db.upgrade()
-        app = create_app(self.settings, db=self.db, clock=self.clock)
+        saved = None if new_database or self.state_file is None else state.load(self.state_file)
+        app = self._app = create_app(self.settings, db=self.db, clock=self.clock)
         runner = app.listener_runner
         executor = getattr(runner, "listener_executor", None)
         if isinstance(executor, Executor):
@@ -136,9 +152,28 @@ class Playground:
         found = fake.user(TEAM, PEOPLE[0].user_id)
         assert found is not None
         self.user = found
+        if saved is not None:
+            self._resume(saved)
         fake.subscribe(self._on_event)
         self._log.take()  # Bolt's start-up chatter is not part of the story
         return self
+
+    def _resume(self, saved: state.Saved) -> None:
+        state.restore(self.fake, TEAM, saved)
+        if not self._start_given:
+            self.clock.set(saved.now)
+        self.user = self.fake.user_by_name(TEAM, saved.user or "") or self.user
+        if saved.channel and (TEAM, saved.channel) in self.fake.channels:
+            self.channel = saved.channel
+        self.resumed = True
+
+    def save(self) -> None:
+        """Keep the clock, the people and channels, who and where you are (state.py)."""
+        if self.state_file is not None and self.db is not None:
+            kept = state.snapshot(
+                self.fake, TEAM, now=self.clock.now(), user=self.user.name, channel=self.channel
+            )
+            state.save(self.state_file, kept)
 
     def close(self) -> None:
         if self._server is not None:
@@ -148,21 +183,14 @@ class Playground:
         self.fake.stop()
         if self.db is not None:
             self.db.dispose()
-        self._restore_logs()
+        self._log.release()
 
-    def _capture_logs(self) -> None:
-        root = logging.getLogger()
-        self._saved_log = (list(root.handlers), root.level)
-        root.handlers = [self._log]
-        root.setLevel(logging.WARNING)
-        protect_handlers()  # the transcript's handler redacts secrets as every handler does
-
-    def _restore_logs(self) -> None:
-        if self._saved_log is not None:
-            root = logging.getLogger()
-            root.handlers, level = self._saved_log
-            root.setLevel(level)
-            self._saved_log = None
+    def forget_person(self, user_id: str) -> None:
+        """The app and the jobs look the person up again (their profile changed)."""
+        deps = getattr(self._app, "deps", None)
+        if deps is not None:
+            deps.people.forget(TEAM, user_id)
+        self.jobs.people.forget(TEAM, user_id)
 
     # ----------------------------------------------------------------- who and where
 

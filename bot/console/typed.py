@@ -45,6 +45,14 @@ class In:
 
 
 @dataclass(frozen=True)
+class Tz:
+    """`tz Asia/Tokyo` (yours) or `tz @kenji Asia/Tokyo`: a person's Slack time zone."""
+
+    zone: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
 class Gone:
     """Something in Slack goes for good: `archive #ops`, `kick #ops` (the bot is removed
     from it), `deactivate @sam`."""
@@ -156,6 +164,7 @@ Command = (
     | Help
     | Quit
     | Gone
+    | Tz
 )
 
 _DELTA = re.compile(r"(\d+(?:\.\d+)?)\s*(w|d|h|m|min|mins)", re.IGNORECASE)
@@ -215,6 +224,16 @@ def _in(rest: str) -> Command:
     if not _NAME.match(name) or len(words) > (2 if private else 1):
         raise ConsoleInputError("Say which channel, like: in #finance (or: in #hr private)")
     return In(name, private)
+
+
+def _tz(rest: str) -> Command:
+    words = rest.split()
+    name = words.pop(0).lstrip("@").lower() if len(words) == 2 and words[0][:1] == "@" else None
+    if len(words) != 1 or (name is not None and not _NAME.match(name)):
+        raise ConsoleInputError(
+            "Say which time zone, like: tz Asia/Tokyo (or tz @kenji Asia/Tokyo)"
+        )
+    return Tz(words[0], name)
 
 
 def _gone(what: str) -> Callable[[str], Command]:
@@ -354,6 +373,7 @@ _PARSERS: dict[str, Callable[[str], Command]] = {
     "show": _show,
     "people": _no_args(People()),
     "who": _no_args(People()),
+    "tz": _tz,
     "archive": _gone("archive"),
     "kick": _gone("kick"),
     "deactivate": _gone("deactivate"),

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from typing import Any
 
+from bot.logs import protect_handlers
+
 
 class Tracking(Executor):
     """Wraps Bolt's listener executor to count work still running after the ack."""
@@ -43,6 +45,23 @@ class AppLog(logging.Handler):
         super().__init__(logging.WARNING)
         self.lines: list[str] = []
         self._guard = threading.Lock()
+        self._saved: tuple[list[logging.Handler], int] | None = None
+
+    def capture(self) -> None:
+        """Be the root logger's only handler (warnings and up) until ``release()``."""
+        root = logging.getLogger()
+        self._saved = (list(root.handlers), root.level)
+        root.handlers = [self]
+        root.setLevel(logging.WARNING)
+        protect_handlers()  # the transcript's handler redacts secrets as every handler does
+
+    def release(self) -> None:
+        """Give the root logger back its handlers and level."""
+        if self._saved is not None:
+            root = logging.getLogger()
+            root.handlers, level = self._saved
+            root.setLevel(level)
+            self._saved = None
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()

@@ -19,6 +19,8 @@ class Person:
     # A restricted or single-channel account, or someone from another organization: may
     # report, and sees only their own reports.
     is_guest: bool = False
+    # Deactivated or deleted (users.info says `deleted`): owns nothing any more.
+    deleted: bool = False
 
 
 @dataclass(frozen=True)

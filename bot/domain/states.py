@@ -69,6 +69,19 @@ class PromptKind(StrEnum):
     WHO_OWNS = "who_owns"
 
 
+class Notice(StrEnum):
+    """What a message in the outbox tells a person (storage/outbox.py): each waits for
+    their working hours and goes out within their one bot DM of the day."""
+
+    HANDED_OVER = "handed_over"  # a process was passed to them
+    TAKEN_OVER = "taken_over"  # someone else took over a process they owned
+    RETIRED_FOR_YOU = "retired_for_you"  # someone else retired a process they own
+    MERGED_FOR_YOU = "merged_for_you"  # someone else merged a process they own
+    CAME_BACK = "came_back"  # a retired process of theirs was done by hand again
+    DIGEST_STOPPED = "digest_stopped"  # a digest they set up stopped for good
+    STEPS = "steps"  # the steps written down for a process they automate
+
+
 class Answer(StrEnum):
     """How a prompt about a process was answered."""
 

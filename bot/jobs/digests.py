@@ -16,13 +16,13 @@ from bot import outgoing
 from bot.charts import alt_text, manual_vs_eliminated
 from bot.domain.rules import Sight
 from bot.domain.schedule import Schedule
-from bot.domain.states import Posted
+from bot.domain.states import Notice, Posted
 from bot.jobs.context import JobContext
 from bot.jobs.refusals import refused
 from bot.messages.digest import digest, digest_stopped, title_for
 from bot.services import digests as service
 from bot.slack import Gone, error_code
-from storage import claims, workspaces
+from storage import claims, outbox, workspaces
 from storage import digests as q
 from storage.models import DigestSubscription
 
@@ -125,17 +125,25 @@ def _stop(
     figures: dict[str, int],
 ) -> None:
     """Slack refused the channel for good: the subscription stops, and the one replica
-    that stopped it tells whoever set it up, once (a DM that fails is only logged)."""
+    that stopped it tells whoever set it up, once, through the outbox (in the
+    transaction that stops it)."""
     with ctx.db.transaction() as session:
         stopped = q.stop(
             session, team_id=sub.team_id, channel_id=sub.channel_id, reason=reason, now=now
         )
+        if stopped:  # told in their working hours, in their DM of the day (the outbox)
+            outbox.tell(
+                session,
+                team_id=sub.team_id,
+                user_id=sub.created_by,
+                kind=Notice.DIGEST_STOPPED,
+                message=digest_stopped(sub.channel_id, reason, sub.cadence),
+                now=now,
+            )
     if not stopped:
         return
     figures["stopped"] += 1
     log.warning("the digest of %s stopped for good: %s", sub.channel_id, reason)
-    text, blocks = digest_stopped(sub.channel_id, reason, sub.cadence)
-    outgoing.dm(client, user_id=sub.created_by, text=text, blocks=blocks)
 
 
 CHART_ATTEMPTS = 3

@@ -1,6 +1,7 @@
 """The `nudges` job: each owner of costly manual work gets at most one DM a day, in their
-working hours, bundling their due nudges and follow-ups; unowned costly processes are
-raised in their channel once a week."""
+working hours, bundling their due nudges and follow-ups with what waits for them in the
+outbox (bot/jobs/daily_dm.py); unowned costly processes are raised in their channel once a
+week."""
 
 from __future__ import annotations
 
@@ -8,26 +9,34 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot import outgoing
 from bot.domain import schedule
 from bot.domain.states import Posted, PromptKind
+from bot.jobs import daily_dm
 from bot.jobs.context import JobContext
 from bot.jobs.refusals import refused
-from bot.messages.nudges import MAX_ITEMS, PromptItem, owner_dm, who_owns
+from bot.messages.nudges import PromptItem, who_owns
 from bot.services.cards import card
 from bot.slack import error_code
-from storage import claims, coaching, workspaces
+from storage import claims, coaching, outbox, workspaces
 from storage.models import Process, Workspace
 
 log = logging.getLogger(__name__)
 
 
 def run_nudges(ctx: JobContext, now: datetime) -> dict[str, int]:
-    figures = {"dms": 0, "who_owns": 0, "not_working_hours": 0, "claimed_elsewhere": 0, "failed": 0}
+    figures = {
+        "dms": 0,
+        "notices": 0,
+        "who_owns": 0,
+        "not_working_hours": 0,
+        "claimed_elsewhere": 0,
+        "failed": 0,
+        "gone": 0,
+    }
     with ctx.db.transaction() as session:
         teams = workspaces.team_ids(session, served_only=True)
     for team_id in teams:
@@ -72,37 +81,31 @@ def _team(
 ) -> None:
     with ctx.db.transaction() as session:
         due = plan(session, team_id=team_id, now=now)
+        waiting = outbox.pending_by_user(session, team_id=team_id)
     by_owner, unowned, hours, ws_tz = due.by_owner, due.unowned, due.hours, due.timezone
-    for owner_id, items in by_owner.items():
+    # Everyone with something for today's DM: nudges due, or notices in the outbox.
+    for user_id in sorted(set(by_owner) | set(waiting)):
         try:
-            _owner(ctx, client, team_id, owner_id, items, hours, now, figures)
-        except Exception:  # one owner's trouble never stops the others' nudges
-            log.exception("nudging %s in %s failed; the next run tries again", owner_id, team_id)
+            daily_dm.deliver(
+                ctx,
+                client,
+                team_id=team_id,
+                user_id=user_id,
+                items=by_owner.get(user_id, []),
+                hours=hours,
+                now=now,
+                figures=figures,
+            )
+        except Exception:  # one person's trouble never stops the others' DMs
+            log.exception(
+                "the DM of the day to %s in %s failed; the next run tries again", user_id, team_id
+            )
             figures["failed"] += 1
     if unowned and schedule.in_working_hours(now, ws_tz, *hours):
         week = schedule.local_date(now, ws_tz).isocalendar()
         for item in unowned:
             key = f"who:{team_id}:{item.card.process_id}:{week.year}-W{week.week}"
             _send_who_owns(ctx, client, team_id, item, key, now, figures)
-
-
-def _owner(
-    ctx: JobContext,
-    client: Any,
-    team_id: str,
-    owner_id: str,
-    items: list[PromptItem],
-    hours: tuple[str, str, tuple[int, ...]],
-    now: datetime,
-    figures: dict[str, int],
-) -> None:
-    tz = ctx.people.person(client, team_id=team_id, user_id=owner_id, now=now).tz
-    if not schedule.in_working_hours(now, tz, *hours):
-        figures["not_working_hours"] += 1
-        return
-    items.sort(key=lambda i: (i.kind != PromptKind.NUDGE, -i.card.minutes))
-    key = f"dm:{team_id}:{owner_id}:{schedule.local_date(now, tz).isoformat()}"
-    _send_dm(ctx, client, team_id, owner_id, items, key, now, figures)
 
 
 def _item(process: Process, state: schedule.ProcessState, ws: Workspace) -> PromptItem:
@@ -123,53 +126,6 @@ def _claim(ctx: JobContext, team_id: str, key: str, kind: str, now: datetime) ->
             now=now,
             timeout=ctx.claim_timeout,
         )
-
-
-def _send_dm(
-    ctx: JobContext,
-    client: object,
-    team_id: str,
-    owner_id: str,
-    items: list[PromptItem],
-    key: str,
-    now: datetime,
-    figures: dict[str, int],
-) -> None:
-    if not _claim(ctx, team_id, key, "nudge_dm", now):
-        figures["claimed_elsewhere"] += 1
-        return
-    shown, more = items[:MAX_ITEMS], max(0, len(items) - MAX_ITEMS)
-    text, blocks = owner_dm(shown, more=more)
-    pace = ctx.clients.pacer.bucket(team_id).acquire
-    try:
-        channel, ts = outgoing.send_dm(
-            client, user_id=owner_id, text=text, blocks=blocks, pace=pace
-        )
-    except Exception as err:
-        log.warning("nudge DM to %s failed: %s", owner_id, error_code(err))
-        refused(ctx, team_id=team_id, key=key, err=err, now=now, person=owner_id)
-        figures["failed"] += 1
-        return
-    with ctx.db.transaction() as session:
-        coaching.record_prompt(
-            session,
-            team_id=team_id,
-            channel_id=channel,
-            ts=ts,
-            now=now,
-            items=[(i.card.process_id, i.kind, owner_id) for i in shown],
-        )
-        outgoing.remember_in(
-            session,
-            team_id=team_id,
-            channel=channel,
-            ts=ts,
-            kind=Posted.NUDGE,
-            process_ids=[i.card.process_id for i in shown],
-            now=now,
-        )
-        claims.mark_sent(session, key=key, worker=ctx.worker, now=now, detail=ts)
-    figures["dms"] += 1
 
 
 def _send_who_owns(

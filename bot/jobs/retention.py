@@ -27,6 +27,11 @@ and who reads it decides how long it is kept:
   (still `claimed`, mid-send) is never touched. A claim of another kind is kept until it
   is added here, once someone has checked that its key names a period that ends.
 
+- `outbox`, 30 days after a notice was delivered (or dropped: Slack can't reach the
+  person). Read only while it waits, and when the DM it went out in is redrawn (an
+  answered nudge keeps the notices above it); a prompt that old has been replaced by a
+  newer one. A notice still waiting is never deleted, however old.
+
 Runs in batches of `storage.retention.BATCH`, one transaction each, and at most
 `MAX_BATCHES` of them a table a run, so that a first run over years of rows stays
 within the run's budget; the next run goes on (figure `unfinished`). Several replicas
@@ -49,6 +54,7 @@ from storage import retention
 KEEP_EVENTS = timedelta(days=30)
 KEEP_BOT_MESSAGES = timedelta(days=90)
 KEEP_CLAIMS = timedelta(days=30)
+KEEP_NOTICES = timedelta(days=30)
 # The claims whose keys name a period (bot/jobs/nudges.py, bot/jobs/digests.py).
 PERIODIC_CLAIMS = frozenset({"nudge_dm", PromptKind.WHO_OWNS, Posted.DIGEST})
 MAX_BATCHES = 100  # a table a run: 500,000 rows
@@ -59,7 +65,13 @@ Batch = Callable[[Session], int]
 def run_retention(ctx: JobContext, now: datetime) -> dict[str, int]:
     """Delete what is past its keeping at `now`; rows deleted by table, and how many
     tables have more left for the next run."""
-    figures = {"slack_events": 0, "bot_messages": 0, "deliveries": 0, "unfinished": 0}
+    figures = {
+        "slack_events": 0,
+        "bot_messages": 0,
+        "deliveries": 0,
+        "outbox": 0,
+        "unfinished": 0,
+    }
     for table, batch in _batches(now).items():
         for _ in range(MAX_BATCHES):
             with ctx.db.transaction() as session:
@@ -82,4 +94,5 @@ def _batches(now: datetime) -> dict[str, Batch]:
         "deliveries": lambda s: retention.delete_old_claims(
             s, before=now - KEEP_CLAIMS, kinds=PERIODIC_CLAIMS
         ),
+        "outbox": lambda s: retention.delete_old_notices(s, before=now - KEEP_NOTICES),
     }

@@ -12,6 +12,8 @@ from bot.domain.rules import may_take, require_manage
 from bot.domain.states import Event, Status
 from bot.errors import UserError
 from bot.mrkdwn import Mrkdwn
+from bot.services import telling
+from bot.services.cards import card_for
 from storage import history, match_index, occurrences
 from storage.models import Nudge, Process
 
@@ -35,6 +37,7 @@ def take(session: Session, actor: Actor, process: Process) -> Handover:
     history.set_owner(
         session, process=process, owner_id=actor.user_id, actor_id=actor.user_id, at=actor.now
     )
+    telling.new_owner(session, actor, process, before=before)
     return Handover(changed=True, before=before)
 
 
@@ -46,6 +49,7 @@ def assign(session: Session, actor: Actor, process: Process, *, to: str) -> Hand
     if before == to:
         return Handover(changed=False, before=before)
     history.set_owner(session, process=process, owner_id=to, actor_id=actor.user_id, at=actor.now)
+    telling.new_owner(session, actor, process, before=before)
     return Handover(changed=True, before=before)
 
 
@@ -56,7 +60,10 @@ def merge(session: Session, actor: Actor, *, keep: Process, gone: Process) -> in
         raise UserError(Mrkdwn("Those are the same process: name two different ones."))
     for process in (keep, gone):
         require_manage(actor, process, what="merge it")
-    return merge_checked(session, actor, keep=keep, gone=gone)
+    owners, gone_card = {keep.owner_id, gone.owner_id}, card_for(session, gone, now=actor.now)
+    moved = merge_checked(session, actor, keep=keep, gone=gone)
+    telling.merged(session, actor, gone=gone_card, keep=keep, owners=owners)
+    return moved
 
 
 def merge_checked(session: Session, actor: Actor, *, keep: Process, gone: Process) -> int:

@@ -13,9 +13,10 @@ from bot.domain.states import Answer, Event, Posted, PromptKind, Status
 from bot.errors import UserError
 from bot.messages.blocks import Message
 from bot.messages.nudges import PromptItem, owner_dm, who_owns
-from bot.mrkdwn import Mrkdwn
+from bot.messages.outbox import with_notices
+from bot.mrkdwn import Mrkdwn, mention
 from bot.services.cards import cards_for
-from storage import coaching, history, posts
+from storage import coaching, history, outbox, posts
 from storage.models import Process
 
 SNOOZE = timedelta(days=14)
@@ -82,8 +83,12 @@ def record_answer(
     reason: str | None = None,
 ) -> bool:
     """Mark the prompt about `process_id` in `message` as answered; False when `message`
-    is no prompt about it (an answer from the Home tab or a report's reply)."""
+    is no prompt about it (an answer from the Home tab or a report's reply). A prompt a
+    newer one replaced, or whose question is settled, refuses (`refuse_stale`): callers
+    record the answer before they act, in the same transaction."""
     channel, ts = message
+    if channel and ts:
+        refuse_stale(session, actor, channel=channel, ts=ts, process_id=process_id)
     return coaching.record_answer(
         session,
         team_id=actor.team_id,
@@ -95,6 +100,42 @@ def record_answer(
         now=actor.now,
         reason=reason,
     )
+
+
+def refuse_stale(session: Session, actor: Actor, *, channel: str, ts: str, process_id: int) -> None:
+    """The one rule for every kind of prompt (a nudge, a follow-up, "Who owns this?"): an
+    answer on one that a later message about the same process replaced, or whose question
+    is settled (the process retired, or, for "Who owns this?", owned by someone else now),
+    is refused, saying why; nothing changes. Answering one's own answer again is no change,
+    so a double click still goes through."""
+    nudge = coaching.prompt_about(
+        session, team_id=actor.team_id, channel_id=channel, ts=ts, process_id=process_id
+    )
+    process = session.get(Process, process_id)
+    if nudge is None or process is None:
+        return
+    if nudge.answered_by == actor.user_id:
+        return
+    if process.status == Status.RETIRED:
+        raise UserError(
+            Mrkdwn("{} is already retired by {}, so this question is settled.").format(
+                process.ref, mention(process.retired_by)
+            )
+        )
+    owner = process.owner_id
+    if nudge.kind == PromptKind.WHO_OWNS and owner is not None and owner != actor.user_id:
+        raise UserError(
+            Mrkdwn("{} owns {} now, so this question is settled. `show {}` says more.").format(
+                mention(owner), process.ref, process.ref
+            )
+        )
+    if coaching.asked_again(session, nudge=nudge):
+        raise UserError(
+            Mrkdwn(
+                "This message about {} is out of date: a newer one asks about it. Answer "
+                "there, or see `show {}`."
+            ).format(process.ref, process.ref)
+        )
 
 
 def render(
@@ -127,4 +168,6 @@ def render(
         return None
     if remembered.kind == Posted.WHO_OWNS:
         return who_owns(items[0])
-    return owner_dm(items)
+    # The notices that went out in the same DM stay above its nudges.
+    told = outbox.delivered_in(session, team_id=team_id, channel_id=channel, ts=ts)
+    return with_notices([(Mrkdwn(n.text), list(n.blocks)) for n in told], owner_dm(items))

@@ -13,6 +13,7 @@ from bot.domain.rules import require_manage
 from bot.domain.states import Event, Status
 from bot.errors import UserError
 from bot.mrkdwn import MAX_LINK, Mrkdwn, is_safe_link
+from bot.services import telling
 from bot.services.cards import card_for
 from storage import history
 from storage.models import Process
@@ -52,7 +53,7 @@ def retire(
     if process.status == Status.RETIRED:
         return Retirement(card_for(session, process, now=actor.now), already=True)
     require_manage(actor, process, what="retire it")
-    before = card_for(session, process, now=actor.now)
+    before, owner = card_for(session, process, now=actor.now), process.owner_id
     if process.owner_id is None:
         history.set_owner(
             session, process=process, owner_id=actor.user_id, actor_id=actor.user_id, at=actor.now
@@ -72,4 +73,6 @@ def retire(
         detail=link or process.automation_note,
         minutes_per_week=before.minutes_per_week,
     )
-    return Retirement(card_for(session, process, now=actor.now), already=False)
+    done = card_for(session, process, now=actor.now)
+    telling.retired(session, actor, done, owner=owner)  # an admin retired someone's process
+    return Retirement(done, already=False)

@@ -106,8 +106,11 @@ def test_each_answer_does_what_it_says(coach: Coach) -> None:
     coach.fake.wait_for(lambda: dm.updated > 0)
     assert "passed it to" in _text(dm)
     assert _process(coach, 1).owner_id == "U_BEN"
-    told = coach.fake.wait_for(lambda: [m for m in dms(coach, "U_BEN") if "passed" in m.text])
-    assert "P1" in told[0].text
+    # Ben had his DM of the day at 16:00 his time: being told waits for his next one.
+    assert not [m for m in dms(coach, "U_BEN") if "passed" in m.text]
+    run(coach, "nudges", datetime(2026, 11, 25, 8, 0, tzinfo=UTC))  # Wed 09:00 in Berlin
+    told = [m for m in dms(coach, "U_BEN") if "passed" in m.text]
+    assert len(told) == 1 and "P1" in told[0].text
     assert len(coach.fake.messages_in(dm.channel)) == 1, "answers update, never add, messages"
 
 
@@ -205,7 +208,10 @@ def test_already_automated_retires_and_celebrates(coach: Coach) -> None:
     # A regression: reported again, the owner is told, and it counts.
     reply = coach.sim.slash("U_BEN", "C_FIN", "reconcile stripe payouts 30m")
     assert "regression" in json.dumps(reply.json)
-    coach.fake.wait_for(lambda: [m for m in dms(coach, "U_ANA") if "is back" in m.text])
+    # Ana had her DM of the day: the outbox keeps it for her next one.
+    assert not [m for m in dms(coach, "U_ANA") if "is back" in m.text]
+    run(coach, "nudges", datetime(2026, 11, 25, 15, 0, tzinfo=UTC))  # Wed 10:00 in New York
+    assert [m for m in dms(coach, "U_ANA") if "is back" in m.text]
 
 
 def test_who_owns_this_and_taking_it(coach: Coach) -> None:

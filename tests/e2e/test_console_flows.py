@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
 from bot.console import run_script
-from bot.console.session import Playground
+from bot.console.session import TEAM, Playground
 from bot.console.view import Printer
+from storage import people
 from tests.conftest import START
 
 
@@ -122,3 +124,84 @@ def test_an_answered_message_says_so(console: tuple[Playground, io.StringIO]) ->
     )
     assert status == 1, transcript
     assert "  ! Message [2] has no buttons any more: it was answered" in transcript
+
+
+# --------------------------------------------------------------------------- restarts
+
+
+def _playground(url: str, out: io.StringIO, **kwargs: object) -> Playground:
+    return Playground(Settings(database_url=url), Printer(out), **kwargs).start()  # type: ignore[arg-type]
+
+
+def test_a_restart_keeps_the_clock_and_the_people(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'coach.db'}"
+    out = io.StringIO()
+    first = _playground(url, out, start=START)
+    try:
+        status = run_script(
+            first,
+            [
+                "as @kenji",
+                "tz Asia/Tokyo",
+                "in #marketing",
+                "/manual-task Post the weekly numbers 30m",
+                "/manual-task own P1",
+                "clock +28d",
+            ],
+        )
+    finally:
+        first.save()
+        first.close()
+    assert status == 0, out.getvalue()
+    assert "@kenji is now in Asia/Tokyo" in out.getvalue()
+    assert (tmp_path / "coach.console.json").exists()
+
+    out = io.StringIO()
+    again = _playground(url, out)  # no start: it carries on where it stopped
+    try:
+        assert again.clock.now() == START + timedelta(days=28)
+        assert again.user.name == "kenji" and again.user.tz == "Asia/Tokyo"
+        assert again.where() == "#marketing"
+        status = run_script(again, ["/manual-task show P1", "people"])
+    finally:
+        again.close()
+    transcript = out.getvalue()
+    assert status == 0, transcript
+    assert "@U0KENJI" not in transcript
+    assert "@kenji" in _section(transcript, "/manual-task show P1")
+    assert "@kenji (Asia/Tokyo)  ← you" in transcript
+
+
+def test_a_new_database_ignores_an_old_side_file(tmp_path: Path) -> None:
+    (tmp_path / "coach.console.json").write_text(
+        '{"now": "2030-01-01T00:00:00+00:00", "people": []}', encoding="utf-8"
+    )
+    session = _playground(f"sqlite:///{tmp_path / 'coach.db'}", io.StringIO())
+    try:
+        assert session.clock.now().year < 2030
+    finally:
+        session.close()
+
+
+def test_a_time_zone_change_reaches_the_bot(console: tuple[Playground, io.StringIO]) -> None:
+    session, _ = console
+    status, transcript = _run(
+        console,
+        [
+            "as @maria",
+            "/manual-task list",
+            "tz America/Chicago",
+            "/manual-task list",
+            "tz Mars/Olympus",
+            "tz @nobody UTC",
+        ],
+    )
+    assert status == 1, transcript
+    assert "@maria is now in America/Chicago (it is Mon 08:00 there)" in transcript
+    assert "  ! 'Mars/Olympus' is not a time zone: try Europe/Berlin or Asia/Tokyo" in transcript
+    assert "  ! There is nobody called @nobody: type people" in transcript
+    session.settle()
+    assert session.db is not None
+    with session.db.transaction() as s:
+        known = people.cached_user(s, team_id=TEAM, user_id="U0MARIA")
+        assert known is not None and known.tz == "America/Chicago"

@@ -58,6 +58,9 @@ def test_a_digest_slack_refuses_for_good_stops_and_its_creator_is_told_once(
     assert figures["stopped"] == 1 and figures["digests"] == 0
     sub = _subscription(coach)
     assert sub.stopped_at is not None and sub.stopped_reason == reason
+    # 03:00 in New York: the outbox keeps it for Ana's working hours.
+    assert not [m for m in dms(coach, "U_ANA") if "has stopped" in text_of(m)]
+    run(coach, "nudges", MONDAY_9_BERLIN + WEEK + timedelta(hours=7))  # 10:00 in New York
     (told,) = [m for m in dms(coach, "U_ANA") if "has stopped" in text_of(m)]
     assert says in text_of(told) and "/manual-task digest here weekly" in text_of(told)
 
@@ -74,6 +77,7 @@ def test_a_digest_slack_refuses_for_good_stops_and_its_creator_is_told_once(
             t.start()
         for t in threads:
             t.join()
+        run(coach, "nudges", MONDAY_9_BERLIN + week * WEEK + timedelta(hours=7))
     posts = coach.fake.calls_to("chat.postMessage")[before:]
     to_channel = [c for c in posts if c.body.get("channel") == "C_FIN"]
     assert len(to_channel) == 1, "one refused try, then nothing"
@@ -115,8 +119,11 @@ def test_a_deactivated_owners_processes_go_back_to_who_owns_this(coach: Coach) -
     _owned_costly(coach)
     coach.fake.deactivate(TEAM, "U_CAM")
     tuesday_10_tokyo = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+    opens = len(coach.fake.calls_to("conversations.open"))
     figures = run(coach, "nudges", tuesday_10_tokyo)
-    assert figures["failed"] == 1 and figures["dms"] == 0
+    # users.info says `deleted`: what Cam owned goes back, and no DM is tried.
+    assert figures["gone"] == 1 and figures["dms"] == 0 and figures["failed"] == 0
+    assert len(coach.fake.calls_to("conversations.open")) == opens
     with coach.db.transaction() as s:
         p1 = s.scalars(select(Process).where(Process.team_id == TEAM, Process.number == 1)).one()
         assert p1.owner_id is None

@@ -14,10 +14,16 @@ from sqlalchemy import func, insert, select
 
 from bot.config import Settings
 from bot.jobs import Clients, JobContext
-from bot.jobs.retention import KEEP_BOT_MESSAGES, KEEP_CLAIMS, KEEP_EVENTS, run_retention
-from storage import retention
+from bot.jobs.retention import (
+    KEEP_BOT_MESSAGES,
+    KEEP_CLAIMS,
+    KEEP_EVENTS,
+    KEEP_NOTICES,
+    run_retention,
+)
+from storage import outbox, retention
 from storage.db import Database
-from storage.models import BotMessage, Delivery, SlackEvent
+from storage.models import BotMessage, Delivery, PendingDM, SlackEvent
 
 NOW = datetime(2027, 3, 1, 3, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -97,7 +103,13 @@ def test_old_rows_go_and_recent_rows_stay(db: Database) -> None:
 
     figures = run_retention(context(db), NOW)
 
-    assert figures == {"slack_events": 2, "bot_messages": 1, "deliveries": 4, "unfinished": 0}
+    assert figures == {
+        "slack_events": 2,
+        "bot_messages": 1,
+        "deliveries": 4,
+        "outbox": 0,
+        "unfinished": 0,
+    }
     assert ids(db, SlackEvent) == {"Ev2", "Ev3"}  # exactly 30 days old stays
     assert ids(db, BotMessage) == {"1700000000.000001", "1700000000.000002", "1700000000.000003"}
     assert ids(db, Delivery) == {
@@ -110,8 +122,33 @@ def test_old_rows_go_and_recent_rows_stay(db: Database) -> None:
         "slack_events": 0,
         "bot_messages": 0,
         "deliveries": 0,
+        "outbox": 0,
         "unfinished": 0,
     }
+
+
+def test_delivered_notices_go_after_30_days_and_waiting_ones_stay(db: Database) -> None:
+    with db.transaction() as s:
+        made = {}
+        for name, age in (("old", KEEP_NOTICES + DAY), ("recent", DAY), ("waiting", 9 * DAY * 10)):
+            row = outbox.tell(
+                s,
+                team_id="T0001",
+                user_id="U_ANA",
+                kind="handed_over",
+                message=("P1 is yours now", []),
+                now=NOW - age,
+            )
+            made[name] = row.id
+            if name != "waiting":
+                outbox.settle(s, ids=[row.id], now=NOW - age, channel_id="D1", ts=f"1.{row.id}")
+
+    figures = run_retention(context(db), NOW)
+
+    assert figures["outbox"] == 1
+    with db.transaction() as s:
+        left = set(s.scalars(select(PendingDM.id)))
+    assert left == {made["recent"], made["waiting"]}
 
 
 def test_a_batch_is_bounded_and_a_backlog_goes_over_several(db: Database) -> None:

@@ -18,7 +18,7 @@ import bot.messages
 from bot.domain.cards import ProcessCard, ReportResult
 from bot.domain.history import HistoryLine
 from bot.domain.settings import WorkspaceSettings
-from bot.domain.states import Event
+from bot.domain.states import Event, PromptKind
 from bot.errors import UserError
 from bot.messages import (
     celebrations,
@@ -29,6 +29,7 @@ from bot.messages import (
     home,
     modals,
     nudges,
+    outbox,
     ownership,
     reactions,
     reports,
@@ -207,6 +208,21 @@ CASES: dict[str, Callable[[str], Any]] = {
     "nudges.owner_dm": lambda t: nudges.owner_dm(prompts(t), more=3),
     "nudges.who_owns": lambda t: [nudges.who_owns(i) for i in prompts(t)],
     "nudges.handed_over": lambda t: nudges.handed_over(card(t), by="U_BEN"),
+    "outbox.taken_over": lambda t: outbox.taken_over(card(t), by="U_BEN", to="U_ANA"),
+    "outbox.retired_for_you": lambda t: outbox.retired_for_you(card(t), by="U_BEN"),
+    "outbox.merged_for_you": lambda t: outbox.merged_for_you(
+        card(t), card(t + " again", owner_id=None), by="U_BEN"
+    ),
+    "outbox.with_notices": lambda t: outbox.with_notices(
+        [nudges.handed_over(card(t), by="U_BEN"), outbox.retired_for_you(card(t), by="U_BEN")],
+        nudges.owner_dm([PromptItem(card(t), PromptKind.NUDGE)]),
+    ),
+    "outbox.fits": lambda t: outbox.with_notices(
+        [nudges.handed_over(card(t), by="U_BEN")][
+            : outbox.fits([nudges.handed_over(card(t), by="U_BEN")], None)
+        ],
+        None,
+    ),
     "reactions.retired": lambda t: reactions.retired(card(t)),
     "reactions.already_retired": lambda t: reactions.already_retired(card(t)),
     "reactions.automating": lambda t: reactions.automating(card(t), took_ownership=True),

@@ -1,0 +1,115 @@
+"""The outbox: messages to a person that answer nothing they just did (a process handed
+to them, a regression, a digest that stopped), kept until the nudges job delivers them in
+the person's working hours, within their one bot DM of the day (bot/jobs/nudges.py).
+Keyword-only arguments; nothing here commits: a notice is written in the transaction of
+the change it tells of, so the one is never kept without the other. Example::
+
+    outbox.tell(session, team_id="T1", user_id="U7", kind=Notice.HANDED_OVER,
+                message=handed_over(card, by="U2"), now=now, process_id=card.process_id)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from storage.models import PendingDM
+
+PENDING, SENT, DROPPED = "pending", "sent", "dropped"
+
+
+def tell(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    kind: str,
+    message: tuple[str, list[dict[str, Any]]],
+    now: datetime,
+    process_id: int | None = None,
+) -> PendingDM:
+    """Put `message` (fallback text and blocks, user text already escaped) in the outbox
+    for `user_id`."""
+    text, blocks = message
+    row = PendingDM(
+        team_id=team_id,
+        user_id=user_id,
+        kind=str(kind),
+        text=str(text),
+        blocks=list(blocks),
+        process_id=process_id,
+        created_at=now,
+        status=PENDING,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def pending_by_user(session: Session, *, team_id: str) -> dict[str, list[PendingDM]]:
+    """What waits for each person of the workspace, oldest first."""
+    found: dict[str, list[PendingDM]] = defaultdict(list)
+    rows = session.scalars(
+        select(PendingDM)
+        .where(PendingDM.team_id == team_id, PendingDM.status == PENDING)
+        .order_by(PendingDM.id)
+    )
+    for row in rows:
+        found[row.user_id].append(row)
+    return dict(found)
+
+
+def pending_for(session: Session, *, team_id: str, user_id: str) -> list[PendingDM]:
+    """What waits for one person, oldest first."""
+    return list(
+        session.scalars(
+            select(PendingDM)
+            .where(
+                PendingDM.team_id == team_id,
+                PendingDM.user_id == user_id,
+                PendingDM.status == PENDING,
+            )
+            .order_by(PendingDM.id)
+        )
+    )
+
+
+def settle(
+    session: Session,
+    *,
+    ids: Iterable[int],
+    now: datetime,
+    status: str = SENT,
+    channel_id: str | None = None,
+    ts: str | None = None,
+) -> None:
+    """The notices `ids` went out in the DM channel_id/ts (or are `DROPPED`: Slack can't
+    reach the person)."""
+    picked = list(ids)
+    if not picked:
+        return
+    session.execute(
+        update(PendingDM)
+        .where(PendingDM.id.in_(picked), PendingDM.status == PENDING)
+        .values(status=status, settled_at=now, channel_id=channel_id, message_ts=ts)
+    )
+
+
+def delivered_in(session: Session, *, team_id: str, channel_id: str, ts: str) -> list[PendingDM]:
+    """The notices that went out in the DM channel_id/ts, in their order."""
+    return list(
+        session.scalars(
+            select(PendingDM)
+            .where(
+                PendingDM.team_id == team_id,
+                PendingDM.channel_id == channel_id,
+                PendingDM.message_ts == ts,
+            )
+            .order_by(PendingDM.id)
+        )
+    )
