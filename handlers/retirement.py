@@ -10,39 +10,33 @@ from typing import Any
 from slack_bolt import App
 
 from bot.domain import commands as c
-from bot.domain.durations import format_minutes
 from bot.domain.people import Actor
 from bot.domain.rules import require_manage
-from bot.domain.states import Answer, Status
+from bot.domain.states import Answer
 from bot.ids import Action, Callback, Field
 from bot.messages import modals
-from bot.messages.reports import notice
-from bot.mrkdwn import Mrkdwn
+from bot.messages.celebrations import retired_answer
 from bot.services import lookup, prompts, retirement
 from bot.services.cards import card_for
-from handlers.after import Celebrate, OpenForm, Redraw
+from handlers.after import Celebrate, Ephemeral, OpenForm, Redraw
 from handlers.context import Deps, Reply, clicked, refused_on, submitted
-from handlers.forms import already_retired, open_about
+from handlers.forms import open_about
 from handlers.payloads import form_memory, form_values, opened_from
 
 
 def retire_command(cmd: c.Retire, actor: Actor, deps: Deps) -> Reply:
-    """`retire P7 https://…` retires it now; `retire P7` opens the form for the link."""
+    """`retire P7 https://…` retires it now; `retire P7` opens the form for the link. On a
+    retired process both record how it is automated (the link, the form's line of how)."""
     with deps.db.transaction() as session:
         process = lookup.find(session, actor, ref=cmd.ref)
-        if process.status == Status.RETIRED:
-            raise already_retired(process.ref, process.title)
         if cmd.link is None:
             require_manage(actor, process, what="retire it")
             form = modals.retire_modal(card_for(session, process, now=actor.now))
             return Reply(after=(OpenForm(form),))
         link = retirement.check_link(cmd.link)
         done = retirement.retire(session, actor, process, link=link, how=None)
-    minutes = format_minutes(done.card.eliminated_minutes_per_week or 0)
-    answer = Mrkdwn("Retired {} · {}: {} a week eliminated. I've told the channel.").format(
-        done.card.ref, done.card.title, minutes
-    )
-    return Reply(notice(answer), (Celebrate(done.card),))
+    answer = retired_answer(done.card, already=done.already, recorded=done.recorded)
+    return Reply(answer, () if done.already else (Celebrate(done.card),))
 
 
 def mark_automated(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
@@ -65,7 +59,9 @@ def submit_retire(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps
             )
             done = retirement.retire(session, actor, process, link=link, how=got.get(Field.HOW))
     celebrate = () if done.already else (Celebrate(done.card),)
-    return Reply(after=(Redraw(message), *celebrate))
+    answer = retired_answer(done.card, already=done.already, recorded=done.recorded)
+    told = Ephemeral(message[0], answer)  # privately, where the form was opened, or by DM
+    return Reply(after=(Redraw(message), *celebrate, told))
 
 
 def register(app: App) -> None:

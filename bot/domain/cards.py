@@ -29,7 +29,8 @@ class ProcessCard:
     review_at: datetime | None = None
     accepted_reason: str | None = None
     automation_link: str | None = None
-    retired_by: str | None = None
+    automation_note: str | None = None  # the retire form's "In one line, how"
+    retired_by: str | None = None  # who recorded the retirement (the owner is credited)
     eliminated_minutes_per_week: float | None = None
     merged_into_ref: str | None = None
     declared_minutes_per_week: float | None = None  # from the report form's frequency

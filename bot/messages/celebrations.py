@@ -3,34 +3,40 @@
 from __future__ import annotations
 
 from bot.domain.cards import ProcessCard
-from bot.domain.costs import hours_per_year
+from bot.domain.costs import format_money, hours_per_year, money
 from bot.domain.durations import format_hours, format_minutes
 from bot.messages.blocks import Message, context, section
-from bot.messages.reports import label, name
-from bot.mrkdwn import Mrkdwn, link, mention
+from bot.messages.reports import credit, how_it_runs, label, name
+from bot.mrkdwn import Mrkdwn, channel, mention
+
+
+def _yearly(card: ProcessCard, minutes_per_week: float) -> Mrkdwn:
+    """'39h a year', with the money when the workspace has an hourly rate:
+    '39h a year · $3,315 a year'."""
+    hours = hours_per_year(minutes_per_week / 60)
+    said = Mrkdwn("{} a year").format(format_hours(hours))
+    cash = money(hours, card.hourly_rate)
+    if cash is not None:
+        said += Mrkdwn(" · {} a year").format(format_money(cash, card.currency))
+    return said
 
 
 def celebration(card: ProcessCard, *, total_eliminated_hours: float) -> Message:
     """Posted in the process's channel when it is retired."""
     minutes = card.eliminated_minutes_per_week or 0
-    per_week = minutes / 60
     text = Mrkdwn("🎉 {} is retired: automated by {}. {} a week eliminated.").format(
-        label(card), mention(card.retired_by), format_minutes(minutes)
+        label(card), credit(card), format_minutes(minutes)
     )
-    how = (
-        Mrkdwn("\nHow: {}").format(link(card.automation_link))
-        if card.automation_link
-        else Mrkdwn("")
-    )
+    how = how_it_runs(card)
     body = Mrkdwn(
         ":tada: {} is retired, automated by {}.{}\n"
-        "That's *{} a week* ({} a year) of manual work permanently eliminated."
+        "That's *{} a week* ({}) of manual work permanently eliminated."
     ).format(
         name(card),
-        mention(card.retired_by),
-        how,
+        credit(card),
+        Mrkdwn("\nHow: {}").format(how) if how is not None else Mrkdwn(""),
         format_minutes(minutes),
-        format_hours(hours_per_year(per_week)),
+        _yearly(card, minutes),
     )
     return text, [
         section(body),
@@ -46,7 +52,7 @@ def celebration(card: ProcessCard, *, total_eliminated_hours: float) -> Message:
 def regression_notice(card: ProcessCard, *, reporter_id: str, minutes: int) -> Message:
     """Sent to the owner when a retired process is reported again."""
     text = Mrkdwn("{} is back: {} reported by hand.").format(label(card), format_minutes(minutes))
-    automation = link(card.automation_link) if card.automation_link else "no link recorded"
+    automation = how_it_runs(card) or Mrkdwn("no link recorded")
     return text, [
         section(
             Mrkdwn(
@@ -56,3 +62,29 @@ def regression_notice(card: ProcessCard, *, reporter_id: str, minutes: int) -> M
         ),
         context(Mrkdwn("Automation: {}").format(automation)),
     ]
+
+
+def retired_answer(card: ProcessCard, *, already: bool, recorded: bool) -> Message:
+    """The private answer to whoever retired a process (`retire P7 <link>`, the form):
+    what was eliminated and where it was celebrated; or, retired before, what was added."""
+    how = how_it_runs(card)
+    if already and recorded and how is not None:
+        said = Mrkdwn("Recorded how {} is automated: {}. `show {}` shows it.").format(
+            label(card), how, card.ref
+        )
+    elif already:
+        said = Mrkdwn("{} is already retired: nothing changed. `show {}` says how it runs.").format(
+            label(card), card.ref
+        )
+    else:
+        told = (
+            Mrkdwn("I've told {}.").format(channel(card.channel_id))
+            if card.channel_id
+            else Mrkdwn("The celebration is in your DMs.")
+        )
+        said = Mrkdwn("Retired {}: {} a week eliminated. {}").format(
+            label(card), format_minutes(card.eliminated_minutes_per_week or 0), told
+        )
+        if how is None:
+            said += Mrkdwn(" `/manual-task retire {} https://…` records how.").format(card.ref)
+    return said, [section(said)]

@@ -34,3 +34,14 @@ def merged(gone_ref: str, keep_ref: str, keep_title: str, *, moved: int) -> Mess
             gone_ref, keep_ref, keep_title, count(moved, "report")
         )
     )
+
+
+def merge_into_retired(keep_ref: str, gone_ref: str) -> Mrkdwn:
+    """`merge P7 P9` when P7 is retired and P9 is still done by hand: refused, since its
+    manual work would vanish into an automated process (and from the manual load)."""
+    return Mrkdwn(
+        "{0} is retired and {1} is still done by hand, so I didn't merge them: {1}'s manual "
+        "work would disappear into an automated process. If {0}'s automation does {1} too, "
+        "retire it: `/manual-task retire {1} https://…`. If {0} is done by hand again, report "
+        "it and it comes back."
+    ).format(keep_ref, gone_ref)

@@ -68,6 +68,26 @@ def break_even_line(card: ProcessCard) -> Mrkdwn:
     ).format(format_hours(hours))
 
 
+def credit(card: ProcessCard) -> Mrkdwn:
+    """Who a retirement is credited to: the owner, and who recorded it when that was
+    someone else ('@ana (recorded by @alex)')."""
+    owner = card.owner_id or card.retired_by
+    if card.retired_by and owner != card.retired_by:
+        return Mrkdwn("{} (recorded by {})").format(mention(owner), mention(card.retired_by))
+    return mention(owner)
+
+
+def how_it_runs(card: ProcessCard) -> Mrkdwn | None:
+    """'<link> · a Zap copies the payouts nightly': the link and the line of how, as
+    recorded (None when neither is)."""
+    parts = []
+    if card.automation_link:
+        parts.append(link(card.automation_link))
+    if card.automation_note:
+        parts.append(Mrkdwn("{}").format(card.automation_note))
+    return Mrkdwn(" · ").join(parts) if parts else None
+
+
 def report_reply(result: ReportResult) -> Message:
     """The reporter's private answer: what was counted, what it costs, and what next."""
     card = result.card
@@ -166,10 +186,13 @@ def process_detail(
                 mention(card.reporter_id), channel(card.channel_id)
             )
         )
-    if card.automation_link and card.status == Status.RETIRED:
+    how = how_it_runs(card)
+    if card.status == Status.RETIRED:
         extra.append(
-            Mrkdwn("Automated by {}: {}").format(
-                mention(card.retired_by), link(card.automation_link)
+            Mrkdwn("Automated by {}: {}").format(credit(card), how)
+            if how is not None
+            else Mrkdwn("Automated by {}. `/manual-task retire {} https://…` records how.").format(
+                credit(card), card.ref
             )
         )
     if card.eliminated_minutes_per_week and card.status == Status.RETIRED:

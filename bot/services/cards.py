@@ -45,6 +45,7 @@ def card(
         review_at=process.review_at,
         accepted_reason=process.accepted_reason,
         automation_link=process.automation_link,
+        automation_note=process.automation_note,
         retired_by=process.retired_by,
         eliminated_minutes_per_week=process.eliminated_minutes_per_week,
         merged_into_ref=merged_into_ref,

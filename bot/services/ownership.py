@@ -11,6 +11,7 @@ from bot.domain.people import Actor
 from bot.domain.rules import may_take, require_manage
 from bot.domain.states import Event, Status
 from bot.errors import UserError
+from bot.messages.ownership import merge_into_retired
 from bot.mrkdwn import Mrkdwn
 from bot.services import telling
 from bot.services.cards import card_for
@@ -58,6 +59,8 @@ def merge(session: Session, actor: Actor, *, keep: Process, gone: Process) -> in
     reports moved."""
     if keep.id == gone.id:
         raise UserError(Mrkdwn("Those are the same process: name two different ones."))
+    if keep.status == Status.RETIRED and gone.status != Status.RETIRED:
+        raise UserError(merge_into_retired(keep.ref, gone.ref))
     for process in (keep, gone):
         require_manage(actor, process, what="merge it")
     owners, gone_card = {keep.owner_id, gone.owner_id}, card_for(session, gone, now=actor.now)

@@ -42,16 +42,37 @@ class Retirement:
 
     card: ProcessCard
     already: bool
+    recorded: bool = False  # already retired, and the link or the how was added now
+
+
+def record_how(
+    session: Session, actor: Actor, process: Process, *, link: str | None, how: str | None
+) -> bool:
+    """Add (or correct) how a retired process is automated: its link, its line of how.
+    False when neither was given or nothing changed."""
+    note = how.replace("\x00", "")[:MAX_HOW].strip() if how else None  # PG: no NUL
+    if (not link or link == process.automation_link) and (
+        not note or note == process.automation_note
+    ):
+        return False
+    require_manage(actor, process, what="say how it's automated")
+    if link:
+        process.automation_link = link
+    if note:
+        process.automation_note = note
+    return True
 
 
 def retire(
     session: Session, actor: Actor, process: Process, *, link: str | None, how: str | None
 ) -> Retirement:
     """Retire a process. Idempotent, also when two people retire it at once (the row is
-    locked and read again)."""
+    locked and read again). Retired already, a link or a line of how given is recorded
+    (`retire P1 <link>` after ✅ says how it runs now)."""
     session.refresh(process, with_for_update=True)
     if process.status == Status.RETIRED:
-        return Retirement(card_for(session, process, now=actor.now), already=True)
+        recorded = record_how(session, actor, process, link=link, how=how)
+        return Retirement(card_for(session, process, now=actor.now), True, recorded)
     require_manage(actor, process, what="retire it")
     before, owner = card_for(session, process, now=actor.now), process.owner_id
     if process.owner_id is None:

@@ -274,6 +274,13 @@ CASES: dict[str, Callable[[str], Any]] = {
     ),
     "reports.help_message": lambda t: reports.help_message(),
     "reports.mine_empty": lambda t: reports.mine_empty(["P1", "P4"], 3),
+    "reports.credit": lambda t: reports.credit(card(t, retired_by="U_BEN")),
+    "reports.how_it_runs": lambda t: reports.how_it_runs(card(t, automation_note=t)),
+    "celebrations.retired_answer": lambda t: [
+        celebrations.retired_answer(card(t, automation_note=t), already=a, recorded=r)
+        for a, r in ((False, False), (True, True), (True, False))
+    ],
+    "ownership.merge_into_retired": lambda t: ownership.merge_into_retired("P1", "P2"),
     "reports.retired_owned": lambda t: reports.retired_owned(["P1", "P4"], 3),
     "reports.notice": lambda t: reports.notice(Mrkdwn("Done: {}").format(t)),
     "settings.settings_modal": lambda t: settings_msg.settings_modal(SETTINGS),
@@ -298,6 +305,8 @@ NO_TITLE = {
     "reports.status_label",
     "reports.help_message",
     "reports.mine_empty",
+    "reports.credit",
+    "ownership.merge_into_retired",
     "reports.retired_owned",
     "settings.settings_modal",
     "settings.saved",
