@@ -12,8 +12,6 @@ Example::
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -26,6 +24,7 @@ from bot.config import Settings, safe_url
 from bot.console import typed as c
 from bot.console.actions import describe_time, execute
 from bot.console.session import Playground
+from bot.console.terminal import history, own_terminal
 from bot.console.typed import ConsoleInputError
 from bot.console.view import Printer, wants_colour
 
@@ -59,7 +58,7 @@ What you can type (as the current person, in the current channel):
 WELCOME = """\
 Automation Coach console: the real bot, with a pretend Slack workspace on this machine.
 People: @you, @maria, @sam and @alex (an admin). Channels: #general, #finance, #ops.
-Try:  /manual-task Reconcile Stripe payouts 45m   then  click 1   then  clock +7d
+Try:  /manual-task Reconcile Stripe payouts 1h30m   then  click 1   then  clock +7d
 Type help for everything, quit to leave. Data is kept in {database}."""
 
 
@@ -151,18 +150,19 @@ def run_script(session: Playground, lines: Iterable[str]) -> int:
 
 
 def run_interactive(session: Playground, stdin: TextIO) -> int:
-    """The terminal loop: readline history and editing, a prompt saying who and where."""
-    history = _readline_history()
+    """The terminal loop: readline history and editing, a prompt saying who and where.
+    Ctrl-C stops what is running (or clears the line); quit or Ctrl-D leaves, status 0."""
     printer = session.printer
     database = safe_url(session.settings.database_url)
-    if "coach-console-" in database:
+    fresh = "coach-console-" in database
+    if fresh:
         database = "a temporary database, gone when you quit (--fresh)"
     elif session.state_file is not None:
         database += f", the clock and the people in {session.state_file.name}"
     printer.write(printer.paint(WELCOME.format(database=database), "bold"))
     resumed = " (where the clock stopped last time)" if session.resumed else ""
     printer.note("it is " + describe_time(session, session.clock.now()) + resumed)
-    try:
+    with own_terminal(stdin), history():
         while True:
             prompt = printer.paint(
                 f"{session.user.name} in {session.prompt_place()} › ", "cyan", "bold", prompt=True
@@ -180,28 +180,13 @@ def run_interactive(session: Playground, stdin: TextIO) -> int:
                     break
             except ConsoleInputError as err:
                 printer.error(str(err))
-            except KeyboardInterrupt:
-                printer.write()
-                printer.note("interrupted")
-    finally:
-        if history is not None:
-            history()
+            except KeyboardInterrupt as err:
+                if not err.args:  # (the clock says itself where it stopped)
+                    printer.write()
+                    printer.note("interrupted")
+    if fresh:
+        printer.note("Bye: the temporary database goes with you.")
+    else:
+        when = describe_time(session, session.clock.now())
+        printer.note(f"Bye: coach console carries on from here next time ({when}).")
     return 0
-
-
-def _readline_history() -> c.Callable[[], None] | None:
-    """Turn on line editing and history; returns a function that saves the history."""
-    try:
-        import readline  # an optional module: not on every platform
-    except ImportError:
-        return None
-    path = Path(os.environ.get("COACH_HISTORY", Path.home() / ".coach_console_history"))
-    with contextlib.suppress(OSError):
-        readline.read_history_file(path)
-    readline.set_history_length(1000)
-
-    def save() -> None:
-        with contextlib.suppress(OSError):
-            readline.write_history_file(path)
-
-    return save

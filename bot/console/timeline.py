@@ -64,19 +64,26 @@ def advance(session: Playground, target: datetime) -> None:
         f"moving the clock to {describe_time(session, target)}; running {', '.join(jobs)} "
         "every hour on the way"
     )
-    for at in steps(session.clock.now(), target):
-        session.clock.set(at)
-        before = len(session.fake.calls)
-        for name in jobs:
-            try:
-                run_job(name, session.jobs, at)
-            except Exception as err:  # a broken job must not end the session
-                session.printer.error(f"the {name} job failed at {at:%H:%M} UTC: {err}")
-        if len(session.fake.calls) != before or session.pending():
-            # Jobs call Slack synchronously; only the fake's own events may trail behind.
-            session.settle(quiet=0.03, show=False)
-        if session.pending():
-            session.printer.when(describe_time(session, at))
-            session.flush()
+    try:
+        for at in steps(session.clock.now(), target):
+            session.clock.set(at)
+            before = len(session.fake.calls)
+            for name in jobs:
+                try:
+                    run_job(name, session.jobs, at)
+                except Exception as err:  # a broken job must not end the session
+                    session.printer.error(f"the {name} job failed at {at:%H:%M} UTC: {err}")
+            if len(session.fake.calls) != before or session.pending():
+                # Jobs call Slack synchronously; only the fake's own events may trail behind.
+                session.settle(quiet=0.03, show=False)
+            if session.pending():
+                session.printer.when(describe_time(session, at))
+                session.flush()
+    except KeyboardInterrupt:
+        session.flush()
+        session.printer.note(
+            "interrupted: the clock stopped at " + describe_time(session, session.clock.now())
+        )
+        raise KeyboardInterrupt("said") from None  # said where: the prompt adds nothing
     session.clock.set(target)
     session.printer.note("it is now " + describe_time(session, target))
