@@ -159,3 +159,57 @@ def test_an_outbox_notice_quotes_titles_escaped(coach: Coach) -> None:
     (told,) = dms(coach, "U_BEN")
     payload = json.dumps({"text": told.text, "blocks": told.blocks})
     assert "<!channel>" not in payload and "<@U_CAM>" not in payload
+
+
+def _who_owns(coach: Coach) -> list[object]:
+    return [m for m in coach.fake.messages_in("C_FIN") if m.from_bot and "Who owns" in m.text]
+
+
+def _refusals(coach: Coach, user_id: str) -> list[object]:
+    return [m for m in coach.fake.messages if m.ephemeral and m.user == user_id]
+
+
+def test_a_prompt_a_newer_one_replaced_or_whose_question_is_settled_refuses(
+    coach: Coach,
+) -> None:
+    for who in ("U_ANA", "U_BEN", "U_CAM"):
+        assert coach.sim.slash(who, "C_FIN", "Reconcile Stripe payouts 45m").ok
+    run(coach, "nudges", TUE_10_NEW_YORK)
+    coach.clock.set(TUE_10_NEW_YORK.replace(day=30))
+    for who in ("U_ANA", "U_BEN"):  # still done by hand, still nobody's
+        assert coach.sim.slash(who, "C_FIN", "Reconcile Stripe payouts 45m").ok
+    run(coach, "nudges", datetime(2026, 12, 1, 15, 0, tzinfo=UTC))  # a week later
+    last_week, this_week = _who_owns(coach)
+
+    coach.sim.click("U_CAM", this_week, action_id="process_take_ownership")
+    coach.fake.wait_for(lambda: "owns it now" in text_of(this_week))
+    assert _owner(coach, 1) == "U_CAM"
+    # An admin presses "I'll own it" on last week's: refused, saying who owns it now.
+    coach.sim.click("U_ADMIN", last_week, action_id="process_take_ownership")
+    (said,) = coach.fake.wait_for(
+        lambda: [m for m in _refusals(coach, "U_ADMIN") if "settled" in m.text]
+    )
+    assert "<@U_CAM> owns P1 now" in said.text
+    assert _owner(coach, 1) == "U_CAM"
+    assert "<@U_CAM>" in text_of(this_week) and "U_ADMIN" not in text_of(this_week)
+    assert not [r for r in _waiting(coach) if r.user_id == "U_CAM"], "nothing to tell Cam"
+
+
+def test_last_weeks_nudge_refuses_once_a_newer_one_asks(coach: Coach) -> None:
+    _seed(coach)
+    run(coach, "nudges", TUE_10_NEW_YORK)
+    coach.clock.set(TUE_10_NEW_YORK.replace(day=30))
+    for who in ("U_BEN", "U_CAM"):
+        assert coach.sim.slash(who, "C_FIN", "Reconcile Stripe payouts 45m").ok
+    run(coach, "nudges", datetime(2026, 12, 1, 15, 0, tzinfo=UTC))
+    old, new = [m for m in dms(coach, "U_ANA") if "P1" in text_of(m)]
+    coach.sim.click("U_ANA", old, action_id="nudge_snooze")
+    (said,) = coach.fake.wait_for(
+        lambda: [m for m in _refusals(coach, "U_ANA") if "out of date" in m.text]
+    )
+    assert "P1" in said.text
+    with coach.db.transaction() as s:
+        p1 = s.scalars(select(Process).where(Process.team_id == TEAM, Process.number == 1)).one()
+        assert p1.snoozed_until is None
+    coach.sim.click("U_ANA", new, action_id="nudge_snooze")  # the newer one answers
+    coach.fake.wait_for(lambda: "Snoozed" in text_of(new))
