@@ -16,6 +16,7 @@ from bot.messages import modals
 from bot.messages import ownership as msg
 from bot.mrkdwn import Mrkdwn
 from bot.services import lookup, ownership, prompts
+from bot.services.cards import check_in_figures
 from handlers.after import Redraw, RefreshHome
 from handlers.context import (
     Deps,
@@ -33,7 +34,15 @@ def own(cmd: c.Own, actor: Actor, deps: Deps) -> Reply:
     with deps.db.transaction() as session:
         process = lookup.find(session, actor, ref=cmd.ref)
         done = ownership.take(session, actor, process)
-        return Reply(msg.taken(process.ref, process.title, changed=done.changed))
+        cost, threshold = check_in_figures(session, process, now=actor.now)
+        taken = msg.taken(
+            process.ref,
+            process.title,
+            changed=done.changed,
+            minutes_per_week=cost,
+            threshold=threshold,
+        )
+        return Reply(taken)
 
 
 def assign(cmd: c.Assign, actor: Actor, deps: Deps) -> Reply:
@@ -60,7 +69,14 @@ def take_ownership(body: dict[str, Any], action: dict[str, Any], actor: Actor, d
             session, actor, message=message, process_id=process.id, answer=Answer.OWNED
         )
         done = ownership.take(session, actor, process)
-        answer = msg.taken(process.ref, process.title, changed=done.changed)
+        cost, threshold = check_in_figures(session, process, now=actor.now)
+        answer = msg.taken(
+            process.ref,
+            process.title,
+            changed=done.changed,
+            minutes_per_week=cost,
+            threshold=threshold,
+        )
     redraw = Redraw(message) if answered else RefreshHome()
     return Reply(answer, (redraw,))
 

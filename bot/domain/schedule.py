@@ -94,8 +94,14 @@ def _asleep(state: ProcessState, now: datetime) -> bool:
     return state.snoozed_until is not None and state.snoozed_until > now
 
 
+def is_costly(minutes_per_week: float, threshold: float) -> bool:
+    """Costly enough to ask its owner about: over the workspace's threshold a week. The
+    one rule behind nudges, "Who owns this?" and what a new owner is promised."""
+    return minutes_per_week > threshold
+
+
 def _costly(state: ProcessState, threshold: float) -> bool:
-    return state.minutes_per_week > threshold
+    return is_costly(state.minutes_per_week, threshold)
 
 
 def _open(state: ProcessState, now: datetime) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bot.domain.durations import format_minutes
 from bot.domain.plurals import count
+from bot.domain.schedule import is_costly
 from bot.messages.blocks import Message
 from bot.messages.reports import notice
 from bot.mrkdwn import Mrkdwn, mention
@@ -12,13 +14,28 @@ def _label(ref: str, title: str) -> Mrkdwn:
     return Mrkdwn("{} · {}").format(ref, title)
 
 
-def taken(ref: str, title: str, *, changed: bool) -> Message:
-    """`own P7` or "Take ownership": the actor owns it now (or already did)."""
-    if not changed:
-        return notice(Mrkdwn("You already own {}.").format(_label(ref, title)))
-    return notice(
-        Mrkdwn("You now own {}. I'll check in about automating it.").format(_label(ref, title))
+def check_in(minutes_per_week: float, threshold: float) -> Mrkdwn:
+    """What an owner is promised, true to the nudge rule: asked soon when the process
+    costs more than the threshold, else once it does ('once it costs 15m a week; now 11m')."""
+    if is_costly(minutes_per_week, threshold):
+        return Mrkdwn(
+            "It costs {} a week, over the {} threshold: I'll ask you about automating it in "
+            "your working hours, within a day or two."
+        ).format(format_minutes(minutes_per_week), format_minutes(threshold))
+    return Mrkdwn("I'll ask you about automating it once it costs over {} a week; now {}.").format(
+        format_minutes(threshold), format_minutes(minutes_per_week)
     )
+
+
+def taken(
+    ref: str, title: str, *, changed: bool, minutes_per_week: float, threshold: float
+) -> Message:
+    """`own P7` or "Take ownership": the actor owns it now (or already did), and when the
+    bot will ask about automating it."""
+    promise = check_in(minutes_per_week, threshold)
+    if not changed:
+        return notice(Mrkdwn("You already own {}. {}").format(_label(ref, title), promise))
+    return notice(Mrkdwn("You now own {}. {}").format(_label(ref, title), promise))
 
 
 def assigned(ref: str, title: str, *, to: str, changed: bool) -> Message:

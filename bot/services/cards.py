@@ -88,3 +88,11 @@ def _from_row(row: Row[Any]) -> ProcessCard:
         workspace=row,
         merged_into_ref=f"P{merged}" if merged is not None else None,
     )
+
+
+def check_in_figures(session: Session, process: Process, *, now: datetime) -> tuple[float, int]:
+    """(what it costs a week now, the workspace's nudge threshold): what decides when its
+    owner is asked about automating it, for a reply that promises it."""
+    ws = session.get(Workspace, process.team_id)
+    threshold = ws.nudge_threshold_minutes if ws is not None else 15
+    return card_for(session, process, now=now).minutes_per_week, threshold

@@ -186,8 +186,8 @@ CASES: dict[str, Callable[[str], Any]] = {
         for reason in ("is_archived", "not_in_channel", t)
     ],
     "ownership.taken": lambda t: [
-        ownership.taken("P7", t, changed=True),
-        ownership.taken("P7", t, changed=False),
+        ownership.taken("P7", t, changed=True, minutes_per_week=23, threshold=15),
+        ownership.taken("P7", t, changed=False, minutes_per_week=11, threshold=15),
     ],
     "ownership.assigned": lambda t: [
         ownership.assigned("P7", t, to="U_BEN", changed=True),
@@ -281,6 +281,7 @@ CASES: dict[str, Callable[[str], Any]] = {
         for a, r in ((False, False), (True, True), (True, False))
     ],
     "ownership.merge_into_retired": lambda t: ownership.merge_into_retired("P1", "P2"),
+    "ownership.check_in": lambda t: ownership.check_in(11, 15),
     "reports.retired_owned": lambda t: reports.retired_owned(["P1", "P4"], 3),
     "reports.notice": lambda t: reports.notice(Mrkdwn("Done: {}").format(t)),
     "settings.settings_modal": lambda t: settings_msg.settings_modal(SETTINGS),
@@ -307,6 +308,7 @@ NO_TITLE = {
     "reports.mine_empty",
     "reports.credit",
     "ownership.merge_into_retired",
+    "ownership.check_in",
     "reports.retired_owned",
     "settings.settings_modal",
     "settings.saved",
