@@ -209,6 +209,7 @@ class PublishHome:
             team_id=out.actor.team_id,
             user_id=out.actor.user_id,
             now=out.actor.now,
+            tz=out.actor.person.tz,  # the directory may not have saved it yet
         )
 
 

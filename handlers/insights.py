@@ -8,6 +8,7 @@ from bot.domain.people import Actor
 from bot.domain.rules import sight_of
 from bot.domain.states import OPEN_STATUSES, Status
 from bot.messages import reports as msg
+from bot.messages.help import help_message
 from bot.messages.history import SHOWN
 from bot.messages.stats import stats_message
 from bot.mrkdwn import Mrkdwn
@@ -20,7 +21,7 @@ from storage import history, processes, stats
 
 
 def help_(cmd: c.Help, actor: Actor, deps: Deps) -> Reply:
-    return Reply(msg.help_message())
+    return Reply(help_message())
 
 
 def list_top(cmd: c.ListTop, actor: Actor, deps: Deps) -> Reply:

@@ -10,6 +10,7 @@ not one.
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import available_timezones
 
@@ -29,6 +30,17 @@ WEEKDAYS = {
     **dict.fromkeys(("sun", "sunday", "sundays"), 6),
 }
 CADENCES = {"daily": "daily", "weekly": "weekly", "every-day": "daily", "week": "weekly"}
+
+
+class DigestWord(StrEnum):
+    """What may follow `digest` (help names each: tests/unit/test_help.py)."""
+
+    OFF = "off"
+    STOP = "stop"  # = off
+    PREVIEW = "preview"
+    HERE = "here"
+
+
 # `digest here weekly mon 09:00 workspace`: the workspace's public processes, not the channel's.
 WORKSPACE_WIDE = frozenset({"workspace", "workspace-wide", "all-channels"})
 

@@ -23,6 +23,7 @@ from bot.domain.arguments import (
     CADENCES,
     WEEKDAYS,
     WORKSPACE_WIDE,
+    DigestWord,
     parse_channel,
     parse_link,
     parse_ref,
@@ -220,11 +221,11 @@ def _parse_digest(word: str, args: list[str]) -> Command:
     if not args:
         raise CommandError(Mrkdwn("`digest` needs a schedule: {}.").format(_USAGE["digest"]))
     first = args[0].lower()
-    if first in ("off", "stop"):
+    if first in (DigestWord.OFF, DigestWord.STOP):
         if len(args) > 1:
             raise _too_many("digest", args[1:])
         return DigestOff()
-    if first == "preview":
+    if first == DigestWord.PREVIEW:
         if len(args) > 1:
             raise _too_many("digest", args[1:])
         return DigestPreview()
@@ -234,7 +235,7 @@ def _parse_digest(word: str, args: list[str]) -> Command:
     if not rest:
         raise CommandError(Mrkdwn("`digest` needs a schedule: {}.").format(_USAGE["digest"]))
     channel_id: str | None = None
-    if rest[0].lower() == "here":
+    if rest[0].lower() == DigestWord.HERE:
         rest.pop(0)
     elif (channel := parse_channel(rest[0])) is not None:
         channel_id = channel

@@ -12,9 +12,11 @@ from bot.domain.costs import format_money, hours_per_year, money
 from bot.domain.durations import format_hours, format_minutes
 from bot.domain.plurals import count
 from bot.domain.rules import GUESTS_SEE_THEIR_OWN
+from bot.domain.schedule import zone
 from bot.domain.states import Status
 from bot.ids import Action
 from bot.messages.blocks import Block, button, context, divider, header, section
+from bot.messages.help import command_list
 from bot.messages.nudges import answer_buttons, figures
 from bot.messages.reports import (
     QUESTION,
@@ -53,6 +55,7 @@ class HomePage:
     hourly_rate: float | None = None
     currency: str = "USD"
     updated_at: datetime | None = None
+    tz: str | None = None  # the viewer's (Slack's profile, from the people directory)
     notes: Sequence[Mrkdwn] = field(default_factory=tuple)
     guest: bool = False  # sees their own reports only: no team figures, no team list
     retired_mine: Sequence[str] = ()  # ids of retired processes I own (the first few)
@@ -80,10 +83,22 @@ def _answer_buttons(card: ProcessCard) -> Block:
     )
 
 
-def _my_process(card: ProcessCard, now: datetime | None) -> list[Block]:
+def _local(when: datetime, tz: str | None) -> datetime:
+    """`when` on the viewer's clock (UTC when their time zone is unknown)."""
+    return when.astimezone(zone(tz))
+
+
+def _updated_line(page: HomePage) -> Mrkdwn:
+    """'Updated Mon 23 Nov 09:00 EST', in the viewer's time zone."""
+    assert page.updated_at is not None
+    local = _local(page.updated_at, page.tz)
+    return Mrkdwn("Updated {:%a %d %b %H:%M} {}").format(local, local.tzname() or "UTC")
+
+
+def _my_process(card: ProcessCard, now: datetime | None, tz: str | None) -> list[Block]:
     status = status_label(card)
     if card.snoozed_until and now and card.snoozed_until > now:
-        status += Mrkdwn(", snoozed until {:%a %d %b}").format(card.snoozed_until)
+        status += Mrkdwn(", snoozed until {:%a %d %b}").format(_local(card.snoozed_until, tz))
     cost = figures(card) if card.count else "not reported lately"
     text = Mrkdwn("{} ({})\n{}").format(name(card), status, cost)
     return [section(text), _answer_buttons(card)]
@@ -104,7 +119,7 @@ def home_view(page: HomePage, *, max_mine: int = 10) -> Block:
     ]
     if page.mine:
         for card in list(page.mine)[:max_mine]:
-            blocks.extend(_my_process(card, page.updated_at))
+            blocks.extend(_my_process(card, page.updated_at, page.tz))
         if page.mine_total > min(len(page.mine), max_mine):
             blocks.append(
                 context(
@@ -121,7 +136,7 @@ def home_view(page: HomePage, *, max_mine: int = 10) -> Block:
     if page.reports:
         rows = [
             Mrkdwn("• {} · {}: {} on {:%a %d %b}").format(
-                r.ref, r.title, format_minutes(r.minutes), r.occurred_at
+                r.ref, r.title, format_minutes(r.minutes), _local(r.occurred_at, page.tz)
             )
             for r in page.reports
         ]
@@ -130,12 +145,13 @@ def home_view(page: HomePage, *, max_mine: int = 10) -> Block:
         blocks.append(section(Mrkdwn("Nothing yet. Report manual work the moment you do it.")))
     if not page.guest:  # a guest sees no team figures
         blocks += [divider(), header("The team's most costly processes"), *_team_top(page)]
+    tail: list[Block] = [divider(), header("What you can do"), command_list()]
     footer = list(page.notes)
     if page.updated_at is not None:
-        footer.append(Mrkdwn("Updated {:%a %d %b %H:%M} UTC").format(page.updated_at))
+        footer.append(_updated_line(page))
     if footer:
-        blocks.append(context(*footer))
-    return {"type": "home", "callback_id": "home", "blocks": _fit(blocks)}
+        tail.append(context(*footer))
+    return {"type": "home", "callback_id": "home", "blocks": _fit(blocks, len(tail)) + tail}
 
 
 def _team_top(page: HomePage) -> list[Block]:
@@ -163,7 +179,9 @@ def _team_top(page: HomePage) -> list[Block]:
     return blocks
 
 
-def _fit(blocks: list[Block]) -> list[Block]:
-    if len(blocks) <= HOME_BLOCK_LIMIT:
+def _fit(blocks: list[Block], room: int = 0) -> list[Block]:
+    """The blocks, cut to leave `room` for the tail (what one can do, when updated)."""
+    limit = HOME_BLOCK_LIMIT - room
+    if len(blocks) <= limit:
         return blocks
-    return blocks[: HOME_BLOCK_LIMIT - 1] + [context(Mrkdwn("More on `/manual-task list`."))]
+    return blocks[: limit - 1] + [context(Mrkdwn("More on `/manual-task list`."))]

@@ -292,30 +292,6 @@ def process_list(
     return text, blocks
 
 
-HELP = Mrkdwn("""*Report manual work the moment you do it:*
-`/manual-task Reconcile Stripe payouts 45m`  (`45m`, `1h30m`, `1:30`, `90 minutes`, `half a day`)
-`/manual-task` alone opens a form.
-*See and act:*
-`list`: the most costly processes · `mine`: the ones you own · `show Pn` (Pn: an id from `list`)
-`own Pn` · `assign Pn @maria` · `retire Pn https://…` (a link to the automation) · `merge Pn Pm`
-`undo`: remove your last report (of the last 7 days) · `stats` · `export`
-`digest here weekly mon 09:00` (this channel's processes; `… workspace`: every public one)
-`digest off` · `digest preview`
-Reports from private channels and DMs are seen by their reporters, owner and admins only.
-Admins: `config` · `forget @maria` (deletes her reports for good, once you confirm)
-You can also mention me: _@coach spent 20 minutes copying leads into the CRM_.""")
-
-
-def help_message() -> Message:
-    return (
-        Mrkdwn("How to use Automation Coach"),
-        [
-            section(HELP),
-            context(Mrkdwn("The goal of business operations is to not exist. {}").format(QUESTION)),
-        ],
-    )
-
-
 def notice(text: Mrkdwn) -> Message:
     """A one-line answer (a refusal, a confirmation)."""
     return text, [section(text)]

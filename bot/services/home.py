@@ -45,9 +45,12 @@ READ_ONLY_COMMANDS: tuple[type, ...] = (
 )
 
 
-def page(session: Session, *, team_id: str, user_id: str, now: datetime) -> HomePage:
+def page(
+    session: Session, *, team_id: str, user_id: str, now: datetime, tz: str | None = None
+) -> HomePage:
     """What `user_id` sees on the Home tab at `now` (who they are as Slack last said: the
-    Home tab is drawn after the request, from what the directory saved)."""
+    Home tab is drawn after the request, from what the directory saved), its times in
+    their time zone (`tz` when the request knew it, else the directory's)."""
     since = window_start(now)
     known = people.cached_user(session, team_id=team_id, user_id=user_id)
     guest = bool(known is not None and known.is_guest)
@@ -78,16 +81,25 @@ def page(session: Session, *, team_id: str, user_id: str, now: datetime) -> Home
         hourly_rate=ws.hourly_rate if ws else None,
         currency=ws.currency if ws else "USD",
         updated_at=now,
+        tz=tz or (known.tz if known is not None else None),
     )
 
 
-def publish_home(client: Any, db: Database, *, team_id: str, user_id: str, now: datetime) -> bool:
+def publish_home(
+    client: Any,
+    db: Database,
+    *,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    tz: str | None = None,
+) -> bool:
     """Draw `user_id`'s Home tab as it is now. Runs after Slack's acknowledgement, in its
     own read-only transaction; a failure is logged and returns False (the change that
     prompted the redraw is already saved)."""
     try:
         with db.transaction() as session:
-            view = home_view(page(session, team_id=team_id, user_id=user_id, now=now))
+            view = home_view(page(session, team_id=team_id, user_id=user_id, now=now, tz=tz))
         client.views_publish(user_id=user_id, view=view)
     except Exception as err:
         log.warning("could not publish the Home tab of %s/%s: %s", team_id, user_id, err)

@@ -17,7 +17,17 @@ from bot.domain.costs import trend_icon
 from bot.domain.plurals import EXAMPLE_REF, count, example_ref, noun, times
 from bot.domain.rules import require_manage
 from bot.errors import NotAllowed
-from bot.messages import celebrations, forget, home, nudges, ownership, reactions, reports, stats
+from bot.messages import (
+    celebrations,
+    forget,
+    help,
+    home,
+    nudges,
+    ownership,
+    reactions,
+    reports,
+    stats,
+)
 from bot.messages.digest import _bounded
 from bot.mrkdwn import Mrkdwn
 from tests.unit.test_hostile_builders import CASES
@@ -177,7 +187,7 @@ def test_hints_name_a_process_that_was_shown() -> None:
     assert "show P3" in hint and "own P3" in hint and "P7" not in hint
     _, blocks = reports.process_list(cards, title="Top", empty=Mrkdwn("none"), total=9)
     assert "`show P3` for one" in repr(blocks[-1])
-    assert "P7" not in reports.HELP and "P9" not in reports.HELP
+    assert "P7" not in help.help_text() and "P9" not in help.help_text()
 
 
 def test_a_refusal_reads_as_english() -> None:
