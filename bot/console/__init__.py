@@ -52,7 +52,10 @@ What you can type (as the current person, in the current channel):
   home                                 open your App Home tab
   archive #ops   kick #ops            archive a channel; take the bot out of it
   deactivate @sam                      deactivate a person (what the jobs do then)
-  show 5             people            print message 5 again; who and where is who
+  clock start 2026-11-23 09:00         where a fresh console's clock starts (scripts)
+  show 5             show P1           print message 5 again; /manual-task show P1
+  save 12                              write the files on message 12 (a chart) here
+  people                               who and where is who
   help               quit              this text; leave (Ctrl-D works too)"""
 
 WELCOME = """\

@@ -7,6 +7,7 @@ the app is quiet and prints what it did. Bad input raises ConsoleInputError.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -227,6 +228,25 @@ def _tz(session: Playground, cmd: c.Tz, ask: Ask | None) -> None:
     session.printer.note(f"@{user.name} is now in {user.tz} (it is {local:%a %H:%M} there)")
 
 
+def _save(session: Playground, cmd: c.Save, ask: Ask | None) -> None:
+    """Write each file on message [N] into the current directory and say where."""
+    message = _target_message(session, cmd.message)
+    uploads = cards.files_of(session, message)
+    if not uploads:
+        raise ConsoleInputError(f"Message [{cmd.message}] has no files")
+    for upload in uploads:
+        path = Path(Path(upload.filename).name or f"file-{upload.id}")
+        n = 1
+        while path.exists():
+            n += 1
+            path = path.with_name(f"{Path(upload.filename).stem}-{n}{path.suffix}")
+        try:
+            path.write_bytes(upload.content)
+        except OSError as err:
+            raise ConsoleInputError(f"Could not write {path}: {err.strerror}") from None
+        session.printer.note(f"saved {path.resolve()} ({max(1, len(upload.content) // 1024)} KB)")
+
+
 def _gone(session: Playground, cmd: c.Gone, ask: Ask | None) -> None:
     """Archive a channel, take the bot out of one, or deactivate a person: what Slack then
     answers the bot (is_archived, not_in_channel, user_disabled) the jobs act on."""
@@ -272,4 +292,6 @@ _HANDLERS: dict[type, Callable[[Playground, Any, Ask | None], None]] = {
     c.ClockTo: timeline.clock_to,
     c.Gone: _gone,
     c.Tz: _tz,
+    c.Save: _save,
+    c.ClockStart: timeline.clock_start,
 }

@@ -26,7 +26,7 @@ def _label(block: dict[str, Any]) -> str:
 def _field_key(view: View, key: str) -> str:
     """The block id of the input that ``key`` names: a label or block/action id, any case,
     or the start of exactly one label."""
-    wanted = key.strip().lower()
+    wanted = key.strip().lower().removesuffix("(optional)").strip()  # as the form shows it
     blocks = _inputs(view)
     for block in blocks:
         names = {str(block.get("block_id")), str(block["element"].get("action_id")), _label(block)}
@@ -55,7 +55,7 @@ def submit(session: Playground, cmd: c.Submit, ask: Ask | None) -> None:
     try:
         reply = session.sim.submit(session.user.id, modal, values)
     except (KeyError, ValueError) as err:
-        raise ConsoleInputError(str(err).strip("\"'")) from None
+        raise ConsoleInputError(str(err.args[0] if err.args else err)) from None
     check(session, reply.status, "the submission")
 
 

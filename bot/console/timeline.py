@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import func, select
+
 from bot.console import typed as c
 from bot.console.answers import Ask
 from bot.console.session import Playground
 from bot.console.typed import ConsoleInputError
 from bot.jobs import registry
 from bot.scheduler import run_job
+from storage.models import Occurrence
 
 STEP = timedelta(hours=1)
 
@@ -43,6 +46,20 @@ def clock_to(session: Playground, cmd: c.ClockTo, ask: Ask | None) -> None:
     if target - now > timedelta(days=400):
         raise ConsoleInputError("That is more than a year ahead: move in smaller steps")
     advance(session, target)
+
+
+def clock_start(session: Playground, cmd: c.ClockStart, ask: Ask | None) -> None:
+    """Start a fresh console's clock at a fixed time, so a script prints the same dates on
+    any day; refused once anything is recorded (the data would be out of order)."""
+    assert session.db is not None
+    with session.db.transaction() as s:
+        reported = s.scalar(select(func.count()).select_from(Occurrence)) or 0
+    if reported or session.messages:
+        raise ConsoleInputError(
+            "The clock can only start over before anything happens: use coach console --fresh"
+        )
+    session.clock.set(datetime.combine(cmd.day, cmd.at, tzinfo=session.tz()))
+    session.printer.note("the clock starts at " + describe_time(session, session.clock.now()))
 
 
 def steps(start: datetime, end: datetime) -> list[datetime]:

@@ -4,7 +4,7 @@ no database).
 >>> parse("as @maria")
 As(name='maria')
 >>> parse("click 2 on 5")
-Click(index=2, message=5, selected=None)
+Click(index=2, message=5, selected=None, home=False)
 """
 
 from __future__ import annotations
@@ -13,13 +13,15 @@ import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-class ConsoleInputError(ValueError):
-    """A console line that cannot be understood; the message is one friendly line."""
+from bot.console.clock_words import (
+    ClockBy,
+    ClockShow,
+    ClockStart,
+    ClockTo,
+    parse_clock,
+)
+from bot.console.errors import ConsoleInputError
 
 
 @dataclass(frozen=True)
@@ -86,39 +88,10 @@ class React:
 
 
 @dataclass(frozen=True)
-class ClockShow:
-    pass
+class Save:
+    """`save 12`: write the files on message [12] (a digest's chart) to files here."""
 
-
-@dataclass(frozen=True)
-class ClockBy:
-    delta: timedelta
-
-
-@dataclass(frozen=True)
-class ClockTo:
-    """Move to a wall-clock time in the current person's time zone.
-
-    Either an absolute ``day`` and ``at``, or (``weekday`` set) the next such weekday, or
-    (neither) the next time the local clock shows ``at``."""
-
-    at: time
-    day: date | None = None
-    weekday: int | None = None
-
-    def resolve(self, now: datetime, tz: tzinfo) -> datetime:
-        """The instant meant, as seen from ``now`` by someone in ``tz``."""
-        local = now.astimezone(tz)
-        if self.day is not None:
-            return datetime.combine(self.day, self.at, tzinfo=tz)
-        candidate = datetime.combine(local.date(), self.at, tzinfo=tz)
-        if self.weekday is not None:
-            candidate += timedelta(days=(self.weekday - local.weekday()) % 7)
-            if candidate <= local:
-                candidate += timedelta(days=7)
-        elif candidate <= local:
-            candidate += timedelta(days=1)
-        return datetime.combine(candidate.date(), self.at, tzinfo=tz)
+    message: int
 
 
 @dataclass(frozen=True)
@@ -165,10 +138,10 @@ Command = (
     | Quit
     | Gone
     | Tz
+    | ClockStart
+    | Save
 )
 
-_DELTA = re.compile(r"(\d+(?:\.\d+)?)\s*(w|d|h|m|min|mins)", re.IGNORECASE)
-_SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "min": 60, "mins": 60}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
 _EMOJI = re.compile(r"^:?([a-z0-9_+\-]+):?$")
 
@@ -302,54 +275,15 @@ def _submit(rest: str) -> Command:
 
 
 def _show(rest: str) -> Command:
+    if re.fullmatch(r"[Pp]\d+", rest):  # a process: what /manual-task show P1 answers
+        return Slash("/manual-task", f"show {rest.upper()}")
     return Show(_number(rest.lstrip("#"), "The message number") if rest else None)
 
 
-def _clock(rest: str) -> Command:
+def _save(rest: str) -> Command:
     if not rest:
-        return ClockShow()
-    if rest.startswith("+"):
-        return ClockBy(parse_delta(rest[1:]))
-    words = rest.lower().split()
-    if words[0] == "next" and len(words) in (2, 3):
-        weekday = words[1][:3]
-        if weekday not in WEEKDAYS:
-            raise ConsoleInputError(f"{words[1]!r} is not a weekday: try clock next mon 09:00")
-        at = _hhmm(words[2]) if len(words) == 3 else time(9, 0)
-        return ClockTo(at, weekday=WEEKDAYS.index(weekday))
-    if len(words) == 1 and ":" in words[0]:
-        return ClockTo(_hhmm(words[0]))
-    if len(words) in (1, 2):
-        try:
-            day: date | None = date.fromisoformat(words[0])
-        except ValueError:
-            day = None
-        if day is not None:
-            return ClockTo(_hhmm(words[1]) if len(words) == 2 else time(9, 0), day=day)
-    raise ConsoleInputError(
-        "Move the clock like: clock +3d, clock +2h, clock next mon 09:00 or clock 2026-12-07 09:00"
-    )
-
-
-def parse_delta(text: str) -> timedelta:
-    """``7d``, ``2h``, ``1d2h30m``, ``1w`` as a timedelta."""
-    compact = text.replace(" ", "")
-    matches = list(_DELTA.finditer(compact))
-    if not matches or "".join(m.group(0) for m in matches) != compact:
-        raise ConsoleInputError(f"{text!r} is not a duration: try +3d, +2h or +1d2h")
-    seconds = sum(float(m.group(1)) * _SECONDS[m.group(2).lower()] for m in matches)
-    if seconds <= 0:
-        raise ConsoleInputError("The clock only moves forward: give a duration like +1h")
-    if seconds > 400 * 86400:
-        raise ConsoleInputError("That is more than a year: move the clock in smaller steps")
-    return timedelta(seconds=seconds)
-
-
-def _hhmm(text: str) -> time:
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
-    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise ConsoleInputError(f"{text!r} is not a time of day: use HH:MM, like 09:00")
-    return time(int(match.group(1)), int(match.group(2)))
+        raise ConsoleInputError("Say which message's files, like: save 12")
+    return Save(_number(rest.lstrip("#"), "The message number"))
 
 
 def _split(text: str) -> list[str]:
@@ -367,13 +301,14 @@ _PARSERS: dict[str, Callable[[str], Command]] = {
     "submit": _submit,
     "cancel": _no_args(Cancel()),
     "react": _react,
-    "clock": _clock,
-    "time": _clock,
+    "clock": parse_clock,
+    "time": parse_clock,
     "home": _no_args(Home()),
     "show": _show,
     "people": _no_args(People()),
     "who": _no_args(People()),
     "tz": _tz,
+    "save": _save,
     "archive": _gone("archive"),
     "kick": _gone("kick"),
     "deactivate": _gone("deactivate"),

@@ -157,6 +157,8 @@ def _input_line(block: JSONDict, names: NameLookup | None) -> str:
         shown = str(element["initial_value"])
     elif isinstance(element.get("initial_option"), dict):
         shown = _text(element["initial_option"].get("text"), names)
+    elif element.get("initial_options"):  # checkboxes, multi-selects: every one chosen
+        shown = ", ".join(_text(o.get("text"), names) for o in element["initial_options"])
     else:
         for key in ("initial_user", "initial_conversation", "initial_date", "initial_time"):
             if element.get(key):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.console import run_script
+from bot.console import run_console, run_script
 from bot.console.session import TEAM, Playground
 from bot.console.view import Printer
 from storage import people
@@ -205,3 +205,74 @@ def test_a_time_zone_change_reaches_the_bot(console: tuple[Playground, io.String
     with session.db.transaction() as s:
         known = people.cached_user(s, team_id=TEAM, user_id="U0MARIA")
         assert known is not None and known.tz == "America/Chicago"
+
+
+# --------------------------------------------------------------------------- small gaps
+
+
+def test_small_gaps(
+    console: tuple[Playground, io.StringIO], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    status, transcript = _run(
+        console,
+        [
+            "in #finance",
+            "/manual-task Reconcile Stripe payouts 45m",
+            "show P1",  # a process: what /manual-task show P1 answers
+            "as @alex",
+            "/manual-task config",
+            "cancel",
+            "/manual-task retire P1",
+            'submit "Link to the automation"=https://x.test/1 "In one line, how (optional)"=cron',
+            "clock start 2027-01-04 09:00",
+        ],
+    )
+    assert "Done once in the last 28 days" in _section(transcript, "show P1")
+    assert "The message number must be" not in transcript
+    assert "Working days: (empty)" not in transcript
+    assert "Working days: Mon" in _section(transcript, "/manual-task config")
+    assert "has no field" not in transcript
+    assert "is retired" in transcript
+    assert "  ! The clock can only start over before anything happens" in transcript
+    assert status == 1, transcript
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_readme_shows_what_the_demo_prints_on_any_day(tmp_path: Path) -> None:
+    """The demo pins its own clock (clock start), so it needs no start= here: run as
+    the README says, today, it prints the README's excerpt, line by line in order."""
+    out = io.StringIO()
+    status = run_console(
+        Settings(), script=str(ROOT / "examples" / "demo.txt"), fresh=True, stdout=out
+    )
+    transcript = out.getvalue()
+    assert status == 0, transcript
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = ".venv/bin/coach console --fresh --script examples/demo.txt\n```\n\n```\n"
+    excerpt = readme.split(command, 1)[1].split("```", 1)[0].splitlines()
+    assert excerpt, "the README's demo excerpt is missing"
+    at = 0
+    lines = transcript.splitlines()
+    for line in excerpt:
+        assert line in lines[at:], f"README line not printed (in order): {line!r}"
+        at = lines.index(line, at) + 1
+
+
+def test_a_chart_is_saved_to_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    script = tmp_path / "demo.txt"
+    demo = (ROOT / "examples" / "demo.txt").read_text(encoding="utf-8")
+    script.write_text(demo + "\nsave 12\nsave 12\nsave 7\n", encoding="utf-8")
+    out = io.StringIO()
+    status = run_console(Settings(), script=str(script), fresh=True, stdout=out)
+    transcript = out.getvalue()
+    assert "(save 12 writes it to a file you can open)" in transcript
+    saved = sorted(tmp_path.glob("*.png"))
+    assert len(saved) == 2, transcript  # the second save doesn't overwrite the first
+    assert saved[0].read_bytes().startswith(b"\x89PNG")
+    assert f"  · saved {saved[0]} (" in transcript
+    assert "  ! Message [7] has no files" in transcript
+    assert status == 1
