@@ -112,7 +112,7 @@ def report_reply(result: ReportResult) -> Message:
         told = (
             Mrkdwn("check whether its automation still runs.")
             if owner in (None, result.reporter_id)
-            else Mrkdwn("{} has been told it's back.").format(mention(owner))
+            else Mrkdwn("I'll tell {} it's back, in their working hours.").format(mention(owner))
         )
         notes.append(
             Mrkdwn(":warning: {} was retired, so this is a regression: {}").format(card.ref, told)

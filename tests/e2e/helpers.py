@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.jobs import Clients, JobContext
 from bot.scheduler import run_job
+from storage.models import PendingDM
 from tests.conftest import Coach
 
 
@@ -40,3 +43,14 @@ def dms(coach: Coach, user_id: str, **kw: Any) -> list[Any]:
         for m in coach.fake.dms_to("T0001", user_id)
         if m.from_bot and (not m.ephemeral or m.user == user_id)
     ]
+
+
+def waiting(coach: Coach, user_id: str | None = None) -> list[PendingDM]:
+    """The notices waiting in the outbox (for `user_id`, or anyone's), oldest first."""
+    with coach.db.transaction() as s:
+        query = select(PendingDM).where(PendingDM.status == "pending").order_by(PendingDM.id)
+        if user_id is not None:
+            query = query.where(PendingDM.user_id == user_id)
+        rows = list(s.scalars(query))
+        s.expunge_all()
+        return rows

@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 
 from bot.domain.schedule import in_working_hours, local_date
 from bot.standin.render import render_blocks
-from storage.models import Nudge, PendingDM, Process
+from storage.models import Nudge, Process
 from tests.conftest import TEAM, Coach
-from tests.e2e.helpers import dms, job_context, run
+from tests.e2e.helpers import dms, job_context, run, waiting
 
 TZ = {"U_ANA": "America/New_York", "U_BEN": "Europe/Berlin", "U_CAM": "Asia/Tokyo"}
 
@@ -32,15 +32,6 @@ def _process(coach: Coach, number: int) -> Process:
 
 def _text(message: object) -> str:
     return "\n".join(render_blocks(message.blocks))  # type: ignore[attr-defined]
-
-
-def _waiting_for(coach: Coach, user_id: str) -> list[int]:
-    """The ids of the notices waiting in the outbox for `user_id`."""
-    with coach.db.transaction() as s:
-        found = select(PendingDM.id).where(
-            PendingDM.user_id == user_id, PendingDM.status == "pending"
-        )
-        return list(s.scalars(found))
 
 
 def _seed(coach: Coach) -> None:
@@ -218,7 +209,7 @@ def test_already_automated_retires_and_celebrates(coach: Coach) -> None:
     reply = coach.sim.slash("U_BEN", "C_FIN", "reconcile stripe payouts 30m")
     assert "regression" in json.dumps(reply.json)
     # Ana had her DM of the day: the outbox keeps it for her next one.
-    coach.fake.wait_for(lambda: _waiting_for(coach, "U_ANA"))  # written after the answer
+    coach.fake.wait_for(lambda: waiting(coach, "U_ANA"))  # written after the answer
     assert not [m for m in dms(coach, "U_ANA") if "is back" in m.text]
     run(coach, "nudges", datetime(2026, 11, 25, 15, 0, tzinfo=UTC))  # Wed 10:00 in New York
     assert [m for m in dms(coach, "U_ANA") if "is back" in m.text]

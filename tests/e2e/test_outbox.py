@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from storage.models import PendingDM, Process
+from storage.models import Process
 from tests.conftest import TEAM, Coach
-from tests.e2e.helpers import dms, run
+from tests.e2e.helpers import dms, run, waiting
 from tests.e2e.support import text_of
 
 TUE_01_BERLIN = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
@@ -29,13 +29,6 @@ def _owner(coach: Coach, number: int) -> str | None:
         return s.scalars(
             select(Process.owner_id).where(Process.team_id == TEAM, Process.number == number)
         ).one()
-
-
-def _waiting(coach: Coach) -> list[PendingDM]:
-    with coach.db.transaction() as s:
-        rows = list(s.scalars(select(PendingDM).where(PendingDM.status == "pending")))
-        s.expunge_all()
-        return rows
 
 
 def _seed(coach: Coach) -> None:
@@ -58,7 +51,7 @@ def test_a_reassignment_at_01_00_their_time_waits_for_their_working_hours(coach:
     # 01:00 in Berlin: nothing reaches Ben; it waits.
     figures = run(coach, "nudges", TUE_01_BERLIN)
     assert figures["dms"] == 0 and dms(coach, "U_BEN") == []
-    assert [(r.user_id, r.kind) for r in _waiting(coach)] == [
+    assert [(r.user_id, r.kind) for r in waiting(coach)] == [
         ("U_BEN", "handed_over"),
         ("U_ANA", "taken_over"),  # Ana owned it; an admin passed it on
     ]
@@ -76,7 +69,7 @@ def test_a_reassignment_at_01_00_their_time_waits_for_their_working_hours(coach:
     (ana,) = dms(coach, "U_ANA")
     assert "which you owned, to <@U_BEN>" in text_of(ana)
     assert "Could this be automated?" in text_of(ana) and "P1" in text_of(ana)
-    assert _waiting(coach) == []
+    assert waiting(coach) == []
 
 
 def test_two_notices_and_a_nudge_on_one_day_make_one_dm(coach: Coach) -> None:
@@ -84,7 +77,7 @@ def test_two_notices_and_a_nudge_on_one_day_make_one_dm(coach: Coach) -> None:
     coach.clock.set(TUE_01_BERLIN)  # 19:00 in New York, the day before
     assert coach.sim.slash("U_ADMIN", "C_FIN", "retire P2 https://github.com/acme/ops/pull/2").ok
     assert coach.sim.slash("U_ADMIN", "C_FIN", "merge P1 P3").ok
-    assert len(_waiting(coach)) == 2
+    assert len(waiting(coach)) == 2
 
     run(coach, "nudges", TUE_10_NEW_YORK)
     (dm,) = dms(coach, "U_ANA")
@@ -92,7 +85,7 @@ def test_two_notices_and_a_nudge_on_one_day_make_one_dm(coach: Coach) -> None:
     assert "retired *P2" in shown and "<@U_ADMIN>" in shown
     assert "merged *P3" in shown and "into *P1" in shown
     assert "Could this be automated? Why haven't we?" in shown and "P1" in shown
-    assert _waiting(coach) == []
+    assert waiting(coach) == []
     # Later that day nothing more goes out, whatever waits.
     coach.clock.set(TUE_10_NEW_YORK.replace(hour=16))
     assert coach.sim.slash("U_ADMIN", "C_FIN", "assign P1 <@U_BEN>").ok
@@ -137,15 +130,15 @@ def test_two_processes_running_the_job_at_once_send_once(coach: Coach) -> None:
     assert sum(f["notices"] for f in figures) == 2
     (dm,) = dms(coach, "U_BEN")
     assert "P2" in text_of(dm) and "P3" in text_of(dm)
-    assert _waiting(coach) == []
+    assert waiting(coach) == []
 
 
 def test_assign_tells_the_new_owner_and_nobody_is_told_of_what_they_did(coach: Coach) -> None:
     _seed(coach)
     assert coach.sim.slash("U_ANA", "C_FIN", "assign P2 <@U_BEN>").ok  # Ana passes her own
-    assert [(r.user_id, r.kind) for r in _waiting(coach)] == [("U_BEN", "handed_over")]
+    assert [(r.user_id, r.kind) for r in waiting(coach)] == [("U_BEN", "handed_over")]
     assert coach.sim.slash("U_BEN", "C_FIN", "own P2").json  # already his: nothing new
-    assert len(_waiting(coach)) == 1
+    assert len(waiting(coach)) == 1
     run(coach, "nudges", TUE_09_BERLIN)
     (told,) = dms(coach, "U_BEN")
     assert "<@U_ANA> passed" in text_of(told) and "P2" in text_of(told)
@@ -192,7 +185,7 @@ def test_a_prompt_a_newer_one_replaced_or_whose_question_is_settled_refuses(
     assert "<@U_CAM> owns P1 now" in said.text
     assert _owner(coach, 1) == "U_CAM"
     assert "<@U_CAM>" in text_of(this_week) and "U_ADMIN" not in text_of(this_week)
-    assert not [r for r in _waiting(coach) if r.user_id == "U_CAM"], "nothing to tell Cam"
+    assert not [r for r in waiting(coach) if r.user_id == "U_CAM"], "nothing to tell Cam"
 
 
 def test_last_weeks_nudge_refuses_once_a_newer_one_asks(coach: Coach) -> None:

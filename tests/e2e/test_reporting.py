@@ -13,6 +13,7 @@ import pytest
 
 from bot.ids import Action, Callback, Field
 from tests.conftest import Coach
+from tests.e2e.helpers import run, waiting
 from tests.e2e.support import (
     answer,
     counts,
@@ -556,9 +557,12 @@ def test_a_retired_process_reported_again_comes_back(coach: Coach) -> None:
     reply = report(coach, "Reconcile Stripe payouts 30m", user="U_BEN")
 
     assert "regression" in answer(reply)
-    assert "<@U_ANA> has been told it's back" in answer(reply)
+    assert "I'll tell <@U_ANA> it's back, in their working hours" in answer(reply)
     assert occurrences(coach.db)[-1].regression
     assert process(coach.db, "P1").status == "came_back"
+    # Through the outbox: her next bot DM (it is 09:00 in New York) tells her.
+    wait_for(lambda: waiting(coach, "U_ANA"))  # written after the answer
+    run(coach, "nudges")
     dm = wait_for(lambda: coach.fake.dms_to(TEAM, "U_ANA"))
     assert "P1 · Reconcile Stripe payouts" in text_of(dm[-1])
 
