@@ -64,7 +64,7 @@ def counted(
     if regression:
         return Mrkdwn(
             "Counted: you did {} by hand ({}), but it was retired, so it has come back. "
-            "I've let its owner know."
+            "I'll let its owner know, in their working hours."
         ).format(_name(card), format_minutes(minutes))
     return Mrkdwn(
         "Counted: you do {} too ({}, the usual time). It now costs *{} a week*. "
