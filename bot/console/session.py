@@ -183,7 +183,7 @@ class Playground:
         self.fake.stop()
         if self.db is not None:
             self.db.dispose()
-        self._log.release()
+        self._log.give_back()
 
     def forget_person(self, user_id: str) -> None:
         """The app and the jobs look the person up again (their profile changed)."""

@@ -48,15 +48,18 @@ class AppLog(logging.Handler):
         self._saved: tuple[list[logging.Handler], int] | None = None
 
     def capture(self) -> None:
-        """Be the root logger's only handler (warnings and up) until ``release()``."""
+        """Be the root logger's only handler (warnings and up) until ``give_back()``."""
         root = logging.getLogger()
         self._saved = (list(root.handlers), root.level)
         root.handlers = [self]
         root.setLevel(logging.WARNING)
         protect_handlers()  # the transcript's handler redacts secrets as every handler does
 
-    def release(self) -> None:
-        """Give the root logger back its handlers and level."""
+    def give_back(self) -> None:
+        """Give the root logger back its handlers and level. (Not `release`: that is
+        `logging.Handler`'s own, which `handle()` calls after every record to release the
+        handler's lock; overriding it restored the root logger at the first warning, so
+        every INFO line after it reached the terminal, and left the lock held.)"""
         if self._saved is not None:
             root = logging.getLogger()
             root.handlers, level = self._saved

@@ -5,7 +5,10 @@ automating the process; and a promise to check in says when, or why not yet (iss
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from bot.config import Settings
@@ -48,3 +51,26 @@ def test_a_promise_says_when_or_why_not_yet() -> None:
     )
     assert check_in(15, 15).startswith("I'll ask you about automating it once")  # not over
     assert check_in(23, 15).startswith("It costs 23m a week, over the 15m threshold")
+
+
+def test_both_scripts_run_clean_as_make_run_runs_them(tmp_path: Path) -> None:
+    """`coach console --script` as a person runs it (logging configured at INFO, as `coach`
+    does): a clean exit and nothing on standard error, for the demo and the first five
+    minutes. (The console's log capture once named its restore `release`, which
+    `logging.Handler.handle` calls after every record: the first warning let every job's
+    INFO line through to the terminal.)"""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COACH_"))}
+    env.pop("DATABASE_URL", None)
+    env["PYTHONPATH"] = str(ROOT)  # this tree's code, whatever the venv was installed from
+    for script in (SCRIPT, ROOT / "examples" / "demo.txt"):
+        done = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "console", "--fresh", "--script", str(script)],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        assert done.stderr == "", done.stderr[-2000:]
+        assert "Traceback" not in done.stdout
