@@ -232,6 +232,7 @@ def test_a_person_is_picked_by_name_in_a_form(console: tuple[Playground, io.Stri
         'submit "New owner"=@nobody',
         'submit "New owner"=@maria',
         'submit "New owner"=@sam',
+        "clock +1d",  # @sam hears of it in their working hours (the outbox)
     ]
     status = run_script(session, script)
     transcript = out.getvalue()
@@ -239,7 +240,9 @@ def test_a_person_is_picked_by_name_in_a_form(console: tuple[Playground, io.Stri
     assert "  ! No one here is called @nobody: `people` lists who is" in transcript
     assert "  ! New owner: Pick the person who should own it instead of you." in transcript
     assert "➡️ @maria passed it to @sam" in transcript
-    assert "@maria passed P1 · Reconcile Stripe payouts to you." in transcript
+    later = transcript[transcript.index("> clock +1d") :]
+    assert "@coach → DM with @sam" in later
+    assert "@maria passed P1 · Reconcile Stripe payouts to you." in later
 
 
 def test_slack_taking_things_away_stops_them_once(
