@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from bot.domain.costs import break_even_hours, hours_per_week, minutes_per_week, money
 from bot.domain.rules import Sight
 from bot.services.cards import window_start
-from storage import history, stats, workspaces
+from storage import history, people, stats, workspaces
 
 PROCESS_FIELDS = (
     "workspace",
@@ -34,7 +34,9 @@ PROCESS_FIELDS = (
     "title",
     "status",
     "owner",
+    "owner_name",
     "reporter",
+    "reporter_name",
     "first_channel",
     "private",
     "first_reported_at",
@@ -52,6 +54,7 @@ PROCESS_FIELDS = (
     "automation_link",
     "automation_how",
     "retired_by",
+    "retired_by_name",
     "retired_at",
     "eliminated_minutes_per_week",
     "merged_into",
@@ -62,6 +65,7 @@ OCCURRENCE_FIELDS = (
     "process",
     "process_title",
     "user",
+    "user_name",
     "minutes",
     "occurred_at",
     "source",
@@ -84,11 +88,23 @@ def _num(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
+class _Names:
+    """Who an id is, as the bot last heard from Slack (`users.info`), for the columns
+    beside the ids; None where it never asked."""
+
+    def __init__(self, session: Session, team_ids: Sequence[str]) -> None:
+        self._known = people.names(session, team_ids=team_ids)
+
+    def __call__(self, team_id: str, user_id: str | None) -> str | None:
+        return self._known.get((team_id, user_id)) if user_id else None
+
+
 def process_rows(
     session: Session, *, team_ids: Sequence[str], now: datetime, sight: Sight | None = None
 ) -> Iterator[Row]:
     """One row per process (in `sight`, when given) with its cost over the trailing 28
     days and all time."""
+    name = _Names(session, team_ids)
     for p, merged, reports, total, recent, rate, currency in stats.stream_processes(
         session, team_ids=team_ids, since=window_start(now), sight=sight
     ):
@@ -99,7 +115,9 @@ def process_rows(
             "title": p.title,
             "status": p.status,
             "owner": p.owner_id,
+            "owner_name": name(p.team_id, p.owner_id),
             "reporter": p.reporter_id,
+            "reporter_name": name(p.team_id, p.reporter_id),
             "first_channel": p.channel_id,
             "private": p.private,
             "first_reported_at": _iso(p.created_at),
@@ -117,6 +135,7 @@ def process_rows(
             "automation_link": p.automation_link,
             "automation_how": p.automation_note,
             "retired_by": p.retired_by,
+            "retired_by_name": name(p.team_id, p.retired_by),
             "retired_at": _iso(p.retired_at),
             "eliminated_minutes_per_week": _num(p.eliminated_minutes_per_week),
             "merged_into": merged,
@@ -128,6 +147,7 @@ def occurrence_rows(
 ) -> Iterator[Row]:
     """One row per time somebody did a process (in `sight`, when given) by hand, oldest
     first."""
+    name = _Names(session, team_ids)
     for occ, number, title in stats.stream_occurrences(session, team_ids=team_ids, sight=sight):
         yield {
             "workspace": occ.team_id,
@@ -135,6 +155,7 @@ def occurrence_rows(
             "process": f"P{number}",
             "process_title": title,
             "user": occ.user_id,
+            "user_name": name(occ.team_id, occ.user_id),
             "minutes": occ.minutes,
             "occurred_at": _iso(occ.occurred_at),
             "source": occ.source,
@@ -147,12 +168,14 @@ def occurrence_rows(
 
 def history_rows(session: Session, *, team_ids: Sequence[str]) -> Iterator[Row]:
     """One row per change in a process's history, each process's oldest first."""
+    name = _Names(session, team_ids)
     for event, number in history.stream_events(session, team_ids=team_ids):
         yield {
             "workspace": event.team_id,
             "process": f"P{number}",
             "event": event.kind,
             "by": event.actor_id,
+            "by_name": name(event.team_id, event.actor_id),
             "at": _iso(event.at),
             "detail": event.detail,
             "minutes_per_week": _num(event.minutes_per_week),

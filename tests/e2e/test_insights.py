@@ -210,6 +210,9 @@ def test_export_dms_two_csv_files_of_this_workspace_only(coach: Coach) -> None:
         ("P1", "U_BEN", "30"),
         ("P2", "U_ANA", "40"),
     ]
+    # Beside each id, the name Slack gave the bot (users.info), where it knows one.
+    assert [o["user_name"] for o in occs] == ["Ana", "Ben", "Ana"]
+    assert procs[0]["reporter_name"] == "Ana" and procs[0]["owner_name"] == ""
     raw = b"".join(f.content for f in files).decode()
     assert "Secret merger" not in raw and "T0002" not in raw and "U_ZED" not in raw
     message = coach.fake.last_message(dm, team_id=TEAM)
@@ -269,10 +272,11 @@ def test_coach_export_cli_writes_json_and_csv(coach: Coach, tmp_path: object) ->
     assert [(p["ref"], p["minutes_total"], p["reports"]) for p in ours["processes"]] == [
         ("P1", 75, 2)
     ]
-    assert [(o["user"], o["minutes"]) for o in ours["occurrences"]] == [
-        ("U_ANA", 45),
-        ("U_BEN", 30),
+    assert [(o["user"], o["user_name"], o["minutes"]) for o in ours["occurrences"]] == [
+        ("U_ANA", "Ana", 45),
+        ("U_BEN", "Ben", 30),
     ]
+    assert [e["by_name"] for e in ours["history"]] == ["Ana"]
     assert [(h["process"], h["event"], h["by"]) for h in ours["history"]] == [
         ("P1", "reported", "U_ANA")
     ]
