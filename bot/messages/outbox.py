@@ -38,15 +38,16 @@ def retired_for_you(card: ProcessCard, *, by: str) -> Message:
     ]
 
 
-def merged_for_you(gone: ProcessCard, keep: ProcessCard, *, by: str) -> Message:
-    """Told to the owner when someone else merged their process into another (or another
-    into theirs)."""
+def merged_for_you(gone: ProcessCard, keep: ProcessCard, *, by: str, to: str) -> Message:
+    """Told to `to`, an owner, when someone else merged their process into another (or
+    another into theirs): who owns the one kept, which may be someone else."""
     text = Mrkdwn("{} merged {} into {}.").format(mention(by), label(gone), label(keep))
-    owner = (
-        Mrkdwn("You own {}.").format(keep.ref)
-        if keep.owner_id
-        else Mrkdwn("{} has no owner yet.").format(keep.ref)
-    )
+    if keep.owner_id == to:
+        owner = Mrkdwn("You own {}.").format(keep.ref)
+    elif keep.owner_id:
+        owner = Mrkdwn("{} owns {}.").format(mention(keep.owner_id), keep.ref)
+    else:
+        owner = Mrkdwn("{} has no owner yet.").format(keep.ref)
     return text, [
         section(
             Mrkdwn(

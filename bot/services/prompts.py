@@ -88,7 +88,7 @@ def record_answer(
     record the answer before they act, in the same transaction."""
     channel, ts = message
     if channel and ts:
-        refuse_stale(session, actor, channel=channel, ts=ts, process_id=process_id)
+        refuse_stale(session, actor, channel=channel, ts=ts, process_id=process_id, answer=answer)
     return coaching.record_answer(
         session,
         team_id=actor.team_id,
@@ -102,21 +102,30 @@ def record_answer(
     )
 
 
-def refuse_stale(session: Session, actor: Actor, *, channel: str, ts: str, process_id: int) -> None:
+def refuse_stale(
+    session: Session,
+    actor: Actor,
+    *,
+    channel: str,
+    ts: str,
+    process_id: int,
+    answer: Answer | None = None,
+) -> None:
     """The one rule for every kind of prompt (a nudge, a follow-up, "Who owns this?"): an
     answer on one that a later message about the same process replaced, or whose question
     is settled (the process retired, or, for "Who owns this?", owned by someone else now),
-    is refused, saying why; nothing changes. Answering one's own answer again is no change,
-    so a double click still goes through."""
+    is refused, saying why; nothing changes. Giving one's own answer again (a double click)
+    is no change, so it still goes through; any other press of an answered prompt, the
+    answerer's too, meets the same rule as everyone's (having answered "I'll own it" once
+    is no right to take the process back from whoever owns it since)."""
     nudge = coaching.prompt_about(
         session, team_id=actor.team_id, channel_id=channel, ts=ts, process_id=process_id
     )
     process = session.get(Process, process_id)
     if nudge is None or process is None:
         return
-    if nudge.answered_by == actor.user_id:
-        return
-    if process.status == Status.RETIRED:
+    again = nudge.answered_by == actor.user_id and answer is not None and nudge.answer == answer
+    if process.status == Status.RETIRED and not again:
         raise UserError(
             Mrkdwn("{} is already retired by {}, so this question is settled.").format(
                 process.ref, mention(process.retired_by)

@@ -54,8 +54,8 @@ def merged(
     """`gone` was merged into `keep`: each of their owners (before the merge) who didn't do
     it hears."""
     kept = card_for(session, keep, now=actor.now)
-    message = merged_for_you(gone, kept, by=actor.user_id)
     for owner in sorted(o for o in owners if o is not None and o != actor.user_id):
+        message = merged_for_you(gone, kept, by=actor.user_id, to=owner)
         _tell(session, actor, owner, Notice.MERGED_FOR_YOU, message, kept)
 
 

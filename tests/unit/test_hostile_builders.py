@@ -212,7 +212,7 @@ CASES: dict[str, Callable[[str], Any]] = {
     "outbox.taken_over": lambda t: outbox.taken_over(card(t), by="U_BEN", to="U_ANA"),
     "outbox.retired_for_you": lambda t: outbox.retired_for_you(card(t), by="U_BEN"),
     "outbox.merged_for_you": lambda t: outbox.merged_for_you(
-        card(t), card(t + " again", owner_id=None), by="U_BEN"
+        card(t), card(t + " again", owner_id=None), by="U_BEN", to="U_ANA"
     ),
     "outbox.with_notices": lambda t: outbox.with_notices(
         [nudges.handed_over(card(t), by="U_BEN"), outbox.retired_for_you(card(t), by="U_BEN")],
