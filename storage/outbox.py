@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Text, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import PendingDM
+from storage.models import PendingDM, Process
 
 PENDING, SENT, DROPPED = "pending", "sent", "dropped"
 
@@ -113,3 +113,36 @@ def delivered_in(session: Session, *, team_id: str, channel_id: str, ts: str) ->
             .order_by(PendingDM.id)
         )
     )
+
+
+def withdraw(
+    session: Session, *, team_id: str, process_id: int, kinds: Iterable[str] | None = None
+) -> int:
+    """Take back what still waits about `process_id` (of `kinds`, or all): what it told
+    is no longer so (a regression undone, the process gone with its last report). Returns
+    how many."""
+    query = delete(PendingDM).where(
+        PendingDM.team_id == team_id,
+        PendingDM.process_id == process_id,
+        PendingDM.status == PENDING,
+    )
+    if kinds is not None:
+        query = query.where(PendingDM.kind.in_([str(k) for k in kinds]))
+    return int(session.execute(query).rowcount or 0)  # type: ignore[attr-defined]
+
+
+def forget_person(session: Session, *, team_id: str, user_id: str) -> int:
+    """`forget`: every notice to `user_id` or naming them, waiting or delivered, and every
+    one about a process that no longer exists. Returns how many."""
+    named = f"<@{user_id}>"
+    gone = ~select(Process.id).where(Process.id == PendingDM.process_id).exists()
+    query = delete(PendingDM).where(
+        PendingDM.team_id == team_id,
+        or_(
+            PendingDM.user_id == user_id,
+            PendingDM.text.contains(named, autoescape=True),
+            cast(PendingDM.blocks, Text).contains(named, autoescape=True),
+            PendingDM.process_id.is_not(None) & gone,
+        ),
+    )
+    return int(session.execute(query).rowcount or 0)  # type: ignore[attr-defined]

@@ -25,12 +25,12 @@ from bot.domain.limits import LimitReached, Limits
 from bot.domain.matching import Decision, decide, match_key, normalize_title
 from bot.domain.people import Actor
 from bot.domain.rules import Sight, require_undo
-from bot.domain.states import Event, Source, Status
+from bot.domain.states import Event, Notice, Source, Status
 from bot.errors import NotAllowed, UserError
 from bot.mrkdwn import Mrkdwn
 from bot.services.cards import card_by_id
 from bot.services.limits import check_new_process, check_report
-from storage import history, match_index, occurrences, processes
+from storage import history, match_index, occurrences, outbox, processes
 from storage.match_index import Candidate
 from storage.models import Occurrence, Process
 
@@ -304,9 +304,12 @@ def undo(session: Session, actor: Actor, occurrence: Occurrence) -> Mrkdwn:
     process = session.get(Process, occurrence.process_id)
     on = Mrkdwn("{} · {}").format(process.ref, process.title) if process else "that process"
     minutes, brought_back = occurrence.minutes, occurrence.regression
+    process_id = occurrence.process_id
     removed = occurrences.delete_occurrence(session, occurrence=occurrence)
-    if not removed and brought_back and process is not None:
-        history.withdraw_came_back(session, process=process)  # retired again, as before
+    if removed:  # nothing left to tell anyone about
+        outbox.withdraw(session, team_id=actor.team_id, process_id=process_id)
+    elif brought_back and process is not None:
+        _not_back(session, process)  # retired again, as before
     done = Mrkdwn("Removed your report of {} on {}.").format(format_minutes(minutes), on)
     if removed:
         return Mrkdwn("{} It had no other reports, so it's gone too.").format(done)
@@ -349,8 +352,17 @@ def split(session: Session, actor: Actor, occurrence: Occurrence) -> Process:
     occurrence.regression = False
     session.flush()
     if brought_back and current is not None:
-        history.withdraw_came_back(session, process=current)  # it wasn't about this one
+        _not_back(session, current)  # it wasn't about this one
     return process
+
+
+def _not_back(session: Session, process: Process) -> None:
+    """The report that brought `process` back is gone: retired again, as if never made,
+    and its owner isn't told it came back (if that notice still waits)."""
+    if history.withdraw_came_back(session, process=process):
+        outbox.withdraw(
+            session, team_id=process.team_id, process_id=process.id, kinds=[Notice.CAME_BACK]
+        )
 
 
 def _alone(session: Session, process: Process) -> bool:
