@@ -10,7 +10,7 @@ from slack_bolt import App
 
 from bot.domain import commands as c
 from bot.domain.people import Actor
-from bot.domain.states import Answer
+from bot.domain.states import Answer, Status
 from bot.ids import Action, Callback, Field
 from bot.messages import modals
 from bot.messages import ownership as msg
@@ -56,8 +56,10 @@ def merge(cmd: c.Merge, actor: Actor, deps: Deps) -> Reply:
     with deps.db.transaction() as session:
         keep = lookup.find(session, actor, ref=cmd.keep_ref)
         gone = lookup.find(session, actor, ref=cmd.gone_ref)
+        was_retired = keep.status == Status.RETIRED
         moved = ownership.merge(session, actor, keep=keep, gone=gone)
-        return Reply(msg.merged(gone.ref, keep.ref, keep.title, moved=moved))
+        came_back = was_retired and keep.status == Status.CAME_BACK
+        return Reply(msg.merged(gone.ref, keep.ref, keep.title, moved=moved, came_back=came_back))
 
 
 def take_ownership(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:

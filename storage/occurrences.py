@@ -221,6 +221,14 @@ def mark_regressions(session: Session, *, process_id: int, since: datetime) -> s
     return first
 
 
+def done_since(session: Session, *, process_id: int, since: datetime) -> bool:
+    """Whether the process has a report made after `since`."""
+    found = select(Occurrence.id).where(
+        Occurrence.process_id == process_id, Occurrence.occurred_at > since
+    )
+    return session.scalar(found.limit(1)) is not None
+
+
 def move_occurrences(session: Session, *, from_process: Process, to_process: Process) -> int:
     result = session.execute(
         update(Occurrence)

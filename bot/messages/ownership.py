@@ -44,18 +44,26 @@ def assigned(ref: str, title: str, *, to: str, changed: bool) -> Message:
     return notice(Mrkdwn(said).format(mention(to), _label(ref, title)))
 
 
-def merged(gone_ref: str, keep_ref: str, keep_title: str, *, moved: int) -> Message:
-    """`merge P7 P9`: P9's reports are in P7 now."""
-    return notice(
-        Mrkdwn("Merged {0} into {1} · {2}: {3} moved. {0} now points at {1}.").format(
-            gone_ref, keep_ref, keep_title, count(moved, "report")
-        )
+def merged(
+    gone_ref: str, keep_ref: str, keep_title: str, *, moved: int, came_back: bool = False
+) -> Message:
+    """`merge P7 P9`: P9's reports are in P7 now; `came_back`: P7 was retired, and P9's
+    reports since then made it come back (a regression), which the answer warns of."""
+    said = Mrkdwn("Merged {0} into {1} · {2}: {3} moved. {0} now points at {1}.").format(
+        gone_ref, keep_ref, keep_title, count(moved, "report")
     )
+    if came_back:
+        said = said + Mrkdwn(
+            "\n:warning: {0} was retired, and {1} was done by hand since, so {0} has come "
+            "back: a regression. Check whether its automation still runs."
+        ).format(keep_ref, gone_ref)
+    return notice(said)
 
 
 def merge_into_retired(keep_ref: str, gone_ref: str) -> Mrkdwn:
-    """`merge P7 P9` when P7 is retired and P9 is still done by hand: refused, since its
-    manual work would vanish into an automated process (and from the manual load)."""
+    """`merge P7 P9` when P7 is retired and P9 is still done by hand, but not since P7's
+    retirement: refused, since its manual work would vanish into an automated process
+    (and from the manual load)."""
     return Mrkdwn(
         "{0} is retired and {1} is still done by hand, so I didn't merge them: {1}'s manual "
         "work would disappear into an automated process. If {0}'s automation does {1} too, "

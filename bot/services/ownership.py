@@ -59,7 +59,14 @@ def merge(session: Session, actor: Actor, *, keep: Process, gone: Process) -> in
     reports moved."""
     if keep.id == gone.id:
         raise UserError(Mrkdwn("Those are the same process: name two different ones."))
-    if keep.status == Status.RETIRED and gone.status != Status.RETIRED:
+    if (
+        keep.status == Status.RETIRED
+        and gone.status != Status.RETIRED
+        and keep.retired_at is not None
+        and not occurrences.done_since(session, process_id=gone.id, since=keep.retired_at)
+    ):
+        # All of its manual work predates the retirement: merged, it would vanish into an
+        # automated process. (Work done since does not vanish: it brings `keep` back.)
         raise UserError(merge_into_retired(keep.ref, gone.ref))
     for process in (keep, gone):
         require_manage(actor, process, what="merge it")

@@ -168,6 +168,8 @@ def _answer_prompts(coach: Coach, rec: Record) -> None:
     [form] = wait_for(lambda: coach.fake.open_modals(TEAM, "U_ANA"))
     assert form.callback_id == Callback.REASSIGN
     rec.submit("U_ANA", form, {Field.NEW_OWNER: "U_BEN"})
+    # Ben hears of it through the outbox, in his working hours (09:30 in Berlin).
+    run(coach, "nudges", datetime(2026, 11, 25, 8, 30, tzinfo=UTC))
     wait_for(lambda: coach.fake.dms_to(TEAM, "U_BEN"))
     who_owns = [m for m in coach.fake.messages_in("C_OPS") if "Who owns" in m.text]
     if who_owns:

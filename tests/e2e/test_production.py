@@ -222,7 +222,9 @@ def _seed_many(db: Database, fake: FakeSlack, owners: int, channels: int) -> Non
                 normalized_title=f"chore {n}",
                 owner_id=user,
                 reporter_id=user,
-                channel_id="C_OPS",
+                # In the digests' channels: a channel's digest covers its own processes, and
+                # one with nothing in its period is a quiet line without a chart.
+                channel_id=f"C_DIG{n % channels}" if channels else "C_OPS",
                 status="manual",
                 status_changed_at=now,
                 created_at=now,

@@ -125,8 +125,9 @@ def test_undo_after_a_merge_brought_it_back_keeps_it_back(coach: Coach) -> None:
     coach.clock.advance(timedelta(days=1))
     report(coach, "Restart the staging cluster 30m", user="U_BEN")
     report(coach, "Restart the staging cluster 20m", user="U_BEN")
-    report(coach, "merge P1 P2", user="U_ADMIN")
+    said = answer(report(coach, "merge P1 P2", user="U_ADMIN"))
     assert processes(coach.db)[0].status == "came_back"
+    assert "P1 was retired, and P2 was done by hand since, so P1 has come back" in said
 
     report(coach, "undo", user="U_BEN")
     assert processes(coach.db)[0].status == "came_back"

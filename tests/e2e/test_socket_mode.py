@@ -128,7 +128,8 @@ def test_coach_scheduler_finishes_the_job_in_flight_on_sigterm_and_exits_0(
 ) -> None:
     fake = coach.fake
     coach.sim.slash("U_ANA", "C_OPS", "Reconcile Stripe payouts 45m")
-    said = coach.sim.slash("U_ANA", "C_OPS", "digest here daily 00:05 UTC").json["text"]
+    # Weekly, so that one is due whatever day the test runs (daily ones skip weekends).
+    said = coach.sim.slash("U_ANA", "C_OPS", "digest here weekly mon 00:05 UTC").json["text"]
     assert "digest" in said.lower(), said
     fake.delay("chat.postMessage", 3.0)  # the digest's post, in flight at SIGTERM
     proc = _start(["scheduler"], _env(fake, coach.db.url), tmp_path)
@@ -145,4 +146,4 @@ def test_coach_scheduler_finishes_the_job_in_flight_on_sigterm_and_exits_0(
     assert time.monotonic() - began >= 1.0  # it waited for the post rather than dying
     posts = [c for c in fake.calls if c.method == "chat.postMessage" and c.failed is None]
     assert len(posts) == 1 and posts[0].body.get("channel") == "C_OPS", out[-3000:]
-    assert "Reconcile Stripe payouts" in str(posts[0].response), out[-3000:]
+    assert "Manual work digest" in str(posts[0].response), out[-3000:]

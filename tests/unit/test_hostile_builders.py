@@ -194,7 +194,7 @@ CASES: dict[str, Callable[[str], Any]] = {
         ownership.assigned("P7", t, to="U_BEN", changed=True),
         ownership.assigned("P7", t, to="U_BEN", changed=False),
     ],
-    "ownership.merged": lambda t: ownership.merged("P9", "P7", t, moved=2),
+    "ownership.merged": lambda t: ownership.merged("P9", "P7", t, moved=2, came_back=True),
     "home.eliminated_line": lambda t: home.eliminated_line(home_page(t)),
     "home.home_view": lambda t: home.home_view(home_page(t)),
     "modals.metadata": lambda t: modals.report_modal(channel_id="C_OPS"),
