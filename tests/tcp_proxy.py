@@ -131,7 +131,7 @@ class _Link:
                     if not data:
                         return
                     self._relay(end, data)
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a socket closed under select (fd -1)
             return
         finally:
             self.close()
