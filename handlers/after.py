@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import outgoing
-from bot.domain.cards import ProcessCard, ReportResult
+from bot.domain.cards import ProcessCard
 from bot.domain.rules import Sight, sight_of
 from bot.domain.states import Posted
 from bot.messages.blocks import Message
 from bot.messages.celebrations import celebration
-from bot.services import export, prompts, telling
+from bot.services import export, prompts
 from bot.services.home import publish_home, refresh_home
 from bot.slack import POST_BUDGET, within
 from handlers.context import Out, Private
@@ -139,25 +139,6 @@ class Celebrate:
                     process_ids=[self.card.process_id],
                     now=now,
                 )
-
-
-@dataclass(frozen=True)
-class TellOwnerItsBack:
-    """A retired process was done by hand again: its owner (or whoever retired it) hears."""
-
-    result: ReportResult
-
-    def run(self, out: Out) -> None:
-        """Into the outbox: it reaches them in their working hours (bot/jobs/daily_dm.py)."""
-        with out.deps.db.transaction() as session:
-            telling.came_back(session, out.actor, self.result)
-
-
-def after_report(result: ReportResult) -> tuple[TellOwnerItsBack, ...]:
-    """What follows a report: a regression is told to the owner."""
-    if not result.regression or result.duplicate:
-        return ()
-    return (TellOwnerItsBack(result),)
 
 
 @dataclass(frozen=True)

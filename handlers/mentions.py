@@ -73,7 +73,7 @@ def mentioned(incoming: Incoming, actor: Actor, deps: Deps) -> Reply | None:
     reply = then.Post(
         channel, report_reply(result), Posted.REPORT_REPLY, (result.card.process_id,), thread
     )
-    return Reply(after=(reply, *then.after_report(result)))
+    return Reply(after=(reply,))
 
 
 def _subcommand(

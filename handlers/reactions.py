@@ -43,8 +43,6 @@ def reacted(incoming: Incoming, actor: Actor, deps: Deps) -> Reply | None:
     work: list[Followup] = [then.Ephemeral(channel, notice(outcome.text), plain=True)]
     if outcome.retired is not None:
         work.append(then.Celebrate(outcome.retired))
-    if outcome.report is not None:
-        work.extend(then.after_report(outcome.report))
     return Reply(after=tuple(work))
 
 

@@ -53,7 +53,7 @@ def report(cmd: c.Report, actor: Actor, deps: Deps, *, key: str | None = None) -
             limits=deps.settings.limits,
             tz=actor.person.tz,
         )
-    return Reply(report_reply(result), then.after_report(result))
+    return Reply(report_reply(result))
 
 
 def open_form(cmd: c.OpenModal, actor: Actor, deps: Deps) -> Reply:
@@ -95,7 +95,7 @@ def submit_report(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps
             declared=_declared(minutes, got.get(Field.HOW_OFTEN)),
         )
     answer = then.Ephemeral(channel, report_reply(result))
-    return Reply(after=(answer, *then.after_report(result), then.RefreshHome()))
+    return Reply(after=(answer, then.RefreshHome()))
 
 
 def _declared(minutes: int | None, how_often: str | None) -> float | None:

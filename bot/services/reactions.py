@@ -20,7 +20,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from bot.domain.cards import ProcessCard, ReportResult
+from bot.domain.cards import ProcessCard
 from bot.domain.limits import Limits
 from bot.domain.people import Actor
 from bot.domain.rules import sight_of
@@ -54,7 +54,6 @@ class Outcome:
 
     text: Mrkdwn
     retired: ProcessCard | None = None  # to celebrate
-    report: ReportResult | None = None  # a "me too" report (maybe a regression)
 
 
 def react(
@@ -141,7 +140,7 @@ def _me_too(session: Session, actor: Actor, process: Process, ts: str, limits: L
         duplicate=result.duplicate,
         regression=result.regression,
     )
-    return Outcome(text, report=result)
+    return Outcome(text)
 
 
 # Each gets the limits on volume: ➕ is a report, the others ignore them.

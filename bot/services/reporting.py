@@ -28,6 +28,7 @@ from bot.domain.rules import Sight, require_undo
 from bot.domain.states import Event, Notice, Source, Status
 from bot.errors import NotAllowed, UserError
 from bot.mrkdwn import Mrkdwn
+from bot.services import telling
 from bot.services.cards import card_by_id
 from bot.services.limits import check_new_process, check_report
 from storage import history, match_index, occurrences, outbox, processes
@@ -206,7 +207,7 @@ def record_report(
         came_back = process or session.get(Process, process_id)
         assert came_back is not None
         history.record(session, process=came_back, kind=Event.CAME_BACK, actor_id=user_id, at=now)
-    return ReportResult(
+    result = ReportResult(
         card=card_by_id(session, process_id, now=now),
         occurrence_id=stored,
         reporter_id=user_id,
@@ -217,6 +218,9 @@ def record_report(
         regression=regression,
         asked=None if asked is None else card_by_id(session, asked, now=now),
     )
+    if regression:  # its owner hears, through the outbox, with the report or not at all
+        telling.came_back(session, result, team_id=team_id, now=now)
+    return result
 
 
 def _in_sight(

@@ -7,6 +7,8 @@ Nobody is told of what they did themselves."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from bot.domain.cards import ProcessCard, ReportResult
@@ -59,14 +61,23 @@ def merged(
         _tell(session, actor, owner, Notice.MERGED_FOR_YOU, message, kept)
 
 
-def came_back(session: Session, actor: Actor, result: ReportResult) -> None:
+def came_back(session: Session, result: ReportResult, *, team_id: str, now: datetime) -> None:
     """A retired process was reported again: its owner (or whoever retired it) hears,
-    unless they reported it."""
+    unless they reported it. Called in the report's own transaction (record_report), so
+    the notice is stored with the report or not at all."""
     card = result.card
     owner = card.owner_id or card.retired_by
     if owner and owner != result.reporter_id:
         message = regression_notice(card, reporter_id=result.reporter_id, minutes=result.minutes)
-        _tell(session, actor, owner, Notice.CAME_BACK, message, card)
+        outbox.tell(
+            session,
+            team_id=team_id,
+            user_id=owner,
+            kind=Notice.CAME_BACK,
+            message=message,
+            now=now,
+            process_id=card.process_id,
+        )
 
 
 def _tell(

@@ -209,7 +209,7 @@ def test_already_automated_retires_and_celebrates(coach: Coach) -> None:
     reply = coach.sim.slash("U_BEN", "C_FIN", "reconcile stripe payouts 30m")
     assert "regression" in json.dumps(reply.json)
     # Ana had her DM of the day: the outbox keeps it for her next one.
-    coach.fake.wait_for(lambda: waiting(coach, "U_ANA"))  # written after the answer
+    assert waiting(coach, "U_ANA")  # stored with the report
     assert not [m for m in dms(coach, "U_ANA") if "is back" in m.text]
     run(coach, "nudges", datetime(2026, 11, 25, 15, 0, tzinfo=UTC))  # Wed 10:00 in New York
     assert [m for m in dms(coach, "U_ANA") if "is back" in m.text]

@@ -561,7 +561,8 @@ def test_a_retired_process_reported_again_comes_back(coach: Coach) -> None:
     assert occurrences(coach.db)[-1].regression
     assert process(coach.db, "P1").status == "came_back"
     # Through the outbox: her next bot DM (it is 09:00 in New York) tells her.
-    wait_for(lambda: waiting(coach, "U_ANA"))  # written after the answer
+    # Stored with the report, in its transaction: there as soon as the answer is.
+    assert [n.kind for n in waiting(coach, "U_ANA")] == ["came_back"]
     run(coach, "nudges")
     dm = wait_for(lambda: coach.fake.dms_to(TEAM, "U_ANA"))
     assert "P1 · Reconcile Stripe payouts" in text_of(dm[-1])
