@@ -18,9 +18,10 @@ from typing import Any
 from sqlalchemy import Text, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.domain.states import Notice, Status
 from storage.models import PendingDM, Process
 
-PENDING, SENT, DROPPED = "pending", "sent", "dropped"
+PENDING, SENT, DROPPED, WITHDRAWN = "pending", "sent", "dropped", "withdrawn"
 
 
 def tell(
@@ -77,6 +78,28 @@ def pending_for(session: Session, *, team_id: str, user_id: str) -> list[Pending
             .order_by(PendingDM.id)
         )
     )
+
+
+def outdated(session: Session, rows: Iterable[PendingDM]) -> list[int]:
+    """The notices among `rows` that are no longer so when they would go out: "passed P2
+    to you" once P2 is someone else's (or nobody's) again, "P1 is back" once P1 was
+    retired again, "P1 was retired" once it came back, and any about a process that is
+    gone or merged away. (That someone took a process over, or merged it, stays true.)"""
+    rows = [r for r in rows if r.process_id is not None]
+    ids = {r.process_id for r in rows}
+    current = {p.id: p for p in session.scalars(select(Process).where(Process.id.in_(ids)))}
+    return [r.id for r in rows if _no_longer_so(r, current.get(r.process_id or 0))]
+
+
+def _no_longer_so(row: PendingDM, process: Process | None) -> bool:
+    if process is None or process.merged_into_id is not None:
+        return True
+    kept_owner = process.owner_id == row.user_id
+    return {
+        Notice.HANDED_OVER: not kept_owner,
+        Notice.CAME_BACK: process.status != Status.CAME_BACK,
+        Notice.RETIRED_FOR_YOU: process.status != Status.RETIRED,
+    }.get(Notice(row.kind), False)
 
 
 def settle(

@@ -61,6 +61,9 @@ def deliver(
         return
     with ctx.db.transaction() as session:
         waiting = outbox.pending_for(session, team_id=team_id, user_id=user_id)
+        stale = outbox.outdated(session, waiting)  # no longer so: not sent, settled
+        outbox.settle(session, ids=stale, now=now, status=outbox.WITHDRAWN)
+        waiting = [row for row in waiting if row.id not in stale]
         for row in waiting:
             session.expunge(row)
     items.sort(key=lambda i: (i.kind != PromptKind.NUDGE, -i.card.minutes))

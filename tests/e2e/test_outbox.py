@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from storage.models import Process
+from storage.models import PendingDM, Process
 from tests.conftest import TEAM, Coach
 from tests.e2e.helpers import dms, run, waiting
 from tests.e2e.support import text_of
@@ -206,3 +206,24 @@ def test_last_weeks_nudge_refuses_once_a_newer_one_asks(coach: Coach) -> None:
         assert p1.snoozed_until is None
     coach.sim.click("U_ANA", new, action_id="nudge_snooze")  # the newer one answers
     coach.fake.wait_for(lambda: "Snoozed" in text_of(new))
+
+
+def test_a_notice_no_longer_so_when_it_would_go_out_is_not_sent(coach: Coach) -> None:
+    """'Passed P2 to you' is not sent once P2 went on to someone else before Ben's working
+    hours; the notice to Cam, who owns it now, is."""
+    _seed(coach)
+    coach.clock.set(TUE_01_BERLIN)
+    assert coach.sim.slash("U_ANA", "C_FIN", "assign P2 <@U_BEN>").ok
+    assert coach.sim.slash("U_ANA", "C_FIN", "assign P2 <@U_CAM>").ok
+    run(coach, "nudges", TUE_09_BERLIN)
+    (ben,) = dms(coach, "U_BEN")  # what is still so: P2 went on from him to Cam
+    assert "to you" not in text_of(ben) and "which you owned, to <@U_CAM>" in text_of(ben)
+    assert waiting(coach, "U_BEN") == []
+    with coach.db.transaction() as s:
+        statuses = s.scalars(
+            select(PendingDM.status).where(
+                PendingDM.user_id == "U_BEN", PendingDM.kind == "handed_over"
+            )
+        ).all()
+    assert statuses == ["withdrawn"]
+    assert [r.kind for r in waiting(coach, "U_CAM")] == ["handed_over"]
