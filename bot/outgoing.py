@@ -29,12 +29,19 @@ def post(
     process_ids: list[int],
     now: datetime,
     thread_ts: str | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> str | None:
-    """Post a message (slack_sdk retries 429s and 5xx); remember it; return its ts.
-    A failure is logged and returns None: the caller's own work is already committed."""
+    """Post a message (slack_sdk retries 429s and 5xx), with its `metadata` for other apps;
+    remember it; return its ts. A failure is logged and returns None: the caller's own
+    work is already committed."""
     try:
         resp = client.chat_postMessage(
-            channel=channel, text=text, blocks=blocks, thread_ts=thread_ts, unfurl_links=False
+            channel=channel,
+            text=text,
+            blocks=blocks,
+            thread_ts=thread_ts,
+            unfurl_links=False,
+            metadata=metadata,
         )
     except Exception as err:
         log.warning("chat.postMessage to %s failed: %s", channel, err)

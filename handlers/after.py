@@ -16,6 +16,7 @@ from bot.domain.rules import Sight, sight_of
 from bot.domain.states import Posted
 from bot.messages.blocks import Message
 from bot.messages.celebrations import celebration
+from bot.messages.metadata import Metadata, retired
 from bot.services import export, prompts
 from bot.services.home import publish_home, refresh_home
 from bot.slack import POST_BUDGET, within
@@ -47,6 +48,7 @@ class Post:
     kind: Posted
     process_ids: tuple[int, ...] = ()
     thread_ts: str | None = None
+    metadata: Metadata | None = None  # what other apps read (bot/messages/metadata.py)
 
     def run(self, out: Out) -> None:
         text, blocks = self.message
@@ -61,6 +63,7 @@ class Post:
             process_ids=list(self.process_ids),
             now=out.actor.now,
             thread_ts=self.thread_ts,
+            metadata=self.metadata,
         )
 
 
@@ -125,7 +128,9 @@ class Celebrate:
         text, blocks = celebration(self.card, total_eliminated_hours=total)
         channel = self.card.channel_id
         if channel:
-            Post(channel, (text, blocks), Posted.CELEBRATION, (self.card.process_id,)).run(out)
+            facts = retired(self.card)
+            ids = (self.card.process_id,)
+            Post(channel, (text, blocks), Posted.CELEBRATION, ids, metadata=facts).run(out)
             return
         if self.card.retired_by:
             found = outgoing.dm(out.client, user_id=self.card.retired_by, text=text, blocks=blocks)

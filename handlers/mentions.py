@@ -16,6 +16,7 @@ from bot.domain.people import Actor
 from bot.domain.rules import sight_of
 from bot.domain.states import Posted, Source
 from bot.errors import UserError
+from bot.messages.metadata import reported
 from bot.messages.reports import notice, report_reply
 from bot.mrkdwn import Mrkdwn, from_slack
 from bot.services.reporting import record_report
@@ -71,7 +72,12 @@ def mentioned(incoming: Incoming, actor: Actor, deps: Deps) -> Reply | None:
     except UserError as err:
         return Reply(after=(privately(notice(err.text)),))
     reply = then.Post(
-        channel, report_reply(result), Posted.REPORT_REPLY, (result.card.process_id,), thread
+        channel,
+        report_reply(result),
+        Posted.REPORT_REPLY,
+        (result.card.process_id,),
+        thread,
+        metadata=reported(result.card, minutes=result.minutes, reporter_id=result.reporter_id),
     )
     return Reply(after=(reply,))
 

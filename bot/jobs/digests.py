@@ -19,6 +19,7 @@ from bot.domain.schedule import Schedule
 from bot.domain.states import Notice, Posted
 from bot.jobs.context import JobContext
 from bot.jobs.refusals import refused
+from bot.messages import metadata
 from bot.messages.digest import digest, digest_stopped, title_for
 from bot.services import digests as service
 from bot.slack import Gone, error_code
@@ -89,8 +90,17 @@ def _send(
         )
         points = [] if data.quiet else service.series(session, sight=sight, end=slot)
     text, blocks = digest(data)
+    facts = metadata.digest(
+        period_start=start.isoformat(),
+        period_end=slot.isoformat(),
+        manual_minutes=data.manual_minutes_this,
+        manual_minutes_before=data.manual_minutes_before,
+        eliminated_minutes_per_week=data.eliminated_minutes_per_week,
+        new_processes=len(data.new),
+        retired_processes=data.retired_total,
+    )
     try:
-        resp = client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        resp = client.chat_postMessage(channel=channel, text=text, blocks=blocks, metadata=facts)
     except Exception as err:
         log.warning("digest to %s failed: %s", channel, error_code(err))
         figures["failed"] += 1

@@ -18,6 +18,7 @@ from bot.domain.states import Posted, PromptKind
 from bot.jobs import daily_dm
 from bot.jobs.context import JobContext
 from bot.jobs.refusals import refused
+from bot.messages.metadata import needs_owner
 from bot.messages.nudges import PromptItem, who_owns
 from bot.services.cards import card
 from bot.slack import error_code
@@ -143,7 +144,9 @@ def _send_who_owns(
     text, blocks = who_owns(item)
     channel = item.card.channel_id or ""
     try:
-        resp = client.chat_postMessage(channel=channel, text=text, blocks=blocks)  # type: ignore[attr-defined]
+        resp = client.chat_postMessage(  # type: ignore[attr-defined]
+            channel=channel, text=text, blocks=blocks, metadata=needs_owner(item.card)
+        )
     except Exception as err:  # gone for good: not asked there again this week
         log.warning("who-owns post to %s failed: %s", channel, error_code(err))
         refused(ctx, team_id=team_id, key=key, err=err, now=now)

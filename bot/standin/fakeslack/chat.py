@@ -7,6 +7,33 @@ from bot.standin.fakeslack.common import JSONDict, SlackError, json_arg, opt_str
 from bot.standin.fakeslack.conversations import Conversations
 from bot.standin.fakeslack.records import Message, Team
 
+_SCALAR = (str, int, float, bool)
+
+
+def _metadata(value: object) -> JSONDict | None:
+    """Message metadata as Slack takes it: an `event_type` (letters, digits, underscores)
+    and an `event_payload` object whose values are scalars, or objects (or lists of
+    objects) of scalars; anything else is refused, as Slack does."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise SlackError("invalid_metadata_format")
+    kind, payload = value.get("event_type"), value.get("event_payload")
+    if not isinstance(kind, str) or not kind or not kind.replace("_", "").isalnum():
+        raise SlackError("invalid_metadata_format", ["[ERROR] event_type must be alphanumeric"])
+    if not isinstance(payload, dict):
+        raise SlackError("invalid_metadata_format", ["[ERROR] event_payload must be an object"])
+
+    def flat(obj: object) -> bool:
+        return isinstance(obj, dict) and all(isinstance(v, _SCALAR) for v in obj.values())
+
+    for item in payload.values():
+        fine = isinstance(item, _SCALAR) or flat(item)
+        fine = fine or (isinstance(item, list) and all(flat(x) for x in item))
+        if not fine:
+            raise SlackError("invalid_metadata_schema")
+    return value
+
 
 class Chat(Conversations):
     """The ``chat.*`` methods."""
@@ -26,10 +53,11 @@ class Chat(Conversations):
         if not channel.is_member:
             raise SlackError("not_in_channel")
         text, blocks = self._message_content(body)
+        metadata = _metadata(json_arg(body, "metadata", None, "invalid_metadata_format"))
         message = self._store_message(
             team.id, channel.id, text=text, blocks=blocks, thread_ts=opt_str(body.get("thread_ts"))
         )
-        message.metadata = json_arg(body, "metadata", None)
+        message.metadata = metadata
         return {"channel": channel.id, "ts": message.ts, "message": message.to_json()}
 
     def _chat_post_ephemeral(self, team: Team, body: JSONDict) -> JSONDict:
