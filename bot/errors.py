@@ -19,6 +19,12 @@ class NotAllowed(UserError):
     """The person may not do this (only the owner, the reporter or an admin may)."""
 
 
+class Settled(UserError):
+    """An answer to a question that is no longer open (the process retired, owned by
+    someone else, or asked about in a newer message): no field of a form can fix it, so a
+    form says it in place of the form, where mentions show as names."""
+
+
 # A fault's answer says what happened, whether anything was stored, and what to do.
 # "Nothing was saved" only when the transaction was certainly rolled back.
 SORRY = Mrkdwn(

@@ -46,6 +46,7 @@ from bot.errors import (
     SORRY_UNSURE,
     TOO_SLOW,
     WHO,
+    Settled,
     UserError,
 )
 from bot.messages.blocks import Message
@@ -254,8 +255,16 @@ class FieldError(UserError):
         self.errors = {field: text, **more}
 
     def shown(self) -> dict[str, str]:
-        """The errors as Slack shows them under the fields (plain text, 150 characters)."""
-        return {field: text.plain()[:150] for field, text in self.errors.items()}
+        """The errors as Slack shows them under the fields (plain text, 150 characters;
+        a longer one ends at a word, with '…')."""
+        return {field: _at_most(text.plain(), 150) for field, text in self.errors.items()}
+
+
+def _at_most(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,:;(")
+    return cut + "…"
 
 
 @contextmanager
@@ -263,7 +272,7 @@ def refused_on(field: str) -> Iterator[None]:
     """Inside a form's use case: a refusal shows under `field`, and changes nothing."""
     try:
         yield
-    except FieldError:
+    except (FieldError, Settled):  # a settled question: said in place of the form
         raise
     except UserError as err:
         raise FieldError(field, err.text) from None

@@ -104,15 +104,17 @@ def digest_preview(cmd: c.DigestPreview, actor: Actor, deps: Deps) -> Reply:
             sends = service.schedule_of(sub, ws.work_days)
             start = sends.start(actor.now)
             before = sends.before(start)
+            titled = sends.after(actor.now)  # named after the digest it previews, as sent
         else:
             start = end - schedule.period_length(cadence)
             before = start - schedule.period_length(cadence)
+            titled = actor.now
         data = service.gather(
             session,
             sight=Sight.of_digest(actor.team_id, actor.channel_id or "", covers),
             start=start,
             end=end,
-            title="Preview · " + title_for(cadence, actor.now, tz, covers),
+            title="Preview · " + title_for(cadence, titled, tz, covers),
             before=before,
             cadence=cadence,
             tz=tz,

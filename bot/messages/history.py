@@ -35,10 +35,13 @@ def history_line(line: HistoryLine) -> Mrkdwn:
     when = date(line.at, "date_short", line.at.strftime("%d %b %Y"))
     what = Mrkdwn(_WHAT[line.kind])
     if line.kind in (Event.OWNED, Event.REASSIGNED):
-        by_themselves = line.kind == Event.OWNED and line.actor_id in (None, line.detail)
-        what = Mrkdwn("taken on by {}" if by_themselves else "handed to {}").format(
-            mention(line.detail)
-        )
+        took = (None, line.detail) if line.kind == Event.OWNED else (line.detail,)
+        by_themselves = line.actor_id in took
+        if by_themselves:  # a process taken from its owner is taken over, not handed
+            said = "taken on by {}" if line.kind == Event.OWNED else "taken over by {}"
+        else:
+            said = "handed to {}"
+        what = Mrkdwn(said).format(mention(line.detail))
         if not by_themselves and line.actor_id:
             what += Mrkdwn(" by {}").format(mention(line.actor_id))
     elif line.kind == Event.RELEASED:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.domain.people import Actor
 from bot.domain.rules import require_manage
 from bot.domain.states import Answer, Event, Posted, PromptKind, Status
-from bot.errors import UserError
+from bot.errors import Settled, UserError
 from bot.messages.blocks import Message
 from bot.messages.nudges import PromptItem, owner_dm, who_owns
 from bot.messages.outbox import with_notices
@@ -126,20 +126,20 @@ def refuse_stale(
         return
     again = nudge.answered_by == actor.user_id and answer is not None and nudge.answer == answer
     if process.status == Status.RETIRED and not again:
-        raise UserError(
+        raise Settled(
             Mrkdwn("{} is already retired by {}, so this question is settled.").format(
                 process.ref, mention(process.retired_by)
             )
         )
     owner = process.owner_id
     if nudge.kind == PromptKind.WHO_OWNS and owner is not None and owner != actor.user_id:
-        raise UserError(
+        raise Settled(
             Mrkdwn("{} owns {} now, so this question is settled. `show {}` says more.").format(
                 mention(owner), process.ref, process.ref
             )
         )
     if coaching.asked_again(session, nudge=nudge):
-        raise UserError(
+        raise Settled(
             Mrkdwn(
                 "This message about {} is out of date: a newer one asks about it. Answer "
                 "there, or see `show {}`."

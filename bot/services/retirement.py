@@ -28,9 +28,9 @@ def check_link(link: str | None) -> str:
     if not is_safe_link(link):
         raise UserError(
             Mrkdwn(
-                "Add a link to the automation (the script, PR or runbook): one http(s) address "
-                "of at most {:,} characters, with no spaces, `&lt;`, `&gt;` or `|`, like "
-                "`https://github.com/acme/ops/pull/42`."
+                "Add a link to the automation, like `https://github.com/acme/ops/pull/42`: "
+                "one http(s) address, at most {:,} characters, no spaces, `&lt;`, `&gt;` "
+                "or `|`."
             ).format(MAX_LINK)
         )
     return link

@@ -59,6 +59,8 @@ def test_each_event_says_what_who_and_how() -> None:
     assert said(Event.OWNED, "U_ANA", "U_ANA") == "taken on by <@U_ANA>"
     assert said(Event.OWNED, "U_BEN", "U_ANA") == "handed to <@U_ANA> by <@U_BEN>"
     assert said(Event.REASSIGNED, "U_ANA", "U_BEN") == "handed to <@U_BEN> by <@U_ANA>"
+    assert said(Event.REASSIGNED, "U_BEN", "U_BEN") == "taken over by <@U_BEN>"
+    assert said(Event.REASSIGNED, None, "U_BEN") == "handed to <@U_BEN>"
     assert said(Event.RETIRED, "U_ANA", "https://x.test/1") == (
         "retired by <@U_ANA>: <https://x.test/1|x.test/1>"
     )
