@@ -14,9 +14,23 @@ distinctive word with the report (bot/domain/matching.py `candidate_terms`), and
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import (
+    String,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    case,
+    delete,
+    func,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -26,6 +40,8 @@ from storage.models import MATCH_WORD_COUNTS as _C
 from storage.models import MATCH_WORDS as _W
 from storage.models import PROCESSES as _P
 from storage.models import Process, RejectedMatch
+
+_RJ = cast(Table, RejectedMatch.__table__)
 
 TITLES = ""  # the count row that counts the titles
 
@@ -69,42 +85,91 @@ def unindex_process(session: Session, *, process: Process) -> None:
     session.execute(_COUNT_DOWN, [{"t": process.team_id, "w": w} for w in words])
 
 
-# Built once: SQLAlchemy caches their compiled forms (an expanding IN included).
-_COUNTS = select(_C.c.word, _C.c.titles).where(
-    _C.c.team_id == bindparam("team_id"), _C.c.word.in_(bindparam("words", expanding=True))
-)
-_CANDIDATES = (
-    select(
-        _P.c.id,
-        _P.c.title,
-        _P.c.status,
-        _P.c.team_id,
-        _P.c.private,
-        _P.c.owner_id,
-        _P.c.reporter_id,
-        _P.c.channel_id,
+def _among(column: Any, name: str, dialect: str) -> Any:
+    """`column` is one of the list bound as `name`: `= ANY(:name)` with an array on
+    PostgreSQL, so the statement's text (and psycopg's prepared statement) is the same
+    whatever the list's length; an expanding `IN` on SQLite, which has no arrays."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(String)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+def _counts_stmt(dialect: str) -> Any:
+    return select(_C.c.word, _C.c.titles).where(
+        _C.c.team_id == bindparam("team_id"), _among(_C.c.word, "words", dialect)
     )
-    .where(
-        _P.c.id.in_(
-            select(_W.c.process_id).where(
-                _W.c.team_id == bindparam("team_id"),
-                _W.c.word.in_(bindparam("terms", expanding=True)),
+
+
+def _counts_and_rejected_stmt(dialect: str) -> Any:
+    """The word counts, and (`titles` NULL) the match keys told apart from `key`: the
+    two reads a report's matching starts with, in one round trip."""
+    other = case((_RJ.c.key_a == bindparam("key"), _RJ.c.key_b), else_=_RJ.c.key_a)
+    told_apart = select(other, null()).where(
+        _RJ.c.team_id == bindparam("team_id"),
+        or_(_RJ.c.key_a == bindparam("key"), _RJ.c.key_b == bindparam("key")),
+    )
+    return union_all(_counts_stmt(dialect), told_apart)
+
+
+def _candidates_stmt(dialect: str) -> Any:
+    return (
+        select(
+            _P.c.id,
+            _P.c.title,
+            _P.c.status,
+            _P.c.team_id,
+            _P.c.private,
+            _P.c.owner_id,
+            _P.c.reporter_id,
+            _P.c.channel_id,
+        )
+        .where(
+            _P.c.id.in_(
+                select(_W.c.process_id).where(
+                    _W.c.team_id == bindparam("team_id"), _among(_W.c.word, "terms", dialect)
+                )
             )
         )
+        .order_by(_P.c.id)
     )
-    .order_by(_P.c.id)
-)
+
+
+# Built once per dialect: SQLAlchemy caches their compiled forms (an expanding IN included).
+_DIALECTS = ("postgresql", "sqlite")
+_COUNTS = {d: _counts_stmt(d) for d in _DIALECTS}
+_COUNTS_AND_REJECTED = {d: _counts_and_rejected_stmt(d) for d in _DIALECTS}
+_CANDIDATES = {d: _candidates_stmt(d) for d in _DIALECTS}
 _REJECTED = select(RejectedMatch.key_a, RejectedMatch.key_b).where(
     RejectedMatch.team_id == bindparam("team_id"),
     or_(RejectedMatch.key_a == bindparam("key"), RejectedMatch.key_b == bindparam("key")),
 )
 
 
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
 def _counts(session: Session, *, team_id: str, words: set[str]) -> dict[str, int]:
     if not words:
         return {}
-    rows = session.execute(_COUNTS, {"team_id": team_id, "words": sorted(words)})
+    params = {"team_id": team_id, "words": sorted(words)}
+    rows = session.execute(_COUNTS[_dialect(session)], params)
     return {w: n for w, n in rows if n > 0}
+
+
+def _counts_and_rejected(
+    session: Session, *, team_id: str, words: set[str], key: str
+) -> tuple[dict[str, int], set[str]]:
+    """`_counts` and `rejected_keys` in one statement."""
+    params = {"team_id": team_id, "words": sorted(words), "key": key}
+    counts: dict[str, int] = {}
+    rejected: set[str] = set()
+    for w, n in session.execute(_COUNTS_AND_REJECTED[_dialect(session)], params):
+        if n is None:
+            rejected.add(w)
+        elif n > 0:
+            counts[w] = n
+    return counts, rejected
 
 
 def _starts_with(letter: str) -> Any:
@@ -149,21 +214,36 @@ def candidates(
 ) -> tuple[list[Candidate], WorkspaceWords]:
     """The processes `title` may be about, by id, and the workspace's word counts that
     `decide` needs for them (whoever reports it: the caller keeps those in sight)."""
+    rows, stats, _ = candidates_and_rejected(session, team_id=team_id, title=title, key=None)
+    return rows, stats
+
+
+def candidates_and_rejected(
+    session: Session, *, team_id: str, title: str, key: str | None
+) -> tuple[list[Candidate], WorkspaceWords, set[str]]:
+    """`candidates`, and `rejected_keys` for match key `key` (None: not asked) read with
+    the word counts, in the same round trip."""
     session.flush()
     words = title_words(title)
-    counts = _counts(session, team_id=team_id, words=lookup_terms(words) | {TITLES})
+    wanted = lookup_terms(words) | {TITLES}
+    rejected: set[str] = set()
+    if key is None:
+        counts = _counts(session, team_id=team_id, words=wanted)
+    else:
+        counts, rejected = _counts_and_rejected(session, team_id=team_id, words=wanted, key=key)
     titles = counts.pop(TITLES, 0)
     unknown = [w for w in words if w not in counts and may_be_typo(w)]
     counts.update(_near(session, team_id=team_id, words=unknown))
     stats = WorkspaceWords(titles, counts)  # `counts` grows below: `stats` sees it
     terms = candidate_terms(title, stats)
     if not terms:
-        return [], stats
-    found = session.execute(_CANDIDATES, {"team_id": team_id, "terms": sorted(terms)})
+        return [], stats, rejected
+    params = {"team_id": team_id, "terms": sorted(terms)}
+    found = session.execute(_CANDIDATES[_dialect(session)], params)
     rows = [Candidate(*r) for r in found]
     missing = {w for r in rows for w in title_words(r[1])} - counts.keys()
     counts.update(_counts(session, team_id=team_id, words=missing))
-    return rows, stats
+    return rows, stats, rejected
 
 
 # ------------------------------------------------------------ titles told apart

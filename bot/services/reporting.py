@@ -122,9 +122,10 @@ def record_report(
         process_id, status = process.id, process.status
     else:
         normalized = normalize_title(title)
-        candidates, stats = match_index.candidates(session, team_id=team_id, title=title)
+        candidates, stats, rejected = match_index.candidates_and_rejected(
+            session, team_id=team_id, title=title, key=match_key(title)
+        )
         candidates = _in_sight(session, candidates, sight=sight, shown_in=shown_in)
-        rejected = match_index.rejected_keys(session, team_id=team_id, key=match_key(title))
         match = decide(title, ((r[0], r[1]) for r in candidates), stats=stats, rejected=rejected)
         if match.decision is Decision.SAME:
             assert match.key is not None

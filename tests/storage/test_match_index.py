@@ -113,12 +113,21 @@ def test_the_index_decides_as_a_full_scan(db: Database) -> None:
         queries = [_mutated(rng, rng.choice(titles)) for _ in range(300)]
         queries += [_title(rng) for _ in range(100)] + [listed[0][1], "zzz", "Update"]
         decisions: Counter[str] = Counter()
+        told_apart = 0
         for query in queries:
             rejected = match_index.rejected_keys(session, team_id=TEAM, key=match_key(query))
             full = _full(session, query, rejected)
             assert _indexed(session, query, rejected) == full, query
+            # The report path reads the rejected pairs with the word counts: the same.
+            both = match_index.candidates_and_rejected(
+                session, team_id=TEAM, title=query, key=match_key(query)
+            )
+            rows, stats = match_index.candidates(session, team_id=TEAM, title=query)
+            assert both == (rows, stats, rejected), query
+            told_apart += bool(rejected)
             decisions[full.decision] += 1
         assert all(decisions[d] >= 10 for d in ("same", "ask", "new")), decisions
+        assert told_apart >= 1
 
 
 def test_the_counts_are_the_counts_of_the_matchable_titles(db: Database) -> None:
