@@ -35,6 +35,7 @@ ROUTES: dict[type, Route] = {
     c.ListTop: insights.list_top,
     c.Mine: insights.mine,
     c.Show: insights.show,
+    c.Peek: insights.peek,
     c.Stats: insights.show_stats,
     c.Export: insights.export,
     c.Own: ownership.own,

@@ -102,6 +102,15 @@ def show(cmd: c.Show, actor: Actor, deps: Deps) -> Reply:
     return Reply(msg.process_detail(card, recent, lines, history_total=total, merged_from=merged))
 
 
+def peek(cmd: c.Peek, actor: Actor, deps: Deps) -> Reply:
+    """`P7` alone (`@coach P7` in a thread about it): its one-line card, to whoever may
+    see it (the lookup refuses anyone else as if it didn't exist)."""
+    with deps.db.transaction() as session:
+        process = lookup.find(session, actor, ref=cmd.ref)
+        card = cards_for(session, [process], now=actor.now)[0]
+    return Reply(msg.peek(card))
+
+
 def show_stats(cmd: c.Stats, actor: Actor, deps: Deps) -> Reply:
     with deps.db.transaction() as session:
         return Reply(stats_message(figures(session, sight=sight_of(actor), now=actor.now)))

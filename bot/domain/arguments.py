@@ -51,6 +51,13 @@ def parse_ref(text: str) -> str | None:
     return f"P{int(match.group(1))}" if match else None
 
 
+def parse_peek(text: str) -> str | None:
+    """A text that is only a process id as written in the bot's posts ("P7", "p7?"):
+    asking about it, not reporting work called "P7"."""
+    match = re.fullmatch(r"[pP]0*([1-9]\d{0,8})\s*\??", text.strip(), re.ASCII)
+    return f"P{int(match.group(1))}" if match else None
+
+
 def parse_user(text: str) -> str | None:
     """A user id from Slack's escaped mention ("<@U123ABC|maria>" -> "U123ABC")."""
     match = _USER_RE.fullmatch(text.strip())

@@ -36,6 +36,13 @@ class Show:
 
 
 @dataclass(frozen=True)
+class Peek:
+    """`P7` alone (`@coach P7` where it is discussed): one line about the process."""
+
+    ref: str
+
+
+@dataclass(frozen=True)
 class Own:
     """`own P7`: take ownership of a process."""
 
@@ -155,6 +162,7 @@ Command: TypeAlias = (
     | ListTop
     | Mine
     | Show
+    | Peek
     | Own
     | Assign
     | Retire

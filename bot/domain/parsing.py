@@ -5,12 +5,10 @@
     >>> parse_command("Reconcile Stripe payouts 45m")
     Report(text='Reconcile Stripe payouts 45m')
 
-Rule for ambiguity: a first word is a subcommand only when the rest fits that
-subcommand's grammar. "help", "list" and "top" are commands; "help desk triage 30m" and
-"list of vendors update 20m" are reports. A subcommand word followed by wrong arguments
-and no duration ("show banana", "assign P3") raises :class:`CommandError`, whose message
-says what was wrong and shows the right form.
-"""
+A first word is a subcommand only when the rest fits its grammar: "list" is one, "list
+of vendors update 20m" a report. A subcommand word with wrong arguments and no duration
+("show banana", "assign P3") raises :class:`CommandError`, saying what is wrong and the
+right form. "P7" alone asks about P7 (never a report of work called "P7")."""
 
 from __future__ import annotations
 
@@ -26,6 +24,7 @@ from bot.domain.arguments import (
     DigestWord,
     parse_channel,
     parse_link,
+    parse_peek,
     parse_ref,
     parse_time,
     parse_time_zone,
@@ -48,6 +47,7 @@ from bot.domain.commands import (
     Mine,
     OpenModal,
     Own,
+    Peek,
     Report,
     Retire,
     Show,
@@ -58,8 +58,6 @@ from bot.domain.durations import DurationError, parse_report
 from bot.domain.smalltalk import greeting_in, without_politeness
 from bot.domain.states import Covers
 from bot.mrkdwn import Mrkdwn, from_slack
-
-# --- the pieces of a command -----------------------------------------------------------
 
 _USAGE = {
     "show": Mrkdwn("`/manual-task show Pn`"),
@@ -346,6 +344,8 @@ def parse_command(text: str) -> Command:
         return OpenModal()
     if (greeting := greeting_in(stripped)) is not None:
         return greeting
+    if (ref := parse_peek(stripped)) is not None:  # "P7" alone asks about P7
+        return Peek(ref)
     tokens = _TOKEN_RE.findall(stripped)
     polite = without_politeness(tokens)
     if polite != tokens and polite and polite[0].lower() in _SUBCOMMAND_WORDS:

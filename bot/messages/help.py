@@ -37,6 +37,7 @@ COMMANDS: tuple[Subcommand, ...] = (
     Subcommand("list", "the most costly processes", aliases=("top",)),
     Subcommand("mine", "the ones you own"),
     Subcommand(f"show {P}", f"one process and its history ({P}: an id from `list`)"),
+    Subcommand(f"{P}", f"one line about it (in a thread: `@coach {P}`)"),
     Subcommand(f"own {P}", "take it on"),
     Subcommand(f"assign {P} @maria", "give it to someone"),
     Subcommand(f"retire {P} https://…", "it's automated (the link shows how)"),

@@ -150,6 +150,15 @@ def status_label(card: ProcessCard) -> Mrkdwn:
     return escape(STATUS_LABEL.get(card.status, card.status))
 
 
+def peek(card: ProcessCard) -> Message:
+    """`P7` alone: one line, '*P7 · Reconcile Stripe payouts*: 34m a week · owner @ana ·
+    manual', and `show P7` for the rest."""
+    owner = Mrkdwn("owner {}").format(mention(card.owner_id)) if card.owner_id else "no owner"
+    line = Mrkdwn("{}: {} · {} · {}").format(name(card), weekly(card), owner, status_label(card))
+    more = Mrkdwn("`/manual-task show {}` for its reports and history.").format(card.ref)
+    return line, [section(line), context(more)]
+
+
 def process_detail(
     card: ProcessCard,
     recent: Sequence[tuple[str, int, datetime]],

@@ -260,6 +260,7 @@ CASES: dict[str, Callable[[str], Any]] = {
     ),
     "same_process.kept_answer": lambda t: same_process.kept_answer(card(t)),
     "reports.status_label": lambda t: reports.status_label(card(t)),
+    "reports.peek": lambda t: reports.peek(card(t)),
     "reports.process_detail": lambda t: reports.process_detail(
         card(t), [("U_BEN", 40, NOW), ("U_X1", 5, NOW)], history_lines(t), history_total=9
     ),
