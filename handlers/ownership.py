@@ -41,6 +41,7 @@ def own(cmd: c.Own, actor: Actor, deps: Deps) -> Reply:
             changed=done.changed,
             minutes_per_week=cost,
             threshold=threshold,
+            was=done.before,
         )
         return Reply(taken)
 
@@ -78,6 +79,7 @@ def take_ownership(body: dict[str, Any], action: dict[str, Any], actor: Actor, d
             changed=done.changed,
             minutes_per_week=cost,
             threshold=threshold,
+            was=done.before,
         )
     redraw = Redraw(message) if answered else RefreshHome()
     return Reply(answer, (redraw,))

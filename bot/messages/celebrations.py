@@ -56,7 +56,7 @@ def regression_notice(card: ProcessCard, *, reporter_id: str, minutes: int) -> M
     return text, [
         section(
             Mrkdwn(
-                ":warning: {} was retired, but {} just did it by hand ({}). "
+                ":warning: {} was retired, but {} has done it by hand again ({}). "
                 "Is the automation still working?"
             ).format(name(card), mention(reporter_id), format_minutes(minutes))
         ),

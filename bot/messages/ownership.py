@@ -28,13 +28,26 @@ def check_in(minutes_per_week: float, threshold: float) -> Mrkdwn:
 
 
 def taken(
-    ref: str, title: str, *, changed: bool, minutes_per_week: float, threshold: float
+    ref: str,
+    title: str,
+    *,
+    changed: bool,
+    minutes_per_week: float,
+    threshold: float,
+    was: str | None = None,
 ) -> Message:
-    """`own P7` or "Take ownership": the actor owns it now (or already did), and when the
-    bot will ask about automating it."""
+    """`own P7` or "Take ownership": the actor owns it now (or already did), whose it was
+    (`was`: taken over from them, who is told), and when the bot will ask about
+    automating it."""
     promise = check_in(minutes_per_week, threshold)
     if not changed:
         return notice(Mrkdwn("You already own {}. {}").format(_label(ref, title), promise))
+    if was is not None:
+        return notice(
+            Mrkdwn("You now own {}, which was {}'s: I'll let them know. {}").format(
+                _label(ref, title), mention(was), promise
+            )
+        )
     return notice(Mrkdwn("You now own {}. {}").format(_label(ref, title), promise))
 
 

@@ -227,3 +227,11 @@ def test_a_notice_no_longer_so_when_it_would_go_out_is_not_sent(coach: Coach) ->
         ).all()
     assert statuses == ["withdrawn"]
     assert [r.kind for r in waiting(coach, "U_CAM")] == ["handed_over"]
+
+
+def test_taking_over_says_whose_it_was_and_that_they_will_hear(coach: Coach) -> None:
+    _seed(coach)
+    said = coach.sim.slash("U_ADMIN", "C_FIN", "own P1").json["text"]
+    assert "You now own P1 · Reconcile Stripe payouts, which was <@U_ANA>'s" in said
+    assert "I'll let them know" in said
+    assert [r.kind for r in waiting(coach, "U_ANA")] == ["taken_over"]

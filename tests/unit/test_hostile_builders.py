@@ -189,6 +189,7 @@ CASES: dict[str, Callable[[str], Any]] = {
     "ownership.taken": lambda t: [
         ownership.taken("P7", t, changed=True, minutes_per_week=23, threshold=15),
         ownership.taken("P7", t, changed=False, minutes_per_week=11, threshold=15),
+        ownership.taken("P7", t, changed=True, minutes_per_week=23, threshold=15, was="U_BEN"),
     ],
     "ownership.assigned": lambda t: [
         ownership.assigned("P7", t, to="U_BEN", changed=True),
