@@ -43,6 +43,7 @@ class Event(StrEnum):
     AUTOMATING = "automating"
     RETIRED = "retired"
     MERGED = "merged"
+    MERGED_IN = "merged_in"  # another process was merged into it (`detail`: its ref)
     CAME_BACK = "came_back"  # a retired process reported again
     ACCEPTED = "accepted"  # not worth automating
     SNOOZED = "snoozed"

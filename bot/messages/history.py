@@ -23,6 +23,7 @@ _WHAT: dict[Event, str] = {
     Event.AUTOMATING: "being automated",
     Event.RETIRED: "retired",
     Event.MERGED: "merged",
+    Event.MERGED_IN: "merged in",
     Event.CAME_BACK: "came back: reported again",
     Event.ACCEPTED: "accepted as manual",
     Event.SNOOZED: "snoozed for two weeks",
@@ -43,6 +44,10 @@ def history_line(line: HistoryLine) -> Mrkdwn:
             said = "handed to {}"
         what = Mrkdwn(said).format(mention(line.detail))
         if not by_themselves and line.actor_id:
+            what += Mrkdwn(" by {}").format(mention(line.actor_id))
+    elif line.kind == Event.MERGED_IN and line.detail:
+        what = Mrkdwn("{} merged in").format(line.detail)
+        if line.actor_id:
             what += Mrkdwn(" by {}").format(mention(line.actor_id))
     elif line.kind == Event.RELEASED:
         what = Mrkdwn("back to nobody: Slack can't reach {} any more").format(mention(line.detail))

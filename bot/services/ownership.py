@@ -97,6 +97,14 @@ def merge_checked(session: Session, actor: Actor, *, keep: Process, gone: Proces
         at=actor.now,
         detail=keep.ref,
     )
+    history.record(  # and on the one kept, so its own history shows it
+        session,
+        process=keep,
+        kind=Event.MERGED_IN,
+        actor_id=actor.user_id,
+        at=actor.now,
+        detail=gone.ref,
+    )
     if keep.owner_id is None and gone.owner_id is not None:
         history.set_owner(
             session, process=keep, owner_id=gone.owner_id, actor_id=actor.user_id, at=actor.now

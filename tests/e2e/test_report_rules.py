@@ -128,6 +128,8 @@ def test_undo_after_a_merge_brought_it_back_keeps_it_back(coach: Coach) -> None:
     said = answer(report(coach, "merge P1 P2", user="U_ADMIN"))
     assert processes(coach.db)[0].status == "came_back"
     assert "P1 was retired, and P2 was done by hand since, so P1 has come back" in said
+    shown = answer(report(coach, "show P1"))
+    assert "P2 merged in by <@U_ADMIN>" in shown and "came back" in shown  # its own history
 
     report(coach, "undo", user="U_BEN")
     assert processes(coach.db)[0].status == "came_back"

@@ -68,6 +68,7 @@ def test_each_event_says_what_who_and_how() -> None:
     assert said(Event.ACCEPTED, "U_ANA", "no time") == "accepted as manual by <@U_ANA>: no time"
     assert said(Event.CAME_BACK, "U_BEN") == "came back: reported again by <@U_BEN>"
     assert said(Event.MERGED, None, "P3") == "merged into P3"
+    assert said(Event.MERGED_IN, "U_ADMIN", "P9") == "P9 merged in by <@U_ADMIN>"
     assert said(Event.SNOOZED, "U_ANA") == "snoozed for two weeks by <@U_ANA>"
     assert history_line(HistoryLine(Event.REPORTED, "U_ANA", NOW, None)).startswith(
         "• <!date^1795442400^{date_short}|23 Nov 2026>"
