@@ -18,9 +18,13 @@ import io
 import pstats
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from bench.ack_servers import SECRET, TEAM, USERS
 from bench.ack_traffic import Requests
@@ -73,6 +77,18 @@ def call(app: Any, body: bytes, headers: dict[str, str]) -> int:
     return int(status[0].split()[0])
 
 
+class _StatementCount:
+    """Statements sent on this thread (the request's; not the background saves)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self._thread = threading.get_ident()
+
+    def __call__(self, *_args: Any) -> None:
+        if threading.get_ident() == self._thread:
+            self.n += 1
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--requests", type=int, default=2000)
@@ -102,10 +118,13 @@ def main() -> int:
         for _ in range(args.warmup):
             assert call(app, *reqs.next()) == 200
         plain = [reqs.next() for _ in range(args.requests)]
-        began = time.process_time()
+        statements = _StatementCount()
+        event.listen(Engine, "before_cursor_execute", statements)
+        began, wall = time.process_time(), time.perf_counter()
         for body, headers in plain:
             call(app, body, headers)
-        bare = time.process_time() - began
+        bare, wall = time.process_time() - began, time.perf_counter() - wall
+        event.remove(Engine, "before_cursor_execute", statements)
         bodies = [reqs.next() for _ in range(args.requests)]
         profile = cProfile.Profile()
         began = time.process_time()
@@ -125,7 +144,9 @@ def main() -> int:
     print(
         f"ack_profile: {args.requests} reports ({backend}): "
         f"{bare / args.requests * 1000:.2f} ms CPU each in this process without the "
-        f"profiler, {cpu / args.requests * 1000:.2f} ms under it"
+        f"profiler ({wall / args.requests * 1000:.2f} ms wall, "
+        f"{statements.n / args.requests:.2f} statements), "
+        f"{cpu / args.requests * 1000:.2f} ms under it"
     )
     print("\nown time by package:")
     for name, tt in sorted(by_group.items(), key=lambda kv: -kv[1]):
