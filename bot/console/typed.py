@@ -22,6 +22,8 @@ from bot.console.clock_words import (
     parse_clock,
 )
 from bot.console.errors import ConsoleInputError
+from bot.domain.commands import CommandError, DidYouMean, Peek, Report
+from bot.domain.parsing import parse_command
 
 
 @dataclass(frozen=True)
@@ -170,8 +172,20 @@ def parse(line: str) -> Command | None:
     word, rest = word.lower(), rest.strip()
     parser = _PARSERS.get(word)
     if parser is None:
-        raise ConsoleInputError(f"Unknown command {word!r}: type help to see what you can do")
+        raise ConsoleInputError(_unknown(word, line))
     return parser(rest)
+
+
+def _unknown(word: str, line: str) -> str:
+    """What to say of a word the console doesn't know; when the line is one of the app's
+    subcommands (`list`, `show P1`), that it goes after /manual-task."""
+    try:
+        meant = parse_command(line)
+    except CommandError:
+        meant = None
+    if meant is not None and not isinstance(meant, Report | DidYouMean | Peek):
+        return f"{word!r} is the app's: type /manual-task {line}"
+    return f"Unknown command {word!r}: type help to see what you can do"
 
 
 def _no_args(command: Command) -> Callable[[str], Command]:

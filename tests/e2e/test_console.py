@@ -184,6 +184,7 @@ def test_console_and_http_app_give_the_same_answers(
         "kick #nowhere",
         "deactivate @nobody",
         "deactivate @you",
+        "list",
     ],
 )
 def test_bad_input_gets_one_line(console: tuple[Playground, io.StringIO], line: str) -> None:
@@ -195,6 +196,19 @@ def test_bad_input_gets_one_line(console: tuple[Playground, io.StringIO], line: 
     errors = printed[1:]
     assert len(errors) == 1 and errors[0].startswith("  ! "), printed
     assert "Traceback" not in out.getvalue()
+
+
+def test_a_subcommand_typed_without_the_slash_command_says_which_to_type(
+    console: tuple[Playground, io.StringIO],
+) -> None:
+    session, out = console
+    assert run_script(session, ["list", "mine please", "frobnicate"]) == 1
+    said = [line for line in out.getvalue().splitlines() if line.startswith("  ! ")]
+    assert said == [
+        "  ! 'list' is the app's: type /manual-task list",
+        "  ! 'mine' is the app's: type /manual-task mine please",
+        "  ! Unknown command 'frobnicate': type help to see what you can do",
+    ]
 
 
 def test_clicking_someone_elses_private_message_says_who_may(
