@@ -206,7 +206,9 @@ def _people(session: Playground, cmd: c.People, ask: Ask | None) -> None:
         you = "  ← you" if user.id == session.user.id else ""
         session.printer.note(f"@{user.name} ({user.tz}{admin}){you}")
     channels = sorted(
-        f"#{ch.name}" for (t, _), ch in session.fake.channels.items() if t == TEAM and not ch.is_im
+        f"#{ch.name}" + (" (private)" if ch.is_private else "")
+        for (t, _), ch in session.fake.channels.items()
+        if t == TEAM and not ch.is_im
     )
     session.printer.note("channels: " + " ".join(channels))
 

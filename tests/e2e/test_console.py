@@ -294,11 +294,13 @@ def test_slack_taking_things_away_stops_them_once(
 
 def test_unknown_names_join(console: tuple[Playground, io.StringIO]) -> None:
     session, out = console
-    assert run_script(session, ["as @newbie", "in #marketing", "people"]) == 0
+    script = ["as @newbie", "in #marketing", "in #hr private", "people"]
+    assert run_script(session, script) == 0
     transcript = out.getvalue()
     assert "@newbie joined the workspace" in transcript
     assert "#marketing created" in transcript
     assert "@newbie (America/New_York)  ← you" in transcript
+    assert "#hr (private)" in transcript and "#marketing (private)" not in transcript
 
 
 def test_clock_parsing() -> None:
