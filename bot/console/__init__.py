@@ -12,6 +12,7 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -24,7 +25,7 @@ from bot.config import Settings, safe_url
 from bot.console import typed as c
 from bot.console.actions import describe_time, execute
 from bot.console.session import Playground
-from bot.console.terminal import history, own_terminal
+from bot.console.terminal import history, interrupts_to_the_main_thread, own_terminal
 from bot.console.typed import ConsoleInputError
 from bot.console.view import Printer, wants_colour
 
@@ -88,7 +89,8 @@ def run_console(
     elif not interactive:
         lines = stdin
     printer = Printer(stdout, colour=interactive and wants_colour(stdout))
-    with tempfile.TemporaryDirectory(prefix="coach-console-") as tmp:
+    quiet_threads = interrupts_to_the_main_thread() if interactive else contextlib.nullcontext()
+    with tempfile.TemporaryDirectory(prefix="coach-console-") as tmp, quiet_threads:
         if fresh:
             settings = replace(settings, database_url=f"sqlite:///{tmp}/coach.db")
         session = Playground(settings, printer, start=start, running=interactive)

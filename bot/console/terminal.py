@@ -16,6 +16,8 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -54,6 +56,25 @@ def _give_terminal(fd: int, group: int) -> None:
         os.tcsetpgrp(fd, group)
     finally:
         signal.signal(signal.SIGTTOU, old)
+
+
+@contextlib.contextmanager
+def interrupts_to_the_main_thread() -> Iterator[None]:
+    """Ctrl-C's SIGINT goes to any one thread of the process, but only the main thread
+    acts on it, and at the prompt it waits in readline's select(), which only a signal
+    to that very thread wakes: one landing on the fake Slack's or the app's threads went
+    unseen until the next key. So every thread started inside this block blocks SIGINT
+    (on its first step, then stops watching), leaving the main thread to take it."""
+
+    def block_sigint(_frame: object, _event: str, _arg: object) -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        sys.setprofile(None)
+
+    threading.setprofile(block_sigint)
+    try:
+        yield
+    finally:
+        threading.setprofile(None)  # type: ignore[arg-type]
 
 
 @contextlib.contextmanager

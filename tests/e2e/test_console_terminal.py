@@ -71,9 +71,14 @@ class Terminal:
         os.write(self.master, text.encode())
 
     def ctrl_c(self) -> None:
-        """What the terminal does for Ctrl-C: SIGINT to its foreground process group."""
+        """What the terminal does for Ctrl-C: SIGINT to its foreground process group,
+        once its leader waits for a key. (A SIGINT that lands after readline printed the
+        prompt but before it waits is seen only at the next key, as in any Python
+        program at a readline prompt; a person can't press Ctrl-C that fast, a loaded
+        test machine can.)"""
         group = os.tcgetpgrp(self.master)
         assert group > 0 and group != os.getpgrp()  # never the tests' own
+        _wait_until_waiting_for_a_key(group)
         os.killpg(group, signal.SIGINT)
 
     def finish(self, timeout: float = 30.0) -> int:
@@ -83,6 +88,23 @@ class Terminal:
                 self.out += self._text.decode(os.read(self.master, 65536))
         os.close(self.master)
         return code
+
+
+def _wait_until_waiting_for_a_key(pid: int, timeout: float = 10.0) -> None:
+    """Until the process's main thread sleeps in poll()/select() (Linux's /proc), or
+    `timeout`; where /proc says nothing, a short pause."""
+    deadline = time.monotonic() + timeout
+    wchan = Path(f"/proc/{pid}/task/{pid}/wchan")
+    while time.monotonic() < deadline:
+        try:
+            where = wchan.read_text()
+        except OSError:
+            time.sleep(0.5)
+            return
+        if "poll" in where or "select" in where:
+            time.sleep(0.05)
+            return
+        time.sleep(0.02)
 
 
 CONSOLE = [sys.executable, "-m", "bot.cli", "console", "--fresh"]
