@@ -70,15 +70,16 @@ class Terminal:
     def type(self, text: str) -> None:
         os.write(self.master, text.encode())
 
-    def ctrl_c(self) -> None:
-        """What the terminal does for Ctrl-C: SIGINT to its foreground process group,
-        once its leader waits for a key. (A SIGINT that lands after readline printed the
-        prompt but before it waits is seen only at the next key, as in any Python
-        program at a readline prompt; a person can't press Ctrl-C that fast, a loaded
-        test machine can.)"""
+    def ctrl_c(self, *, at_prompt: bool = True) -> None:
+        """What the terminal does for Ctrl-C: SIGINT to its foreground process group;
+        `at_prompt`, once its leader waits for a key. (A SIGINT that lands after readline
+        printed the prompt but before it waits is seen only at the next key, as in any
+        Python program at a readline prompt; a person can't press Ctrl-C that fast, a
+        loaded test machine can.)"""
         group = os.tcgetpgrp(self.master)
         assert group > 0 and group != os.getpgrp()  # never the tests' own
-        _wait_until_waiting_for_a_key(group)
+        if at_prompt:
+            _wait_until_waiting_for_a_key(group)
         os.killpg(group, signal.SIGINT)
 
     def finish(self, timeout: float = 30.0) -> int:
@@ -138,7 +139,7 @@ def test_an_interrupted_clock_says_where_it_stopped(tmp_path: Path) -> None:
     term.type("clock +90d\r")
     term.wait_for("every hour on the way")
     time.sleep(1.0)  # some hours in
-    term.ctrl_c()
+    term.ctrl_c(at_prompt=False)  # while the clock runs
     term.wait_for("interrupted: the clock stopped at ")
     stopped = term.wait_for(" UTC")[:-4]  # e.g. "Sat 05 Dec 2026 02:00"
     term.wait_for(PROMPT)
