@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.jobs import Clients, JobContext
 from bot.scheduler import run_job
-from storage.models import PendingDM
+from storage.models import PendingDM, Process
 from tests.conftest import Coach
 
 
@@ -54,3 +54,11 @@ def waiting(coach: Coach, user_id: str | None = None) -> list[PendingDM]:
         rows = list(s.scalars(query))
         s.expunge_all()
         return rows
+
+
+def owner_of(coach: Coach, number: int, team_id: str = "T0001") -> str | None:
+    """Who owns process P`number` now."""
+    with coach.db.transaction() as s:
+        return s.scalars(
+            select(Process.owner_id).where(Process.team_id == team_id, Process.number == number)
+        ).one()

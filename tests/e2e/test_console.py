@@ -22,17 +22,10 @@ from bot.console.typed import ClockBy, ClockTo, ConsoleInputError, parse
 from bot.console.view import Printer
 from bot.standin.render import render_blocks
 from tests.conftest import START, Coach
+from tests.e2e.console_support import section
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "demo.txt"
-
-
-def _section(transcript: str, command: str) -> str:
-    """What the console printed after ``> command`` up to the next command."""
-    start = transcript.index(f"> {command}\n")
-    rest = transcript[start + len(command) + 3 :]
-    end = rest.find("\n> ")
-    return rest if end < 0 else rest[:end]
 
 
 @pytest.fixture(scope="module")
@@ -52,27 +45,27 @@ def test_demo_runs_cleanly(demo: tuple[int, str]) -> None:
 
 def test_demo_reports_reach_the_right_people(demo: tuple[int, str]) -> None:
     _, transcript = demo
-    first = _section(transcript, "/manual-task Reconcile Stripe payouts 45m")
+    first = section(transcript, "/manual-task Reconcile Stripe payouts 45m")
     assert "[1] @coach → #finance, only you (@you) can see it" in first
     assert "Logged 45m as a new process, P1 · Reconcile Stripe payouts." in first
     assert "[1] Take ownership  [2] It's automated now  [3] Undo" in first
-    second = _section(transcript, "/manual-task reconcile stripe payouts 40m")
+    second = section(transcript, "/manual-task reconcile stripe payouts 40m")
     assert "only you (@maria) can see it" in second
     assert "Logged 40m on P1" in second
     assert "Done 2 times in the last 28 days (1h 25m) → 21m a week" in second
-    mention = _section(transcript, "@coach spent 50 minutes reconciling Stripe payouts again")
+    mention = section(transcript, "@coach spent 50 minutes reconciling Stripe payouts again")
     assert "[3] @coach → #finance, in the thread of @sam's message" in mention
     assert "Done 3 times in the last 28 days (2h 15m) → 34m a week" in mention
-    plus = _section(transcript, "react :heavy_plus_sign: on 3")
+    plus = section(transcript, "react :heavy_plus_sign: on 3")
     assert "only you (@alex) can see it" in plus
     assert "It now costs 45m a week" in plus
-    owned = _section(transcript, "click 1 on 2")
+    owned = section(transcript, "click 1 on 2")
     assert "You now own P1 · Reconcile Stripe payouts" in owned
 
 
 def test_demo_nudges_the_owner_in_her_working_hours(demo: tuple[int, str]) -> None:
     _, transcript = demo
-    week = _section(transcript, "clock +7d")
+    week = section(transcript, "clock +7d")
     # Monday 15:00 UTC is 16:00 in Madrid: the first hour after she took ownership.
     assert "⏰ Mon 23 Nov 2026 15:00 UTC · Mon 16:00 for @maria (Europe/Madrid)" in week
     assert "@coach → DM with @maria" in week
@@ -83,7 +76,7 @@ def test_demo_nudges_the_owner_in_her_working_hours(demo: tuple[int, str]) -> No
         "[4] Snooze 2 weeks  [5] Not mine"
     ) in week
     assert week.count("@coach → DM") == 1  # one nudge in the week, not one an hour
-    answer = _section(transcript, "click 1")
+    answer = section(transcript, "click 1")
     assert "@coach updated → DM with @maria" in answer
     assert "🤖 @maria will automate it" in answer
     assert "[1]" not in answer.split("updated", 1)[1]  # the buttons gave way to the answer
@@ -91,7 +84,7 @@ def test_demo_nudges_the_owner_in_her_working_hours(demo: tuple[int, str]) -> No
 
 def test_demo_celebrates_the_retirement(demo: tuple[int, str]) -> None:
     _, transcript = demo
-    retire = _section(
+    retire = section(
         transcript, "/manual-task retire P1 https://github.com/acme/finance-bots/pull/42"
     )
     channel, private = retire.split("[8]", 1)
@@ -100,7 +93,7 @@ def test_demo_celebrates_the_retirement(demo: tuple[int, str]) -> None:
     assert "How: https://github.com/acme/finance-bots/pull/42" in channel
     assert "permanently eliminated" in channel
     assert "only you (@maria) can see it" in private
-    shown = _section(transcript, "/manual-task show P1")
+    shown = section(transcript, "/manual-task show P1")
     assert "retired ✅" in shown
     assert "Eliminated 45m a week" in shown
     assert "First reported by @you in #finance" in shown
@@ -286,10 +279,10 @@ def test_slack_taking_things_away_stops_them_once(
     assert status == 0, transcript
     assert transcript.count("The weekly digest you set up has stopped") == 1
     assert "I'm no longer a member of #finance" in transcript
-    assert "back to nobody: Slack can't reach @sam any more" in _section(
+    assert "back to nobody: Slack can't reach @sam any more" in section(
         transcript, "/manual-task show P1"
     )
-    assert "This channel's digest stopped on" in _section(transcript, "/manual-task digest preview")
+    assert "This channel's digest stopped on" in section(transcript, "/manual-task digest preview")
 
 
 def test_unknown_names_join(console: tuple[Playground, io.StringIO]) -> None:
@@ -339,9 +332,9 @@ def test_coach_console_fresh_demo_as_a_subprocess(tmp_path: Path) -> None:
 
 def test_demo_digest_shows_the_hours_eliminated(demo: tuple[int, str]) -> None:
     _, transcript = demo
-    subscribed = _section(transcript, "/manual-task digest here weekly mon 09:00 Europe/Madrid")
+    subscribed = section(transcript, "/manual-task digest here weekly mon 09:00 Europe/Madrid")
     assert "every Monday at 09:00 (Europe/Madrid)" in subscribed
-    digest = _section(transcript, "clock next mon 09:00")
+    digest = section(transcript, "clock next mon 09:00")
     assert "⏰ Mon 07 Dec 2026 08:00 UTC · Mon 09:00 for @maria (Europe/Madrid)" in digest
     assert "@coach → #finance\n    # Manual work digest" in digest
     assert "Eliminated so far: 45m a week (39h a year)" in digest

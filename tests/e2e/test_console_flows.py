@@ -4,7 +4,6 @@ put, state kept across restarts, the clock, exits and signals, and the small gap
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,26 +15,7 @@ from bot.console.session import TEAM, Playground
 from bot.console.view import Printer
 from storage import people
 from tests.conftest import START
-
-
-def _section(transcript: str, command: str) -> str:
-    """What the console printed after ``> command`` up to the next command."""
-    start = transcript.index(f"> {command}\n")
-    rest = transcript[start + len(command) + 3 :]
-    end = rest.find("\n> ")
-    return rest if end < 0 else rest[:end]
-
-
-@pytest.fixture
-def console(tmp_path: Path) -> Iterator[tuple[Playground, io.StringIO]]:
-    out = io.StringIO()
-    url = f"sqlite:///{tmp_path / 'coach.db'}"
-    session = Playground(Settings(database_url=url), Printer(out), start=START)
-    session.start()
-    try:
-        yield session, out
-    finally:
-        session.close()
+from tests.e2e.console_support import section
 
 
 def _run(console: tuple[Playground, io.StringIO], lines: list[str]) -> tuple[int, str]:
@@ -59,12 +39,12 @@ def test_assign_by_name_reaches_that_person(console: tuple[Playground, io.String
         ],
     )
     assert status == 0, transcript
-    assigned = _section(transcript, "/manual-task assign P1 @maria")
+    assigned = section(transcript, "/manual-task assign P1 @maria")
     assert "@maria now owns P1 · Reconcile Stripe payouts." in assigned
     assert "isn't someone I can find" not in assigned
-    assert "handed to @maria by @you" in _section(transcript, "/manual-task show P1")
+    assert "handed to @maria by @you" in section(transcript, "/manual-task show P1")
     # Someone the console doesn't know stays as typed, and the bot says so.
-    assert "isn't someone I can find" in _section(transcript, "/manual-task assign P1 @nobody")
+    assert "isn't someone I can find" in section(transcript, "/manual-task assign P1 @nobody")
 
 
 def test_names_become_mentions_only_where_they_are_people(
@@ -100,8 +80,8 @@ def test_home_buttons_are_clicked_on_home(console: tuple[Playground, io.StringIO
         ],
     )
     assert status == 1, transcript
-    assert "@maria clicks [2] I'll automate it on your App Home" in _section(transcript, "click 2")
-    stale = _section(transcript, "click 6 on home")
+    assert "@maria clicks [2] I'll automate it on your App Home" in section(transcript, "click 2")
+    stale = section(transcript, "click 6 on home")
     assert stale.strip() == (
         "! Your App Home changed since it was shown, so its buttons may have moved: "
         "type home to see it, then click"
@@ -168,7 +148,7 @@ def test_a_restart_keeps_the_clock_and_the_people(tmp_path: Path) -> None:
     transcript = out.getvalue()
     assert status == 0, transcript
     assert "@U0KENJI" not in transcript
-    assert "@kenji" in _section(transcript, "/manual-task show P1")
+    assert "@kenji" in section(transcript, "/manual-task show P1")
     assert "@kenji (Asia/Tokyo)  ← you" in transcript
 
 
@@ -228,10 +208,10 @@ def test_small_gaps(
             "clock start 2027-01-04 09:00",
         ],
     )
-    assert "Done once in the last 28 days" in _section(transcript, "show P1")
+    assert "Done once in the last 28 days" in section(transcript, "show P1")
     assert "The message number must be" not in transcript
     assert "Working days: (empty)" not in transcript
-    assert "Working days: Mon" in _section(transcript, "/manual-task config")
+    assert "Working days: Mon" in section(transcript, "/manual-task config")
     assert "has no field" not in transcript
     assert "is retired" in transcript
     assert "  ! The clock can only start over before anything happens" in transcript

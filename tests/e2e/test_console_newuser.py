@@ -5,36 +5,10 @@ owner, a retire form whose question another person settled, a refused link read 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-
-from bot.config import Settings
 from bot.console import run_script
 from bot.console.session import Playground
-from bot.console.view import Printer
-from tests.conftest import START
-
-
-def _section(transcript: str, command: str) -> str:
-    """What the console printed after ``> command`` up to the next command."""
-    start = transcript.index(f"> {command}\n")
-    rest = transcript[start + len(command) + 3 :]
-    end = rest.find("\n> ")
-    return rest if end < 0 else rest[:end]
-
-
-@pytest.fixture
-def console(tmp_path: Path) -> Iterator[tuple[Playground, io.StringIO]]:
-    out = io.StringIO()
-    url = f"sqlite:///{tmp_path / 'coach.db'}"
-    session = Playground(Settings(database_url=url), Printer(out), start=START)
-    session.start()
-    try:
-        yield session, out
-    finally:
-        session.close()
+from tests.e2e.console_support import section
 
 
 def _run(console: tuple[Playground, io.StringIO], lines: list[str]) -> str:
@@ -56,7 +30,7 @@ def test_preview_is_titled_with_the_next_digest(console: tuple[Playground, io.St
             "/manual-task digest preview",
         ],
     )
-    preview = _section(transcript, "/manual-task digest preview")
+    preview = section(transcript, "/manual-task digest preview")
     assert "Preview · Manual work digest · week to Mon 30 Nov" in preview, preview
 
 
@@ -76,7 +50,7 @@ def test_taking_a_process_from_its_owner_reads_as_taken_over(
             "/manual-task show P1",
         ],
     )
-    shown = _section(transcript, "/manual-task show P1")
+    shown = section(transcript, "/manual-task show P1")
     assert "taken on by @eve" in shown and "taken over by @ben" in shown, shown
     assert "handed to @ben by @ben" not in shown
 
@@ -104,7 +78,7 @@ def test_a_retire_form_settled_meanwhile_says_so_by_name(
             'submit "Link to the automation"=https://github.com/acme/ops/pull/9',
         ],
     )
-    settled = _section(
+    settled = section(
         transcript, 'submit "Link to the automation"=https://github.com/acme/ops/pull/9'
     )
     assert "P1 is already retired by @ana, so this question is settled." in settled, settled
@@ -123,6 +97,6 @@ def test_a_refused_link_is_read_whole_under_its_field(
             'submit "Link to the automation"=not-a-link',
         ],
     )
-    refused = _section(transcript, 'submit "Link to the automation"=not-a-link')
+    refused = section(transcript, 'submit "Link to the automation"=not-a-link')
     assert "like `https://github.com/acme/ops/pull/42`" in refused, refused
     assert refused.rstrip().endswith("or `|`."), refused

@@ -16,19 +16,12 @@ from sqlalchemy import select
 
 from storage.models import PendingDM, Process
 from tests.conftest import TEAM, Coach
-from tests.e2e.helpers import dms, run, waiting
+from tests.e2e.helpers import dms, owner_of, run, waiting
 from tests.e2e.support import text_of
 
 TUE_01_BERLIN = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
 TUE_09_BERLIN = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 TUE_10_NEW_YORK = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
-
-
-def _owner(coach: Coach, number: int) -> str | None:
-    with coach.db.transaction() as s:
-        return s.scalars(
-            select(Process.owner_id).where(Process.team_id == TEAM, Process.number == number)
-        ).one()
 
 
 def _seed(coach: Coach) -> None:
@@ -46,7 +39,7 @@ def test_a_reassignment_at_01_00_their_time_waits_for_their_working_hours(coach:
     _seed(coach)
     coach.clock.set(TUE_01_BERLIN)
     reply = coach.sim.slash("U_ADMIN", "C_FIN", "assign P2 <@U_BEN>")
-    assert reply.ok and _owner(coach, 2) == "U_BEN"
+    assert reply.ok and owner_of(coach, 2) == "U_BEN"
 
     # 01:00 in Berlin: nothing reaches Ben; it waits.
     figures = run(coach, "nudges", TUE_01_BERLIN)
@@ -176,14 +169,14 @@ def test_a_prompt_a_newer_one_replaced_or_whose_question_is_settled_refuses(
 
     coach.sim.click("U_CAM", this_week, action_id="process_take_ownership")
     coach.fake.wait_for(lambda: "owns it now" in text_of(this_week))
-    assert _owner(coach, 1) == "U_CAM"
+    assert owner_of(coach, 1) == "U_CAM"
     # An admin presses "I'll own it" on last week's: refused, saying who owns it now.
     coach.sim.click("U_ADMIN", last_week, action_id="process_take_ownership")
     (said,) = coach.fake.wait_for(
         lambda: [m for m in _refusals(coach, "U_ADMIN") if "settled" in m.text]
     )
     assert "<@U_CAM> owns P1 now" in said.text
-    assert _owner(coach, 1) == "U_CAM"
+    assert owner_of(coach, 1) == "U_CAM"
     assert "<@U_CAM>" in text_of(this_week) and "U_ADMIN" not in text_of(this_week)
     assert not [r for r in waiting(coach) if r.user_id == "U_CAM"], "nothing to tell Cam"
 

@@ -14,17 +14,10 @@ from sqlalchemy import select
 from bot.cli import main
 from storage.models import Process
 from tests.conftest import TEAM, Coach
-from tests.e2e.helpers import dms, run, waiting
+from tests.e2e.helpers import dms, owner_of, run, waiting
 from tests.e2e.support import text_of, wait_for
 
 TUE_10_NEW_YORK = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
-
-
-def _owner(coach: Coach, number: int) -> str | None:
-    with coach.db.transaction() as s:
-        return s.scalars(
-            select(Process.owner_id).where(Process.team_id == TEAM, Process.number == number)
-        ).one()
 
 
 def test_who_answered_an_old_prompt_once_cant_take_the_process_back_with_it(
@@ -37,9 +30,9 @@ def test_who_answered_an_old_prompt_once_cant_take_the_process_back_with_it(
     # As a client that hasn't redrawn it yet (another device, a slow tab) still shows it.
     as_first_shown = copy.deepcopy(prompt)
     coach.sim.click("U_ADMIN", prompt, action_id="process_take_ownership")
-    coach.fake.wait_for(lambda: _owner(coach, 1) == "U_ADMIN")
+    coach.fake.wait_for(lambda: owner_of(coach, 1) == "U_ADMIN")
     assert coach.sim.slash("U_ADMIN", "C_FIN", "assign P1 <@U_CAM>").ok
-    assert _owner(coach, 1) == "U_CAM"
+    assert owner_of(coach, 1) == "U_CAM"
 
     # The admin presses "I'll own it" on the same, answered, prompt: the question is
     # settled (Cam owns it), so it refuses and nothing changes.
@@ -52,7 +45,7 @@ def test_who_answered_an_old_prompt_once_cant_take_the_process_back_with_it(
         ]
     )
     assert "<@U_CAM> owns P1 now" in said.text
-    assert _owner(coach, 1) == "U_CAM"
+    assert owner_of(coach, 1) == "U_CAM"
     assert not [r for r in waiting(coach, "U_CAM") if r.kind == "taken_over"]
 
 
@@ -63,7 +56,7 @@ def test_a_merge_notice_tells_each_owner_who_owns_what_is_kept(coach: Coach) -> 
     assert sim.slash("U_BEN", "C_FIN", "Rename the shared drive folder 5m").ok
     assert sim.slash("U_ADMIN", "C_FIN", "assign P1 <@U_ANA>").ok
     assert sim.slash("U_ADMIN", "C_FIN", "assign P2 <@U_BEN>").ok
-    assert _owner(coach, 1) == "U_ANA" and _owner(coach, 2) == "U_BEN"
+    assert owner_of(coach, 1) == "U_ANA" and owner_of(coach, 2) == "U_BEN"
     before = {r.id for r in waiting(coach)}
     assert sim.slash("U_ADMIN", "C_FIN", "merge P1 P2").ok
     told = {r.user_id: r for r in waiting(coach) if r.id not in before}
