@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import App
+from sqlalchemy.orm import Session
 
 from bot.domain import commands as c
 from bot.domain.people import Actor
@@ -14,6 +15,7 @@ from bot.domain.states import Answer, Status
 from bot.ids import Action, Callback, Field
 from bot.messages import modals
 from bot.messages import ownership as msg
+from bot.messages.blocks import Message
 from bot.mrkdwn import Mrkdwn
 from bot.services import lookup, ownership, prompts
 from bot.services.cards import check_in_figures
@@ -28,22 +30,28 @@ from handlers.context import (
 )
 from handlers.forms import open_about
 from handlers.payloads import form_memory, form_values, message_of, opened_from
+from storage.models import Process
 
 
 def own(cmd: c.Own, actor: Actor, deps: Deps) -> Reply:
     with deps.db.transaction() as session:
         process = lookup.find(session, actor, ref=cmd.ref)
         done = ownership.take(session, actor, process)
-        cost, threshold = check_in_figures(session, process, now=actor.now)
-        taken = msg.taken(
-            process.ref,
-            process.title,
-            changed=done.changed,
-            minutes_per_week=cost,
-            threshold=threshold,
-            was=done.before,
-        )
-        return Reply(taken)
+        return Reply(_taken(session, process, done, actor))
+
+
+def _taken(session: Session, process: Process, done: ownership.Handover, actor: Actor) -> Message:
+    """The answer to taking a process on (`own P7`, "Take ownership", "I'll own it"):
+    whose it was, and when the bot will ask about automating it."""
+    cost, threshold = check_in_figures(session, process, now=actor.now)
+    return msg.taken(
+        process.ref,
+        process.title,
+        changed=done.changed,
+        minutes_per_week=cost,
+        threshold=threshold,
+        was=done.before,
+    )
 
 
 def assign(cmd: c.Assign, actor: Actor, deps: Deps) -> Reply:
@@ -72,15 +80,7 @@ def take_ownership(body: dict[str, Any], action: dict[str, Any], actor: Actor, d
             session, actor, message=message, process_id=process.id, answer=Answer.OWNED
         )
         done = ownership.take(session, actor, process)
-        cost, threshold = check_in_figures(session, process, now=actor.now)
-        answer = msg.taken(
-            process.ref,
-            process.title,
-            changed=done.changed,
-            minutes_per_week=cost,
-            threshold=threshold,
-            was=done.before,
-        )
+        answer = _taken(session, process, done, actor)
     redraw = Redraw(message) if answered else RefreshHome()
     return Reply(answer, (redraw,))
 
