@@ -12,11 +12,13 @@ from typing import Any
 
 from sqlalchemy import insert, text
 
+from storage import people
 from storage.db import Database
 from storage.models import DigestSubscription, Nudge, Process, ProcessEvent, Workspace
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # a Monday
 TEAM = "T0001"
+ADMIN = "U00007"  # an admin who owns a few processes: the App Home measured is theirs
 PROCESSES, OWNERS, CHANNELS = 10_000, 2_000, 50
 YEAR = timedelta(days=365)
 CHUNK = 100_000
@@ -68,6 +70,9 @@ def seed_base(db: Database) -> None:
         session.add(Workspace(team_id=TEAM, name="Bench", created_at=NOW - YEAR))
         session.flush()
         session.execute(insert(Process.__table__), processes)
+        people.save_user(
+            session, team_id=TEAM, user_id=ADMIN, name="admin", tz="UTC", is_admin=True, now=NOW
+        )
         ids = [r[0] for r in session.execute(text("SELECT id FROM processes ORDER BY number"))]
         for n, pid in enumerate(ids, start=1):
             for kind, days in (("nudge", n % 30), ("nudge", 30 + n % 60)):
@@ -136,7 +141,8 @@ def _occurrences(db: Database, start: int, stop: int) -> Iterator[list[tuple[Any
                 (
                     TEAM,
                     ids[k],
-                    f"U{rnd.randrange(OWNERS):05d}",
+                    # A process is done by a few people: its first reporter and the next three.
+                    f"U{((k + 1) * 7 + rnd.randrange(4)) % OWNERS:05d}",
                     rnd.randrange(5, 121),
                     False,
                     when,

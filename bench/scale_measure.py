@@ -14,9 +14,11 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bench.scale_data import NOW, TEAM
+from bench.scale_data import ADMIN, NOW, TEAM
 from bot.domain.rules import Sight
 from storage.db import Database
+
+WHOLE = Sight.whole(TEAM)
 
 
 def _status_mb(field: str) -> float:
@@ -37,6 +39,8 @@ def measure(what: str, url: str, reps: int) -> dict[str, Any]:
     from bot.jobs.nudges import plan  # (start-up: see above)
     from bot.messages.digest import digest  # (start-up: see above)
     from bot.services import digests as service  # (start-up: see above)
+    from bot.services.home import page as home_page  # (start-up: see above)
+    from bot.services.stats import figures  # (start-up: see above)
 
     db = Database(url)
     db.ping()
@@ -51,16 +55,27 @@ def measure(what: str, url: str, reps: int) -> dict[str, Any]:
             elif what == "nudge":
                 due = plan(session, team_id=TEAM, now=NOW)
                 size = sum(len(v) for v in due.by_owner.values()) + len(due.unowned)
+            elif what == "home":
+                page = home_page(session, team_id=TEAM, user_id=ADMIN, now=NOW)
+                size = len(page.top) + len(page.mine)
+            elif what == "stats":
+                size = figures(session, sight=Sight.whole(TEAM), now=NOW).occurrences
             else:
-                start = NOW - timedelta(days=7)
+                # "digest": the workspace's (every process: the most a digest reads); a
+                # channel's digest, the default, covers that channel's processes; a daily
+                # digest on a Thursday has edge days, not only whole weeks.
+                sight = Sight.of_channel(TEAM, "C0001") if what == "channel_digest" else WHOLE
+                end = NOW + timedelta(days=3) if what == "daily_digest" else NOW
+                start = end - timedelta(days=1 if what == "daily_digest" else 7)
                 data = service.gather(
                     session,
-                    sight=Sight.whole(TEAM),
+                    sight=sight,
                     start=start,
-                    end=NOW,
+                    end=end,
                     title="Manual work digest",
+                    cadence="daily" if what == "daily_digest" else "weekly",
                 )
-                points = service.series(session, sight=Sight.whole(TEAM), end=NOW)
+                points = service.series(session, sight=sight, end=end)
                 text_, blocks = digest(data)
                 png = manual_vs_eliminated(points)
                 size = len(png) + len(blocks)

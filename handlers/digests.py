@@ -118,6 +118,7 @@ def digest_preview(cmd: c.DigestPreview, actor: Actor, deps: Deps) -> Reply:
             before=before,
             cadence=cadence,
             tz=tz,
+            live=True,
         )
     text, blocks = digest(data)
     if sub and sub.stopped_at:

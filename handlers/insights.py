@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from bot.domain import commands as c
+from bot.domain import windows
 from bot.domain.people import Actor
 from bot.domain.rules import sight_of
 from bot.domain.states import OPEN_STATUSES, Status
@@ -13,11 +14,11 @@ from bot.messages.history import SHOWN
 from bot.messages.stats import stats_message
 from bot.mrkdwn import Mrkdwn
 from bot.services import lookup
-from bot.services.cards import cards_for, window_start
+from bot.services.cards import cards_for
 from bot.services.stats import figures
 from handlers.after import SendExport
 from handlers.context import Deps, Reply
-from storage import history, processes, stats
+from storage import history, processes, rollups, stats
 
 
 def help_(cmd: c.Help, actor: Actor, deps: Deps) -> Reply:
@@ -72,10 +73,11 @@ def _ranked(
     note: Mrkdwn | None = None,
 ) -> Reply:
     with deps.db.transaction() as session:
-        loads = processes.top_processes(
+        loads = rollups.loads(
             session,
             sight=sight_of(actor),
-            since=window_start(actor.now),
+            window=windows.ranking(actor.now),
+            statuses=OPEN_STATUSES,
             limit=10,
             owner_id=owner_id,
         )

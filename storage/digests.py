@@ -3,17 +3,14 @@ and eliminated comes from the history: storage/history.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.rules import Sight
-from bot.domain.states import OPEN_STATUSES, Answer, Covers
-from storage import history
-from storage.models import DigestSubscription, Nudge, Occurrence, Process
-from storage.occurrences import minutes_between
+from bot.domain.states import Answer, Covers
+from storage.models import DigestSubscription, Nudge, Process
 from storage.visibility import seen
 
 
@@ -102,47 +99,6 @@ def mark_period_sent(session: Session, *, team_id: str, channel_id: str, period:
         session.flush()
 
 
-@dataclass(frozen=True)
-class Line:
-    """One process in a digest list."""
-
-    process: Process
-    minutes: int  # in the trailing 28 days (for cost) or the period (regressions)
-
-
-def top_costs(session: Session, *, sight: Sight, since: datetime, limit: int) -> list[Line]:
-    load = (
-        select(Occurrence.process_id.label("pid"), func.sum(Occurrence.minutes).label("m"))
-        .where(Occurrence.team_id == sight.team_id, Occurrence.occurred_at >= since)
-        .group_by(Occurrence.process_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Process, load.c.m)
-        .join(load, load.c.pid == Process.id)
-        .where(Process.status.in_(OPEN_STATUSES), seen(sight))
-        .order_by(load.c.m.desc(), Process.number)
-        .limit(limit)
-    )
-    return [Line(p, int(m)) for p, m in rows]
-
-
-def count_open(session: Session, *, sight: Sight, since: datetime) -> int:
-    return int(
-        session.scalar(
-            select(func.count(func.distinct(Occurrence.process_id)))
-            .join(Process)
-            .where(
-                Occurrence.team_id == sight.team_id,
-                Occurrence.occurred_at >= since,
-                Process.status.in_(OPEN_STATUSES),
-                seen(sight),
-            )
-        )
-        or 0
-    )
-
-
 def created_between(
     session: Session, *, sight: Sight, start: datetime, end: datetime, limit: int | None
 ) -> tuple[list[Process], int]:
@@ -177,37 +133,3 @@ def reasons_between(
         .limit(limit)
     )
     return [(p, r or "no reason", who) for p, r, who in rows]
-
-
-def regressions_between(
-    session: Session, *, sight: Sight, start: datetime, end: datetime, limit: int
-) -> list[Line]:
-    rows = session.execute(
-        select(Process, func.sum(Occurrence.minutes))
-        .join(Occurrence)
-        .where(
-            Occurrence.team_id == sight.team_id,
-            seen(sight),
-            Occurrence.regression.is_(True),
-            Occurrence.occurred_at >= start,
-            Occurrence.occurred_at < end,
-        )
-        .group_by(Process.id)
-        .order_by(func.sum(Occurrence.minutes).desc())
-        .limit(limit)
-    )
-    return [Line(p, int(m)) for p, m in rows]
-
-
-def weekly_series(
-    session: Session, *, sight: Sight, end: datetime, weeks: int = 12
-) -> list[tuple[datetime, float, float]]:
-    """(week start, manual hours that week, hours/week eliminated by the week's end, as the
-    history says it was then)."""
-    starts = [end - timedelta(weeks=i) for i in range(weeks, 0, -1)]
-    stops = [start + timedelta(weeks=1) for start in starts]
-    gone = history.eliminated_weekly(session, sight=sight, ends=stops)
-    return [
-        (start, minutes_between(session, sight=sight, start=start, end=stop) / 60, g / 60)
-        for start, stop, g in zip(starts, stops, gone, strict=True)
-    ]

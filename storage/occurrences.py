@@ -12,7 +12,6 @@ from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.domain.rules import Sight
 from storage import match_index
 from storage.models import (
     OCCURRENCES as _O,
@@ -21,7 +20,6 @@ from storage.models import (
     Occurrence,
     Process,
 )
-from storage.visibility import only_seen
 
 
 def occurrence_by_key(session: Session, *, team_id: str, slack_key: str) -> Occurrence | None:
@@ -237,29 +235,6 @@ def move_occurrences(session: Session, *, from_process: Process, to_process: Pro
     )
     session.flush()
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-def minutes_between(
-    session: Session,
-    *,
-    sight: Sight,
-    start: datetime,
-    end: datetime | None = None,
-    statuses: Sequence[str] | None = None,
-) -> int:
-    """Minutes reported in [start, end) (no end: up to now) on processes in sight,
-    optionally only on processes in `statuses`."""
-    query = select(func.coalesce(func.sum(Occurrence.minutes), 0)).where(
-        Occurrence.team_id == sight.team_id, Occurrence.occurred_at >= start
-    )
-    query = only_seen(query, sight, Occurrence.process_id)
-    if end is not None:
-        query = query.where(Occurrence.occurred_at < end)
-    if statuses is not None:
-        query = query.join(Process, Process.id == Occurrence.process_id).where(
-            Process.status.in_(statuses)
-        )
-    return int(session.scalar(query) or 0)
 
 
 def recent_minutes(session: Session, *, process_id: int, limit: int) -> list[int]:

@@ -8,7 +8,6 @@ cost more than the SQL."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +15,7 @@ from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.rules import Sight
-from bot.domain.states import OPEN_STATUSES, Event, Status
+from bot.domain.states import Event, Status
 from storage import history, match_index
 from storage.models import (
     OCCURRENCES as _O,
@@ -28,20 +27,10 @@ from storage.models import (
     WORKSPACES as _W,
 )
 from storage.models import (
-    Occurrence,
     Process,
 )
 from storage.visibility import seen
 from storage.workspaces import lock_workspace
-
-
-@dataclass(frozen=True)
-class ProcessLoad:
-    """A process with its load over a window: how many times and how many minutes."""
-
-    process: Process
-    count: int
-    minutes: int
 
 
 def process_by_ref(session: Session, *, team_id: str, number: int) -> Process | None:
@@ -160,40 +149,6 @@ def card_row(session: Session, *, process_id: int, since: datetime) -> Row[Any] 
     rate and currency, the ref it was merged into, and its load since `since`."""
     session.flush()
     return session.execute(_CARD, {"process_id": process_id, "since": since}).one_or_none()
-
-
-def top_processes(
-    session: Session,
-    *,
-    sight: Sight,
-    since: datetime,
-    limit: int = 10,
-    owner_id: str | None = None,
-    statuses: Sequence[str] = OPEN_STATUSES,
-) -> list[ProcessLoad]:
-    """The processes in sight with the most minutes since `since`, most costly first."""
-    team_id = sight.team_id
-    load = (
-        select(
-            Occurrence.process_id.label("pid"),
-            func.count().label("n"),
-            func.sum(Occurrence.minutes).label("m"),
-        )
-        .where(Occurrence.team_id == team_id, Occurrence.occurred_at >= since)
-        .group_by(Occurrence.process_id)
-        .subquery()
-    )
-    minutes = func.coalesce(load.c.m, 0)
-    query = (
-        select(Process, func.coalesce(load.c.n, 0), minutes)
-        .outerjoin(load, load.c.pid == Process.id)
-        .where(seen(sight), Process.status.in_(statuses))
-        .order_by(minutes.desc(), Process.number)
-        .limit(limit)
-    )
-    if owner_id is not None:
-        query = query.where(Process.owner_id == owner_id)
-    return [ProcessLoad(r[0], int(r[1]), int(r[2])) for r in session.execute(query)]
 
 
 def count_processes(session: Session, *, sight: Sight, statuses: Sequence[str]) -> int:

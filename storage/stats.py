@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from bot.domain.rules import Sight
 from bot.domain.states import OPEN_STATUSES, Status
+from storage import rollups
 from storage.models import Occurrence, Process, Workspace
-from storage.visibility import only_seen, seen
+from storage.visibility import seen
 
 STREAM_BATCH = 500
 
@@ -39,16 +40,13 @@ def counts(session: Session, *, sight: Sight) -> Counts:
             .group_by(Process.status)
         ).all()
     )
-    reports = select(func.count(), func.count(func.distinct(Occurrence.user_id))).where(
-        Occurrence.team_id == sight.team_id
-    )
-    occ = session.execute(only_seen(reports, sight, Occurrence.process_id)).one()
+    reports, reporters = rollups.reports_and_reporters(session, sight=sight)
     return Counts(
         reported=int(sum(by_status.values())),
         retired=int(by_status.get(Status.RETIRED, 0)),
         active=int(sum(v for k, v in by_status.items() if k in OPEN_STATUSES)),
-        occurrences=int(occ[0] or 0),
-        reporters=int(occ[1] or 0),
+        occurrences=reports,
+        reporters=reporters,
     )
 
 

@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, false, or_, select
 
 from bot.domain.rules import Sight
-from storage.models import Occurrence, Process
+from storage.models import Process
+from storage.rollup_tables import process_reporters as _R
 
 _P = Process.__table__
 _Q = TypeVar("_Q", bound=Select)  # type: ignore[type-arg]  # any row shape
@@ -32,11 +33,12 @@ def seen(sight: Sight, table: Any = _P) -> ColumnElement[bool]:
     if sight.user_id is not None:
         ways.append(table.c.owner_id == sight.user_id)
         ways.append(table.c.reporter_id == sight.user_id)
-        # Any of their reports: a short walk of the (team, user, time, process) index.
+        # Any process they reported on: one row a process in the rollup (0020), however
+        # many reports they made.
         ways.append(
             table.c.id.in_(
-                select(Occurrence.process_id).where(
-                    Occurrence.team_id == sight.team_id, Occurrence.user_id == sight.user_id
+                select(_R.c.process_id).where(
+                    _R.c.team_id == sight.team_id, _R.c.user_id == sight.user_id
                 )
             )
         )

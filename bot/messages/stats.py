@@ -90,7 +90,12 @@ def stats_message(f: Figures) -> Message:
         header("Automation Coach: the numbers"),
         section(Mrkdwn("Where things stand today:"), fields=fields),
     ]
-    notes = [Mrkdwn("Manual work is the last 28 days ÷ 4, over processes not yet retired.")]
+    notes = [
+        Mrkdwn(
+            "Manual work is the last 28 days (UTC days, today so far included) ÷ 4, over"
+            " processes not yet retired."
+        )
+    ]
     if f.covers in COVERS:
         notes.insert(0, COVERS[f.covers])
     if rate is None:

@@ -6,14 +6,15 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.domain.costs import WINDOW_DAYS
+from bot.domain import windows
 from bot.domain.rules import Sight
 from bot.domain.schedule import Schedule, parse_days
-from bot.domain.states import Status
+from bot.domain.states import OPEN_STATUSES, Status
+from bot.domain.windows import utc_day
 from bot.messages.digest import DigestData, New, Retired, covers_note, question_for
 from bot.services.cards import cards_for
 from storage import digests as q
-from storage import history
+from storage import history, rollups
 from storage.models import DigestSubscription
 
 TOP = 5
@@ -30,16 +31,27 @@ def gather(
     before: datetime | None = None,
     cadence: str = "weekly",
     tz: str = "UTC",
+    live: bool = False,
 ) -> DigestData:
     """The digest for the period [start, end) of the processes it covers (`sight`: a
     channel's, or the workspace's public ones, as bot/domain/rules.py says), compared with
     the period [before, start) (by default one as long, just before it).
 
-    Every cost is the one `show` gives (bot/services/cards.py, as of `end`), so a process
-    costs the same in the top list, among the new ones and in their sum."""
-    since = end - timedelta(days=WINDOW_DAYS)
-    top_lines = q.top_costs(session, sight=sight, since=since, limit=TOP)
-    top = cards_for(session, [line.process for line in top_lines], now=end)
+    Its figures count whole UTC days (bot/domain/windows.py): the days from `start`'s to
+    `end`'s, that one excluded (it is the next digest's), or included so far when `live`
+    (a preview); the costliest are ranked by the 28 days before it. Every cost shown is
+    the one `show` gives (bot/services/cards.py, as of `end`), so a process costs the same
+    in the top list, among the new ones and in their sum."""
+    before = before if before is not None else start - (end - start)
+    this = windows.period(start, end, live=live)
+    earlier = windows.period(before, start)
+    ranked = windows.Window(utc_day(end) - timedelta(days=windows.RANKING_DAYS), this.end)
+    if live:
+        ranked = windows.ranking(end)
+    top_loads = rollups.loads(
+        session, sight=sight, window=ranked, statuses=OPEN_STATUSES, limit=TOP, reported_only=True
+    )
+    top = cards_for(session, [line.process for line in top_loads], now=end)
     top.sort(key=lambda c: -c.minutes_per_week)  # stable: ties keep the query's order
     created, _ = q.created_between(session, sight=sight, start=start, end=end, limit=None)
     new = sorted(
@@ -54,7 +66,7 @@ def gather(
     retired, retired_total = history.retirements_between(
         session, sight=sight, start=start, end=end, limit=LIST
     )
-    before = before if before is not None else start - (end - start)
+    regressions = rollups.loads(session, sight=sight, window=this, limit=LIST, by="regression")
     return DigestData(
         title=title,
         period_start=start,
@@ -62,7 +74,9 @@ def gather(
         cadence=cadence,
         tz=tz,
         top=top,
-        top_total=q.count_open(session, sight=sight, since=since),
+        top_total=rollups.totals(
+            session, sight=sight, window=ranked, statuses=OPEN_STATUSES
+        ).processes,
         new=new,
         retired=[
             Retired(p.ref, p.title, e.actor_id, e.minutes_per_week or 0, e.detail)
@@ -76,14 +90,9 @@ def gather(
                 session, sight=sight, start=start, end=end, limit=LIST
             )
         ],
-        regressions=[
-            (line.process.ref, line.process.title, line.minutes)
-            for line in q.regressions_between(
-                session, sight=sight, start=start, end=end, limit=LIST
-            )
-        ],
-        manual_minutes_this=q.minutes_between(session, sight=sight, start=start, end=end),
-        manual_minutes_before=q.minutes_between(session, sight=sight, start=before, end=start),
+        regressions=[(x.process.ref, x.process.title, x.regression_minutes) for x in regressions],
+        manual_minutes_this=rollups.totals(session, sight=sight, window=this).minutes,
+        manual_minutes_before=rollups.totals(session, sight=sight, window=earlier).minutes,
         question=question_for(start),
         notes=[covers_note(sight.channel_id)],
     )
@@ -98,4 +107,14 @@ def schedule_of(sub: DigestSubscription, work_days: str | None) -> Schedule:
 
 
 def series(session: Session, *, sight: Sight, end: datetime) -> list[tuple[datetime, float, float]]:
-    return q.weekly_series(session, sight=sight, end=end, weeks=12)
+    """(week start, manual hours that week, hours a week eliminated by the week's end, as
+    the history says it was then) for the 12 whole weeks (Monday to Sunday, UTC) before
+    the week `end` falls in."""
+    weeks = windows.weeks_ending(end)
+    minutes = rollups.weekly_minutes(session, sight=sight, weeks=weeks)
+    ends = [windows.instant(w.end) for w in weeks if w.end is not None]
+    gone = history.eliminated_weekly(session, sight=sight, ends=ends)
+    return [
+        (windows.instant(w.start), m / 60, g / 60)
+        for w, m, g in zip(weeks, minutes, gone, strict=True)
+    ]

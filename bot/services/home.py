@@ -15,12 +15,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.domain import commands as c
+from bot.domain import windows
 from bot.domain.people import Person
 from bot.domain.rules import sight_of_person
-from bot.domain.states import Status
+from bot.domain.states import OPEN_STATUSES, Status
 from bot.messages.home import HomePage, ReportLine, home_view
-from bot.services.cards import cards_for, window_start
-from storage import history, occurrences, people, processes, stats
+from bot.services.cards import cards_for
+from storage import history, occurrences, people, processes, rollups, stats
 from storage.db import Database
 from storage.models import Workspace
 
@@ -51,15 +52,22 @@ def page(
     """What `user_id` sees on the Home tab at `now` (who they are as Slack last said: the
     Home tab is drawn after the request, from what the directory saved), its times in
     their time zone (`tz` when the request knew it, else the directory's)."""
-    since = window_start(now)
+    ranked = windows.ranking(now)
     known = people.cached_user(session, team_id=team_id, user_id=user_id)
     guest = bool(known is not None and known.is_guest)
     person = Person(user_id, is_admin=bool(known and known.is_admin), is_guest=guest)
     sight = sight_of_person(team_id, person)
-    mine = processes.top_processes(
-        session, sight=sight, since=since, limit=MINE_SHOWN, owner_id=user_id
+    mine = rollups.loads(
+        session,
+        sight=sight,
+        window=ranked,
+        statuses=OPEN_STATUSES,
+        limit=MINE_SHOWN,
+        owner_id=user_id,
     )
-    top = processes.top_processes(session, sight=sight, since=since, limit=TOP_SHOWN)
+    top = rollups.loads(
+        session, sight=sight, window=ranked, statuses=OPEN_STATUSES, limit=TOP_SHOWN
+    )
     reports = [
         ReportLine(o.process.ref, o.process.title, o.minutes, o.occurred_at)
         for o in occurrences.recent_reports_by(

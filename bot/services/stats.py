@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.domain import windows
 from bot.domain.rules import Sight
 from bot.domain.states import OPEN_STATUSES
 from bot.messages.stats import Figures
-from bot.services.cards import window_start
-from storage import history, occurrences, stats
+from storage import history, rollups, stats
 from storage.models import Workspace
-
-WEEK = timedelta(days=7)
 
 
 def figures(session: Session, *, sight: Sight, now: datetime) -> Figures:
-    """Counts, manual load now (trailing 28 days of open processes), eliminated, and the
-    minutes reported in the last 7 days against the 7 before: of the processes in sight."""
+    """Counts, manual load now (the last 28 days of open processes, today included),
+    eliminated, and the minutes reported in the last 7 days (today included) against the
+    7 before: of the processes in sight, in whole UTC days (bot/domain/windows.py)."""
     counted = stats.counts(session, sight=sight)
     ws = session.get(Workspace, sight.team_id)
     return Figures(
@@ -27,17 +26,16 @@ def figures(session: Session, *, sight: Sight, now: datetime) -> Figures:
         active=counted.active,
         occurrences=counted.occurrences,
         reporters=counted.reporters,
-        manual_minutes_in_window=occurrences.minutes_between(
-            session,
-            sight=sight,
-            start=window_start(now),
-            statuses=OPEN_STATUSES,
-        ),
+        manual_minutes_in_window=rollups.totals(
+            session, sight=sight, window=windows.ranking(now), statuses=OPEN_STATUSES
+        ).minutes,
         eliminated_minutes_per_week=history.eliminated_as_of(session, sight=sight),
-        this_week_minutes=occurrences.minutes_between(session, sight=sight, start=now - WEEK),
-        last_week_minutes=occurrences.minutes_between(
-            session, sight=sight, start=now - 2 * WEEK, end=now - WEEK
-        ),
+        this_week_minutes=rollups.totals(
+            session, sight=sight, window=windows.last_days(now, 7)
+        ).minutes,
+        last_week_minutes=rollups.totals(
+            session, sight=sight, window=windows.days_before(now, 7, skip=6)
+        ).minutes,
         hourly_rate=ws.hourly_rate if ws else None,
         currency=ws.currency if ws else "USD",
         covers="all" if sight.everything else ("public" if sight.public else "own"),

@@ -9,7 +9,8 @@ import pytest
 
 from bot.domain.rules import Sight
 from bot.domain.states import OPEN_STATUSES
-from storage import claims, occurrences, people, posts, processes
+from bot.domain.windows import ranking
+from storage import claims, occurrences, people, posts, processes, rollups
 from storage.db import Database
 from storage.models import Occurrence, Process, Workspace
 
@@ -112,17 +113,18 @@ def test_top_processes_rank_by_minutes_with_filters(db: Database) -> None:
         retired.status = "retired"
         big.owner_id = "U9"
         s.flush()
-        ranked = processes.top_processes(s, sight=Sight.whole("T0001"), since=SINCE)
-        assert [(r.process.title, r.count, r.minutes) for r in ranked] == [
+        whole, window = Sight.whole("T0001"), ranking(NOW)
+        ranked = rollups.loads(s, sight=whole, window=window, statuses=OPEN_STATUSES)
+        assert [(r.process.title, r.reports, r.minutes) for r in ranked] == [
             ("big", 1, 100),
             ("small", 1, 10),
             ("idle", 0, 0),
         ]
         assert [
             r.process.title
-            for r in processes.top_processes(s, sight=Sight.whole("T0001"), since=SINCE, limit=1)
+            for r in rollups.loads(s, sight=whole, window=window, statuses=OPEN_STATUSES, limit=1)
         ] == ["big"]
-        mine = processes.top_processes(s, sight=Sight.whole("T0001"), since=SINCE, owner_id="U9")
+        mine = rollups.loads(s, sight=whole, window=window, statuses=OPEN_STATUSES, owner_id="U9")
         assert [r.process.title for r in mine] == ["big"]
         assert processes.count_processes(s, sight=Sight.whole("T0001"), statuses=OPEN_STATUSES) == 3
         assert processes.count_processes(s, sight=Sight.whole("T0001"), statuses=("retired",)) == 1

@@ -1,0 +1,159 @@
+"""Figures over windows of whole UTC days (bot/domain/windows.py), read from the rollups
+(storage/rollup_tables.py) and never from the occurrences: what they read grows with
+processes × weeks, not with the reports ever made. Whole weeks (Monday to Sunday) come
+from `process_weeks`, the days at a window's edges from `process_days`. Read-only::
+
+    loads(session, sight=sight, window=Window(date(2026, 11, 2), date(2026, 11, 30)))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, select, union_all
+from sqlalchemy.orm import Session
+
+from bot.domain.rules import Sight
+from bot.domain.windows import Window, monday
+from storage.models import Process
+from storage.rollup_tables import process_days, process_reporters, process_weeks
+from storage.visibility import only_seen, seen
+
+_D, _W, _R = process_days, process_weeks, process_reporters
+
+
+@dataclass(frozen=True)
+class Load:
+    """One process and what was reported on it in a window."""
+
+    process: Process
+    reports: int
+    minutes: int
+    regression_minutes: int = 0
+
+
+def _part(table: Any, key: Any, team_id: str, start: date, end: date | None) -> Select[Any]:
+    where = [table.c.team_id == team_id, key >= start]
+    if end is not None:
+        where.append(key < end)
+    return select(
+        table.c.process_id, table.c.reports, table.c.minutes, table.c.regression_minutes
+    ).where(*where)
+
+
+def _rows(team_id: str, window: Window) -> Any:
+    """The rollup rows that make up `window` exactly: its whole weeks, its edge days."""
+    start, end = window.start, window.end
+    first = start + timedelta(days=(7 - start.weekday()) % 7)  # the first Monday in it
+    last = None if end is None else monday(end)  # the Monday its last week starts on
+    if last is not None and first >= last:
+        parts = [_part(_D, _D.c.day, team_id, start, end)]
+    else:
+        parts = [_part(_W, _W.c.week, team_id, first, last)]
+        if start < first:
+            parts.append(_part(_D, _D.c.day, team_id, start, first))
+        if last is not None and end is not None and last < end:
+            parts.append(_part(_D, _D.c.day, team_id, last, end))
+    return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("rolled")
+
+
+def _summed(team_id: str, window: Window) -> Any:
+    rows = _rows(team_id, window)
+    return (
+        select(
+            rows.c.process_id.label("pid"),
+            func.sum(rows.c.reports).label("n"),
+            func.sum(rows.c.minutes).label("m"),
+            func.sum(rows.c.regression_minutes).label("r"),
+        )
+        .group_by(rows.c.process_id)
+        .subquery("load")
+    )
+
+
+def loads(
+    session: Session,
+    *,
+    sight: Sight,
+    window: Window,
+    statuses: Sequence[str] | None = None,
+    owner_id: str | None = None,
+    limit: int | None = None,
+    reported_only: bool = False,
+    by: str = "minutes",
+) -> list[Load]:
+    """The processes in sight with what was reported on them in `window`, most minutes
+    (or regression minutes: `by="regression"`) first, then by number; those with nothing
+    in it too, unless `reported_only`."""
+    load = _summed(sight.team_id, window)
+    n, m, r = (func.coalesce(c, 0) for c in (load.c.n, load.c.m, load.c.r))
+    query = select(Process, n, m, r).where(seen(sight))
+    query = (
+        query.join(load, load.c.pid == Process.id)
+        if reported_only
+        else query.outerjoin(load, load.c.pid == Process.id)
+    )
+    if statuses is not None:
+        query = query.where(Process.status.in_(statuses))
+    if owner_id is not None:
+        query = query.where(Process.owner_id == owner_id)
+    if by == "regression":
+        query = query.where(load.c.r > 0)
+    query = query.order_by((r if by == "regression" else m).desc(), Process.number).limit(limit)
+    return [Load(row[0], int(row[1]), int(row[2]), int(row[3])) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class Totals:
+    reports: int
+    minutes: int
+    processes: int  # with at least one report in the window
+
+
+def totals(
+    session: Session, *, sight: Sight, window: Window, statuses: Sequence[str] | None = None
+) -> Totals:
+    """What was reported in `window` on the processes in sight (optionally only those in
+    `statuses`), summed."""
+    load = _summed(sight.team_id, window)
+    query = select(
+        func.coalesce(func.sum(load.c.n), 0),
+        func.coalesce(func.sum(load.c.m), 0),
+        func.count(load.c.pid),
+    )
+    if statuses is not None:
+        query = query.join(Process, Process.id == load.c.pid).where(Process.status.in_(statuses))
+    query = only_seen(query, sight, load.c.pid)
+    row = session.execute(query).one()
+    return Totals(int(row[0]), int(row[1]), int(row[2]))
+
+
+def weekly_minutes(session: Session, *, sight: Sight, weeks: Sequence[Window]) -> list[int]:
+    """The minutes reported in each of `weeks` (whole weeks, Monday to Sunday, ascending)
+    on the processes in sight, in one read of `process_weeks`."""
+    if not weeks:
+        return []
+    assert all(w.end is not None and w.start.weekday() == 0 for w in weeks)
+    query = (
+        select(_W.c.week, func.sum(_W.c.minutes))
+        .where(
+            _W.c.team_id == sight.team_id,
+            _W.c.week >= weeks[0].start,
+            _W.c.week < weeks[-1].end,
+        )
+        .group_by(_W.c.week)
+    )
+    found = dict(session.execute(only_seen(query, sight, _W.c.process_id)).all())
+    return [int(found.get(w.start, 0)) for w in weeks]
+
+
+def reports_and_reporters(session: Session, *, sight: Sight) -> tuple[int, int]:
+    """Every report ever made on the processes in sight, and how many people made them."""
+    query = select(
+        func.coalesce(func.sum(_R.c.reports), 0), func.count(func.distinct(_R.c.user_id))
+    ).where(_R.c.team_id == sight.team_id)
+    row = session.execute(only_seen(query, sight, _R.c.process_id)).one()
+    return int(row[0]), int(row[1])
