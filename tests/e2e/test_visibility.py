@@ -20,7 +20,7 @@ from bot.standin.fakeslack import UploadedFile
 from bot.standin.render import render_blocks
 from storage.models import Process
 from tests.conftest import TEAM, Coach
-from tests.e2e.helpers import run
+from tests.e2e.helpers import run, waiting
 from tests.e2e.support import answer, text_of, wait_for
 
 SECRET = "Jane Doe"  # in P1's title: private
@@ -189,3 +189,15 @@ def test_a_merge_keeps_private_reports_private(walk: Coach) -> None:
     assert private(walk)[2] is True
     assert SECRET not in slash(walk, "U_CAM", "list")
     assert "Reconcile Stripe payouts" in slash(walk, "U_BEN", "list")  # ben reported it
+
+
+def test_a_merge_notice_never_names_a_process_its_owner_may_not_see(walk: Coach) -> None:
+    """Cam owns the public P2; an admin merges the private P1 into it. Cam hears of the
+    merge in his DM of the day by P1's id only, never its title (he may see P2, which he
+    owns, but never saw P1)."""
+    assert "now own" in slash(walk, "U_CAM", "own P2")
+    assert "Merged P1 into P2" in slash(walk, "U_ADMIN", "merge P2 P1")
+    (told,) = [r for r in waiting(walk, "U_CAM") if r.kind == "merged_for_you"]
+    said = told.text + "\n".join(render_blocks(told.blocks))
+    assert SECRET not in said and "P1" in said and "Reconcile Stripe payouts" in said, said
+
