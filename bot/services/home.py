@@ -137,13 +137,14 @@ def mark_opened(db: Database, *, team_id: str, user_id: str, now: datetime) -> N
     with db.transaction() as session:
         user = people.cached_user(session, team_id=team_id, user_id=user_id)
         if user is None:  # profile not fetched yet: a stale row, filled by the next lookup
-            user = people.save_user(
+            user = people.save_user(  # until then, seeing what a guest sees
                 session,
                 team_id=team_id,
                 user_id=user_id,
                 name=None,
                 tz=None,
                 is_admin=False,
+                is_guest=True,
                 now=_NEVER,
             )
         user.home_opened_at = now

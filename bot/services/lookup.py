@@ -69,13 +69,11 @@ def _sees(session: Session, sight: Sight, user_id: str, process: Process) -> boo
 
 
 def known_person(session: Session, *, team_id: str, user_id: str) -> Person:
-    """Who `user_id` is as the directory last saved them (nobody special when unknown)."""
+    """Who `user_id` is as the directory last saved them (unknown: seen as a guest)."""
     known = people.cached_user(session, team_id=team_id, user_id=user_id)
-    return Person(
-        user_id,
-        is_admin=bool(known and known.is_admin),
-        is_guest=bool(known and known.is_guest),
-    )
+    if known is None:
+        return Person(user_id, is_guest=True)
+    return Person(user_id, is_admin=known.is_admin, is_guest=known.is_guest)
 
 
 def seen_by(session: Session, *, user_id: str, process: Process) -> bool:

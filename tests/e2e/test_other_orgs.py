@@ -103,3 +103,18 @@ def guest_saved(coach: Coach) -> bool:
     with coach.db.transaction() as s:
         user = s.get(SlackUser, (TEAM, "U_GUEST"))
         return bool(user and user.is_guest)
+
+
+def test_someone_slack_cant_tell_of_sees_what_a_guest_sees(coach: Coach) -> None:
+    """users.info fails for a guest the bot never heard of (and the Home tab they opened
+    left a row with no answer in it): until Slack says, they see only their own."""
+    coach.sim.slash("U_ANA", "C_OPS", "Reconcile Stripe payouts 45m")  # public: not theirs
+    coach.fake.add_user(TEAM, "U_GUEST", "gus", tz="UTC", is_restricted=True)
+    coach.fake.fail("users.info", status=500, times=1000)
+    coach.sim.open_home("U_GUEST")
+    home = wait_for(lambda: text_of_home(coach, "U_GUEST"))
+    assert "Reconcile Stripe payouts" not in home, home
+    listed = answer(coach.sim.slash("U_GUEST", "C_OPS", "list"))
+    assert "P1" not in listed and "Nothing reported that you can see" in listed, listed
+    said = answer(coach.sim.slash("U_GUEST", "C_OPS", "Copy leads into the CRM 20m"))
+    assert "Logged 20m" in said and "P2" in said, said
