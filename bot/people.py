@@ -5,7 +5,7 @@ A lookup runs before a request is answered, so it takes little of Slack's 3 seco
 never touches the database on its way: what this process learned stands for a day; else
 Slack is asked (within `LOOKUP_BUDGET`, outside any transaction) and its answer saved in
 the background. Only when Slack can't answer is the database's cache read (within
-`READ_WITHIN`); with nothing known, the person is nobody special (not an admin)::
+`READ_WITHIN`); with nothing known, the person sees what a guest sees (not an admin)::
 
     person = directory.person(client, team_id="T1", user_id="U1", now=now)
 """
@@ -51,7 +51,7 @@ class Directory:
         enterprise_id: str | None = None,
     ) -> Person:
         """The person: as this process last learned it (within a day), else from Slack,
-        else (Slack down) from the database's cache, else nobody special."""
+        else (Slack down) from the database's cache, else as a guest."""
         key = (team_id, user_id)
         with self._lock:
             known = self._memo.get(key)
@@ -64,9 +64,10 @@ class Directory:
             self._saves.submit(self._save, team_id, found, now)
             return self._remember(key, found)
         # Slack down, or the user unknown: what we know, for a minute (Slack isn't asked
-        # again on every request meanwhile, nor the database read).
+        # again on every request meanwhile, nor the database read). Knowing nothing, they
+        # see what a guest sees (bot/domain/rules.py): the bot can't tell they may more.
         stale = self._cached(team_id, user_id)
-        person = stale[0] if stale is not None else Person(user_id)
+        person = stale[0] if stale is not None else Person(user_id, is_guest=True)
         return self._remember(key, person, for_seconds=RETRY_AFTER)
 
     def _cached(self, team_id: str, user_id: str) -> tuple[Person, datetime] | None:

@@ -196,6 +196,7 @@ class PublishHome:
             user_id=out.actor.user_id,
             now=out.actor.now,
             tz=out.actor.person.tz,  # the directory may not have saved it yet
+            person=out.actor.person,  # nor whether they are a guest or an admin
         )
 
 

@@ -161,3 +161,8 @@ def count_processes(session: Session, *, sight: Sight, statuses: Sequence[str]) 
         )
         or 0
     )
+
+
+def in_sight(session: Session, *, sight: Sight) -> dict[int, Process]:
+    """Every process in `sight`, by id (an export's few hundred: one statement)."""
+    return {p.id: p for p in session.scalars(select(Process).where(seen(sight)))}

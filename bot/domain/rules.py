@@ -147,6 +147,13 @@ class Sight:
             or (self.user_id is not None and reported)
         )
 
+    def reads(self, process: Visible, *, author: str, written_in: str | None) -> bool:
+        """Whether the words of a report on `process` (in sight) are too. They are as
+        private as where they were written, known public only in a public process's own
+        first channel: else only their author and admins read them (the minutes count)."""
+        public_channel = not process.private and written_in == process.channel_id
+        return self.everything or author == self.user_id or public_channel
+
     def needs_reports(self, process: Visible) -> bool:
         """Whether `sees` turns on the person's reports of `process` (the query to ask)."""
         return self.user_id is not None and not self.sees(process)

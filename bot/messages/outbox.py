@@ -38,21 +38,33 @@ def retired_for_you(card: ProcessCard, *, by: str) -> Message:
     ]
 
 
-def merged_for_you(gone: ProcessCard, keep: ProcessCard, *, by: str, to: str) -> Message:
+def merged_for_you(
+    gone: ProcessCard,
+    keep: ProcessCard,
+    *,
+    by: str,
+    to: str,
+    names: tuple[bool, bool] = (True, True),
+) -> Message:
     """Told to `to`, an owner, when someone else merged their process into another (or
-    another into theirs): who owns the one kept, which may be someone else."""
-    text = Mrkdwn("{} merged {} into {}.").format(mention(by), label(gone), label(keep))
+    another into theirs): who owns the one kept, which may be someone else. `names` says
+    whether `to` may see each (gone, keep): one they may not is named by its id alone."""
+    gone_label, keep_label = (
+        label(c) if n else c.ref for c, n in zip((gone, keep), names, strict=True)
+    )
+    text = Mrkdwn("{} merged {} into {}.").format(mention(by), gone_label, keep_label)
     if keep.owner_id == to:
-        owner = Mrkdwn("You own {}.").format(keep.ref)
-    elif keep.owner_id:
-        owner = Mrkdwn("{} owns {}.").format(mention(keep.owner_id), keep.ref)
+        owner = Mrkdwn(" You own {}.").format(keep.ref)
+    elif keep.owner_id and names[1]:
+        owner = Mrkdwn(" {} owns {}.").format(mention(keep.owner_id), keep.ref)
     else:
-        owner = Mrkdwn("{} has no owner yet.").format(keep.ref)
+        owner = Mrkdwn(" {} has no owner yet.").format(keep.ref) if names[1] else Mrkdwn("")
     return text, [
         section(
             Mrkdwn(
-                ":twisted_rightwards_arrows: {} merged {} into {}: its reports count there now. {}"
-            ).format(mention(by), name(gone), name(keep), owner)
+                ":twisted_rightwards_arrows: {} merged *{}* into *{}*: its reports count there "
+                "now.{}"
+            ).format(mention(by), gone_label, keep_label, owner)
         )
     ]
 

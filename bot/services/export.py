@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from bot.domain.costs import break_even_hours, hours_per_week, minutes_per_week, money
 from bot.domain.rules import Sight
 from bot.services.cards import window_start
-from storage import history, people, stats, workspaces
+from storage import history, people, processes, stats, workspaces
 
 PROCESS_FIELDS = (
     "workspace",
@@ -148,7 +148,11 @@ def occurrence_rows(
     """One row per time somebody did a process (in `sight`, when given) by hand, oldest
     first."""
     name = _Names(session, team_ids)
+    # What someone wrote reads as private as where they wrote it (rules.py `Sight.reads`).
+    seen = {} if sight is None or sight.everything else processes.in_sight(session, sight=sight)
     for occ, number, title in stats.stream_occurrences(session, team_ids=team_ids, sight=sight):
+        where = seen.get(occ.process_id)
+        words = sight is None or sight.everything or bool(where and sight.reads(where, **_by(occ)))
         yield {
             "workspace": occ.team_id,
             "id": occ.id,
@@ -162,8 +166,13 @@ def occurrence_rows(
             "channel": occ.channel_id,
             "default_duration": occ.default_duration,
             "regression": occ.regression,
-            "text": occ.text,
+            "text": occ.text if words else "",
         }
+
+
+def _by(occ: Any) -> dict[str, Any]:
+    """Who wrote a report, and where (what `Sight.reads` asks)."""
+    return {"author": occ.user_id, "written_in": occ.channel_id}
 
 
 def history_rows(session: Session, *, team_ids: Sequence[str]) -> Iterator[Row]:

@@ -21,6 +21,7 @@ from bot.domain.rules import sight_of_person
 from bot.domain.states import OPEN_STATUSES, Status
 from bot.messages.home import HomePage, ReportLine, home_view
 from bot.services.cards import cards_for
+from bot.services.lookup import known_person
 from storage import history, occurrences, people, processes, rollups, stats
 from storage.db import Database
 from storage.models import Workspace
@@ -47,15 +48,23 @@ READ_ONLY_COMMANDS: tuple[type, ...] = (
 
 
 def page(
-    session: Session, *, team_id: str, user_id: str, now: datetime, tz: str | None = None
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    tz: str | None = None,
+    person: Person | None = None,
 ) -> HomePage:
-    """What `user_id` sees on the Home tab at `now` (who they are as Slack last said: the
-    Home tab is drawn after the request, from what the directory saved), its times in
-    their time zone (`tz` when the request knew it, else the directory's)."""
+    """What `user_id` sees on the Home tab at `now`: as `person` (who the request found
+    they are), else as Slack last said (a redraw after a change: what the directory
+    saved), its times in their time zone (`tz` when the request knew it, else the
+    directory's)."""
     ranked = windows.ranking(now)
     known = people.cached_user(session, team_id=team_id, user_id=user_id)
-    guest = bool(known is not None and known.is_guest)
-    person = Person(user_id, is_admin=bool(known and known.is_admin), is_guest=guest)
+    if person is None:
+        person = known_person(session, team_id=team_id, user_id=user_id)
+    guest = person.is_guest
     sight = sight_of_person(team_id, person)
     mine = rollups.loads(
         session,
@@ -101,13 +110,17 @@ def publish_home(
     user_id: str,
     now: datetime,
     tz: str | None = None,
+    person: Person | None = None,
 ) -> bool:
-    """Draw `user_id`'s Home tab as it is now. Runs after Slack's acknowledgement, in its
-    own read-only transaction; a failure is logged and returns False (the change that
-    prompted the redraw is already saved)."""
+    """Draw `user_id`'s Home tab as it is now (as `person`, when the request knows
+    them). Runs after Slack's acknowledgement, in its own read-only transaction; a
+    failure is logged and returns False (the change that prompted the redraw is already
+    saved)."""
     try:
         with db.transaction() as session:
-            view = home_view(page(session, team_id=team_id, user_id=user_id, now=now, tz=tz))
+            view = home_view(
+                page(session, team_id=team_id, user_id=user_id, now=now, tz=tz, person=person)
+            )
         client.views_publish(user_id=user_id, view=view)
     except Exception as err:
         log.warning("could not publish the Home tab of %s/%s: %s", team_id, user_id, err)
@@ -132,13 +145,14 @@ def mark_opened(db: Database, *, team_id: str, user_id: str, now: datetime) -> N
     with db.transaction() as session:
         user = people.cached_user(session, team_id=team_id, user_id=user_id)
         if user is None:  # profile not fetched yet: a stale row, filled by the next lookup
-            user = people.save_user(
+            user = people.save_user(  # until then, seeing what a guest sees
                 session,
                 team_id=team_id,
                 user_id=user_id,
                 name=None,
                 tz=None,
                 is_admin=False,
+                is_guest=True,
                 now=_NEVER,
             )
         user.home_opened_at = now

@@ -14,11 +14,11 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot.domain.arguments import parse_ref
-from bot.domain.people import Actor
-from bot.domain.rules import sight_of
+from bot.domain.people import Actor, Person
+from bot.domain.rules import Sight, sight_of, sight_of_person
 from bot.errors import UserError
 from bot.mrkdwn import Mrkdwn
-from storage import occurrences, processes
+from storage import occurrences, people, processes
 from storage.models import Occurrence, Process
 
 GONE = Mrkdwn("That process no longer exists. `/manual-task list` shows the others.")
@@ -58,13 +58,29 @@ def find(
 def _seen(session: Session, actor: Actor, process: Process | None) -> bool:
     """The visibility rule (bot/domain/rules.py), asking whether the actor reported the
     process only when the rest of the rule can't tell."""
-    if process is None:
-        return False
-    sight = sight_of(actor)
+    return process is not None and _sees(session, sight_of(actor), actor.user_id, process)
+
+
+def _sees(session: Session, sight: Sight, user_id: str, process: Process) -> bool:
     reported = sight.needs_reports(process) and bool(
-        occurrences.processes_reported_by(session, user_id=actor.user_id, process_ids=[process.id])
+        occurrences.processes_reported_by(session, user_id=user_id, process_ids=[process.id])
     )
     return sight.sees(process, reported=reported)
+
+
+def known_person(session: Session, *, team_id: str, user_id: str) -> Person:
+    """Who `user_id` is as the directory last saved them (unknown: seen as a guest)."""
+    known = people.cached_user(session, team_id=team_id, user_id=user_id)
+    if known is None:
+        return Person(user_id, is_guest=True)
+    return Person(user_id, is_admin=known.is_admin, is_guest=known.is_guest)
+
+
+def seen_by(session: Session, *, user_id: str, process: Process) -> bool:
+    """Whether someone told about `process` (not the one asking) may see it: the same
+    rule, for the person as the directory last saved them."""
+    person = known_person(session, team_id=process.team_id, user_id=user_id)
+    return _sees(session, sight_of_person(process.team_id, person), user_id, process)
 
 
 def _by_ref(session: Session, actor: Actor, ref: str) -> Process:

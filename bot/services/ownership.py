@@ -13,7 +13,7 @@ from bot.domain.states import Event, Status
 from bot.errors import UserError
 from bot.messages.ownership import merge_into_retired
 from bot.mrkdwn import Mrkdwn
-from bot.services import telling
+from bot.services import lookup, telling
 from bot.services.cards import card_for
 from storage import history, match_index, occurrences
 from storage.models import Nudge, Process
@@ -71,8 +71,9 @@ def merge(session: Session, actor: Actor, *, keep: Process, gone: Process) -> in
     for process in (keep, gone):
         require_manage(actor, process, what="merge it")
     owners, gone_card = {keep.owner_id, gone.owner_id}, card_for(session, gone, now=actor.now)
+    saw = {o for o in owners if o is not None and lookup.seen_by(session, user_id=o, process=gone)}
     moved = merge_checked(session, actor, keep=keep, gone=gone)
-    telling.merged(session, actor, gone=gone_card, keep=keep, owners=owners)
+    telling.merged(session, actor, gone=gone_card, keep=keep, owners=owners, saw_gone=saw)
     return moved
 
 

@@ -18,6 +18,7 @@ from bot.messages.blocks import Message
 from bot.messages.celebrations import regression_notice
 from bot.messages.nudges import handed_over
 from bot.messages.outbox import merged_for_you, retired_for_you, taken_over
+from bot.services import lookup
 from bot.services.cards import card_for
 from storage import outbox
 from storage.models import Process
@@ -51,13 +52,20 @@ def retired(session: Session, actor: Actor, card: ProcessCard, *, owner: str | N
 
 
 def merged(
-    session: Session, actor: Actor, *, gone: ProcessCard, keep: Process, owners: set[str | None]
+    session: Session,
+    actor: Actor,
+    *,
+    gone: ProcessCard,
+    keep: Process,
+    owners: set[str | None],
+    saw_gone: set[str],
 ) -> None:
     """`gone` was merged into `keep`: each of their owners (before the merge) who didn't do
-    it hears."""
+    it hears, with the titles of those they may see (`saw_gone`: who saw `gone` before)."""
     kept = card_for(session, keep, now=actor.now)
     for owner in sorted(o for o in owners if o is not None and o != actor.user_id):
-        message = merged_for_you(gone, kept, by=actor.user_id, to=owner)
+        names = (owner in saw_gone, lookup.seen_by(session, user_id=owner, process=keep))
+        message = merged_for_you(gone, kept, by=actor.user_id, to=owner, names=names)
         _tell(session, actor, owner, Notice.MERGED_FOR_YOU, message, kept)
 
 

@@ -4,7 +4,14 @@ says; they may still report."""
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
+from pytest import MonkeyPatch
+
+from bot.people import Directory
 from bot.standin.render import render_blocks
+from storage.models import SlackUser
 from tests.conftest import Coach
 from tests.e2e.support import answer, counts, text_of, wait_for
 
@@ -72,3 +79,42 @@ def test_a_guest_sees_their_own_reports_and_nothing_else(coach: Coach) -> None:
 def text_of_home(coach: Coach, user_id: str) -> str:
     view = coach.fake.home_of(TEAM, user_id)
     return "\n".join(render_blocks(view.blocks)) if view else ""
+
+
+def test_a_guests_first_home_tab_is_a_guests(coach: Coach, monkeypatch: MonkeyPatch) -> None:
+    """A guest's first act is opening the Home tab, while what Slack said of them is still
+    being saved (in the background): the tab is drawn for a guest all the same."""
+    coach.sim.slash("U_ANA", "C_OPS", "Reconcile Stripe payouts 45m")  # public: not theirs
+    coach.fake.add_user(TEAM, "U_GUEST", "gus", tz="UTC", is_restricted=True)
+    save = Directory._save
+
+    def slow_save(self: Directory, *args: Any) -> None:
+        time.sleep(1.0)  # a slow database: the Home tab is drawn first
+        save(self, *args)
+
+    monkeypatch.setattr(Directory, "_save", slow_save)
+    coach.sim.open_home("U_GUEST")
+    home = wait_for(lambda: text_of_home(coach, "U_GUEST"))
+    assert "Reconcile Stripe payouts" not in home, home
+    wait_for(lambda: guest_saved(coach), timeout=5)
+
+
+def guest_saved(coach: Coach) -> bool:
+    with coach.db.transaction() as s:
+        user = s.get(SlackUser, (TEAM, "U_GUEST"))
+        return bool(user and user.is_guest)
+
+
+def test_someone_slack_cant_tell_of_sees_what_a_guest_sees(coach: Coach) -> None:
+    """users.info fails for a guest the bot never heard of (and the Home tab they opened
+    left a row with no answer in it): until Slack says, they see only their own."""
+    coach.sim.slash("U_ANA", "C_OPS", "Reconcile Stripe payouts 45m")  # public: not theirs
+    coach.fake.add_user(TEAM, "U_GUEST", "gus", tz="UTC", is_restricted=True)
+    coach.fake.fail("users.info", status=500, times=1000)
+    coach.sim.open_home("U_GUEST")
+    home = wait_for(lambda: text_of_home(coach, "U_GUEST"))
+    assert "Reconcile Stripe payouts" not in home, home
+    listed = answer(coach.sim.slash("U_GUEST", "C_OPS", "list"))
+    assert "P1" not in listed and "Nothing reported that you can see" in listed, listed
+    said = answer(coach.sim.slash("U_GUEST", "C_OPS", "Copy leads into the CRM 20m"))
+    assert "Logged 20m" in said and "P2" in said, said

@@ -16,11 +16,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.ids import Field
 from bot.standin.fakeslack import UploadedFile
 from bot.standin.render import render_blocks
 from storage.models import Process
 from tests.conftest import TEAM, Coach
-from tests.e2e.helpers import run
+from tests.e2e.helpers import run, waiting
 from tests.e2e.support import answer, text_of, wait_for
 
 SECRET = "Jane Doe"  # in P1's title: private
@@ -189,3 +190,36 @@ def test_a_merge_keeps_private_reports_private(walk: Coach) -> None:
     assert private(walk)[2] is True
     assert SECRET not in slash(walk, "U_CAM", "list")
     assert "Reconcile Stripe payouts" in slash(walk, "U_BEN", "list")  # ben reported it
+
+
+def test_a_merge_notice_never_names_a_process_its_owner_may_not_see(walk: Coach) -> None:
+    """Cam owns the public P2; an admin merges the private P1 into it. Cam hears of the
+    merge in his DM of the day by P1's id only, never its title (he may see P2, which he
+    owns, but never saw P1)."""
+    assert "now own" in slash(walk, "U_CAM", "own P2")
+    assert "Merged P1 into P2" in slash(walk, "U_ADMIN", "merge P2 P1")
+    (told,) = [r for r in waiting(walk, "U_CAM") if r.kind == "merged_for_you"]
+    said = told.text + "\n".join(render_blocks(told.blocks))
+    assert SECRET not in said and "P1" in said and "Reconcile Stripe payouts" in said, said
+
+
+def test_a_note_written_in_a_private_channel_stays_there_on_a_public_process(
+    walk: Coach,
+) -> None:
+    """Ana reports the public P2 from the private #hr, with a note naming a salary: her
+    report counts on P2, but what she wrote there reaches only admins (and her)."""
+    walk.sim.slash("U_ANA", "C_HR", "")
+    [form] = wait_for(lambda: walk.fake.open_modals(TEAM, "U_ANA"))
+    note = f"{SECRET}'s new salary is 95k"
+    done = walk.sim.submit(
+        "U_ANA",
+        form,
+        {Field.WHAT: "Reconcile Stripe payouts", Field.HOW_LONG: "30m", Field.NOTES: note},
+    )
+    assert done.status == 200 and not (done.json or {}).get("errors")
+    assert private(walk)[2] is False  # P2 itself stays public
+    for user, sees in (("U_CAM", False), ("U_BEN", False), ("U_ANA", True), ("U_ADMIN", True)):
+        table, reports = exported(walk, user)
+        assert ("95k" in table + reports) is sees, (user, reports)
+        rows = [r for r in csv.DictReader(io.StringIO(reports)) if r["process"] == "P2"]
+        assert len(rows) == 2, (user, rows)  # her minutes count for everyone who sees P2

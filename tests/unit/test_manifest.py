@@ -159,3 +159,23 @@ def test_make_run_installs_what_running_needs_pinned_as_the_tests_are() -> None:
     names = {line.split("==")[0] for line in pins}
     assert {"slack-bolt", "sqlalchemy", "gunicorn", "uvicorn", "prometheus-client"} <= names
     assert not names & {"pytest", "ruff", "mypy", "hypothesis", "pytest-xdist"}
+
+
+def test_every_dependency_has_an_upper_bound_and_a_pin() -> None:
+    """Issue 14 found nothing pinned and no upper bound on a major version. Each of the
+    project's dependencies (and test tools) has one now, and requirements.lock pins it;
+    tzdata alone is versioned by year, and the lock pins it."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    wanted = [*project["dependencies"], *sum(project["optional-dependencies"].values(), [])]
+    pinned = {
+        line.split("==")[0].lower()
+        for line in (root / "requirements.lock").read_text().splitlines()
+        if "==" in line
+    }
+    for spec in wanted:
+        name = spec.split(">")[0].split("[")[0].split("<")[0].strip().lower()
+        assert "<" in spec or name == "tzdata", spec
+        assert name.replace("_", "-") in pinned, spec
