@@ -23,8 +23,8 @@ from bot.errors import UserError
 from bot.mrkdwn import Mrkdwn, from_slack
 
 TITLE_AT_MOST = 100  # a message's first line, as the report form's title
-_USER = re.compile(r"^[UW][A-Z0-9]{2,20}$")
-_CHANNEL = re.compile(r"^[CGD][A-Z0-9]{2,20}$")
+_USER = re.compile(r"^[UW][A-Z0-9_]{2,20}$")
+_CHANNEL = re.compile(r"^[CGD][A-Z0-9_]{2,20}$")
 _FORMATTING = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)")
 
 
