@@ -59,7 +59,7 @@ def report_modal(
     which channel's work it is, since a global shortcut has no channel."""
     blocks: list[Block] = []
     if link_to:
-        blocks.append(context(Mrkdwn("From {}").format(link(link_to, "this message"))))
+        blocks.append(context(Mrkdwn("From the message {}").format(link(link_to))))
     blocks += [
         text_input(
             Field.WHAT,

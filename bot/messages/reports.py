@@ -196,7 +196,7 @@ def process_detail(
             )
         )
     if card.source_link:
-        extra.append(Mrkdwn("Prompted by {}").format(link(card.source_link, "a message")))
+        extra.append(Mrkdwn("Prompted by {}").format(link(card.source_link)))
     how = how_it_runs(card)
     if card.status == Status.RETIRED:
         extra.append(

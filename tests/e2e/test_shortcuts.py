@@ -58,7 +58,7 @@ def test_a_message_shortcut_opens_the_form_prefilled_and_the_process_links_back(
     p1 = process(coach.db, "P1")
     assert p1.source_link == link and p1.private is False  # #ops is public
     shown = text_of(coach.sim.slash("U_ANA", "C_OPS", "show P1").message)
-    assert f"Prompted by <{link}|a message>" in shown
+    assert f"Prompted by <{link}|{link.split('://')[1]}>" in shown
 
 
 def test_the_form_can_name_who_did_it_and_they_are_the_reporter(coach: Coach) -> None:
