@@ -30,6 +30,20 @@ class Callback(StrEnum):
     CONFIG = "config_modal"
 
 
+class Shortcut(StrEnum):
+    """The shortcuts declared in manifest.yml (their callback ids)."""
+
+    LOG_MESSAGE = "log_as_manual_work"  # on a message: "Log as manual work"
+    REPORT = "report_manual_work"  # the ⚡ menu: "Report manual work"
+
+
+class Step(StrEnum):
+    """The Workflow Builder steps declared in manifest.yml `functions` (their callback ids)."""
+
+    LOG = "log_manual_work"
+    COST = "get_process_cost"
+
+
 # Input block ids inside the modals (block_id == action_id for simplicity).
 class Field(StrEnum):
     WHAT = "what"
@@ -48,3 +62,5 @@ class Field(StrEnum):
     WORK_END = "work_end"
     WORK_DAYS = "work_days"
     TIMEZONE = "timezone"
+    WHO = "who"  # the report form from a shortcut: who did it
+    CHANNEL = "channel"  # …and, from the ⚡ menu, which channel's work it is

@@ -20,12 +20,16 @@ from handlers import (
     reporting,
     retirement,
     settings,
+    shortcuts,
+    steps,
 )
 from handlers.context import error_response
 
 FEATURES = (
     commands,
     reporting,
+    shortcuts,
+    steps,
     mentions,
     ownership,
     retirement,

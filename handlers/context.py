@@ -39,23 +39,15 @@ from bot.channels import Channels
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.people import Actor
-from bot.errors import (
-    LOST_DATABASE,
-    NO_DATABASE,
-    SORRY,
-    SORRY_UNSURE,
-    TOO_SLOW,
-    WHO,
-    Settled,
-    UserError,
-)
+from bot.errors import WHO, Settled, UserError
 from bot.messages.blocks import Message
 from bot.messages.modals import notice_view
 from bot.messages.reports import notice
 from bot.mrkdwn import Mrkdwn
 from bot.people import Directory
 from bot.slack import RetryingRespond
-from storage.db import Database, DatabaseTimeout, DatabaseUnavailable, rolled_back
+from handlers.faults import answering, apology, log_fault
+from storage.db import Database, DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -117,29 +109,49 @@ def inject(deps: Deps) -> Callable[..., BoltResponse]:
         team_id = _team_of(body, context)
         user_id = context.user_id
         if team_id and user_id:
-            now = deps.clock.now()
-            person = deps.people.person(
-                context.client,
-                team_id=team_id,
-                user_id=user_id,
-                now=now,
-                enterprise_id=context.enterprise_id,
-            )
             trigger = body.get("trigger_id")
-            context["actor"] = Actor(
+            context["actor"] = actor_of(
+                deps,
+                context,
                 team_id=team_id,
                 user_id=user_id,
-                now=now,
-                person=person,
                 channel_id=context.channel_id,
-                in_private=deps.channels.private(
-                    context.client, team_id=team_id, channel_id=context.channel_id
-                ),
                 trigger_id=trigger if isinstance(trigger, str) else None,
             )
         return next()
 
     return middleware
+
+
+def actor_of(
+    deps: Deps,
+    context: BoltContext,
+    *,
+    team_id: str,
+    user_id: str,
+    channel_id: str | None,
+    trigger_id: str | None = None,
+) -> Actor:
+    """`user_id` acting in `channel_id` now, with what Slack says of them and of the
+    channel (asked before any transaction). The middleware's actor, and a workflow
+    step's (its `who` input: a step's request carries no person)."""
+    now = deps.clock.now()
+    person = deps.people.person(
+        context.client,
+        team_id=team_id,
+        user_id=user_id,
+        now=now,
+        enterprise_id=context.enterprise_id,
+    )
+    return Actor(
+        team_id=team_id,
+        user_id=user_id,
+        now=now,
+        person=person,
+        channel_id=channel_id,
+        in_private=deps.channels.private(context.client, team_id=team_id, channel_id=channel_id),
+        trigger_id=trigger_id,
+    )
 
 
 def _team_of(body: dict[str, Any], context: BoltContext) -> str | None:
@@ -149,39 +161,6 @@ def _team_of(body: dict[str, Any], context: BoltContext) -> str | None:
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
-
-
-# ----------------------------------------------------------------- faults as answers
-
-
-def apology(err: BaseException) -> Mrkdwn:
-    """The answer to a request that `err` ended (anything but a user error)."""
-    if isinstance(err, DatabaseUnavailable):
-        if not err.rolled_back:
-            return LOST_DATABASE
-        return TOO_SLOW if isinstance(err, DatabaseTimeout) else NO_DATABASE
-    return SORRY if rolled_back(err) else SORRY_UNSURE
-
-
-def log_fault(err: BaseException, what: str) -> None:
-    """A database fault is one line (the watchdog said why); anything else a traceback."""
-    if isinstance(err, DatabaseUnavailable):
-        log.warning("%s: %s", what, err)
-    else:
-        log.exception(what, exc_info=err)
-
-
-@contextmanager
-def answering(answer: Callable[[Mrkdwn], None], what: str = "Listener failed") -> Iterator[None]:
-    """Turn a failure of the block into an answer: a user error's own words, else an
-    apology that says whether anything was saved. Never re-raises: Slack gets its answer."""
-    try:
-        yield
-    except UserError as err:
-        answer(err.text)
-    except Exception as err:
-        log_fault(err, what)
-        answer(apology(err))
 
 
 # -------------------------------------------------------------- the ack functions
@@ -199,8 +178,9 @@ class Incoming:
 
 Command = Callable[[str, Actor, Deps], Reply]
 Clicked = Callable[[dict[str, Any], dict[str, Any], Actor, Deps], Reply]
-Submitted = Callable[[dict[str, Any], dict[str, Any], Actor, Deps], Reply]
+Submitted = Callable[..., Reply]  # (body, view, actor, deps[, client])
 Happened = Callable[[Incoming, Actor, Deps], Reply | None]
+Shortcut = Callable[[dict[str, Any], Actor, Deps], Reply]
 
 
 def command(run: Command) -> Callable[..., None]:
@@ -278,9 +258,10 @@ def refused_on(field: str) -> Iterator[None]:
         raise FieldError(field, err.text) from None
 
 
-def submitted(run: Submitted) -> Callable[..., None]:
+def submitted(run: Submitted, *, with_client: bool = False) -> Callable[..., None]:
     """A form: acknowledged once stored (it closes), or refused on a field (it stays open
-    with the reason under that field)."""
+    with the reason under that field). `with_client`: the use case also gets the request's
+    Slack client, to ask about a person or a channel the form names."""
 
     def ack_form(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
@@ -290,7 +271,8 @@ def submitted(run: Submitted) -> Callable[..., None]:
             ack(response_action="update", view=notice_view(WHO))
             return
         try:
-            reply = run(body, view, actor, deps)
+            more = (context.client,) if with_client else ()
+            reply = run(body, view, actor, deps, *more)
         except FieldError as err:
             ack(response_action="errors", errors=err.shown())
             return
@@ -304,6 +286,21 @@ def submitted(run: Submitted) -> Callable[..., None]:
         _then(context, reply.after)
 
     return ack_form
+
+
+def shortcut(run: Shortcut) -> Callable[..., None]:
+    """A shortcut (on a message, or from the ⚡ menu): acknowledged at once; what it opens
+    follows, with its trigger, and a refusal goes privately."""
+
+    def ack_shortcut(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        ack()
+        actor, deps = context.get("actor"), context["deps"]
+        if actor is None:
+            return
+        with answering(lambda text: _tell_later(context, text), "Listener failed on a shortcut"):
+            _then(context, run(body, actor, deps).after)
+
+    return ack_shortcut
 
 
 def happened(run: Happened) -> Callable[..., None]:

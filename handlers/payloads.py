@@ -35,8 +35,8 @@ def form_values(view: dict[str, Any]) -> dict[str, str | None]:
             value = element.get("value")
             if value is None:
                 value = _dict(element.get("selected_option")).get("value")
-            if value is None:
-                value = element.get("selected_user")
+            for picked in ("selected_user", "selected_conversation", "selected_channel"):
+                value = element.get(picked) if value is None else value
             found[block_id] = value if isinstance(value, str) else None  # forged: not a value
     return found
 

@@ -13,14 +13,14 @@ from bot.domain import commands as c
 from bot.domain.costs import declared_minutes_per_week
 from bot.domain.durations import DEFAULT_MINUTES, DurationError, parse_report
 from bot.domain.people import Actor
-from bot.domain.rules import sight_of
+from bot.domain.rules import require_report_for, sight_of, sight_of_both
 from bot.domain.states import Source
 from bot.errors import UserError
 from bot.ids import Action, Callback, Field
 from bot.messages import modals
 from bot.messages import same_process as same_msg
 from bot.messages.reports import notice, report_reply
-from bot.mrkdwn import Mrkdwn
+from bot.mrkdwn import Mrkdwn, is_safe_link
 from bot.services import lookup, reporting
 from bot.services import same_process as asking
 from bot.services.reporting import describe, record_report
@@ -68,31 +68,46 @@ def undo(cmd: c.Undo, actor: Actor, deps: Deps) -> Reply:
         return Reply(notice(reporting.undo_last(session, actor)))
 
 
-def submit_report(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
-    """The report form: checked field by field, then stored like a command's report."""
+def submit_report(
+    body: dict[str, Any], view: dict[str, Any], actor: Actor, deps: Deps, client: Any
+) -> Reply:
+    """The report form: checked field by field, then stored like a command's report. From
+    a shortcut it may name who did the work (they are the reporter: their limits, and a
+    match both may see), pick the channel (the ⚡ menu's), and link the message."""
     memory = form_memory(view)
     got, channel = form_values(view), memory.get("channel")
     channel = channel if isinstance(channel, str) else None
+    public = memory.get("public") is True  # where it was opened, as Slack said then
+    if got.get(Field.CHANNEL):  # picked in the form: ask Slack whether it is public
+        channel = got[Field.CHANNEL]
+        public = not deps.channels.private(client, team_id=actor.team_id, channel_id=channel)
+    reporter = actor.person
+    who = got.get(Field.WHO)
+    if who and who != actor.user_id:
+        reporter = deps.people.person(client, team_id=actor.team_id, user_id=who, now=actor.now)
+        with refused_on(Field.WHO):
+            require_report_for(actor, reporter)
+    link = memory.get("link")
     minutes = _form_minutes(got.get(Field.HOW_LONG))
     note = " · ".join(x for x in (got.get(Field.HOW_OFTEN), got.get(Field.NOTES)) if x)
     with refused_on(Field.WHAT), deps.db.transaction() as session:
         result = record_report(
             session,
             team_id=actor.team_id,
-            user_id=actor.user_id,
+            user_id=reporter.user_id,
             channel_id=channel,
             text=(got.get(Field.WHAT) or "").strip(),
-            source=Source.FORM,
+            source=Source.SHORTCUT if memory.get("shortcut") else Source.FORM,
             slack_key=f"view:{view.get('id')}",
             now=actor.now,
-            sight=sight_of(actor),
-            # Where the form was opened, as Slack said then (a form of old: can't tell).
-            private=memory.get("public") is not True,
+            sight=sight_of_both(actor.team_id, actor.person, reporter),
+            private=not public,
             limits=deps.settings.limits,
-            tz=actor.person.tz,
+            tz=reporter.tz,
             minutes=minutes,
             note=note or None,
             declared=_declared(minutes, got.get(Field.HOW_OFTEN)),
+            link=link if isinstance(link, str) and is_safe_link(link) else None,
         )
     answer = then.Ephemeral(channel, report_reply(result))
     return Reply(after=(answer, then.RefreshHome()))
@@ -152,7 +167,7 @@ def new_process(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps
 
 
 def register(app: App) -> None:
-    app.view(Callback.REPORT.value)(submitted(submit_report))
+    app.view(Callback.REPORT.value)(submitted(submit_report, with_client=True))
     app.action(Action.SAME_PROCESS.value)(clicked(same_process))
     app.action(Action.NEW_PROCESS.value)(clicked(new_process))
     app.action(Action.SPLIT_REPORT.value)(clicked(split_report))

@@ -114,6 +114,9 @@ class Process(Base):
     # "Same as P3?": the process this one was asked about when it was made (0011); only
     # that question can be answered (bot/services/same_process.py).
     asked_about_id: Mapped[int | None] = mapped_column(Integer)
+    # The Slack message that prompted it (0019): "Log as manual work" on a message, a link
+    # to it (chat.getPermalink), shown with the process.
+    source_link: Mapped[str | None] = mapped_column(String(1000))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("processes.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -111,6 +111,15 @@ def declare_load(session: Session, *, process_id: int, minutes_per_week: float) 
     )
 
 
+def link_source(session: Session, *, process_id: int, link: str) -> None:
+    """The Slack message that prompted the process, unless one is kept already."""
+    session.execute(
+        _P.update()
+        .where(_P.c.id == process_id, _P.c.source_link.is_(None))
+        .values(source_link=link[:1000])
+    )
+
+
 _merged = _P.alias("merged_into")
 
 

@@ -43,6 +43,11 @@ What you can type (as the current person, in the current channel):
   submit What="Reconcile" "How long"=45m   answer the open modal (labels or ids);
   submit                               …or, in a terminal, be asked field by field
   cancel                               close the open modal
+  say the payouts broke again          post a message here as yourself (not to the bot)
+  shortcut log       shortcut log on 5 "Log as manual work" on the last message here, or [5]
+  shortcut report                      "Report manual work" from the ⚡ menu
+  step log what="Run payroll" minutes=45 [who=@sam channel=#ops process=P1]
+  step cost P1                         a workflow runs a Workflow Builder step
   react :white_check_mark:  (on 5)     react to the last bot message (✅ 🤖 :robot_face:
                                        💤 :zzz: ➕ :heavy_plus_sign:)
   clock              clock +3d  +2h    show the time, or move it, running the scheduled

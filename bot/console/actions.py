@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.console import cards, forms, timeline
+from bot.console import anywhere, cards, forms, timeline
+from bot.console import anywhere_words as w
 from bot.console import targets as t
 from bot.console import typed as c
 from bot.console.answers import Ask, check
@@ -296,4 +297,7 @@ _HANDLERS: dict[type, Callable[[Playground, Any, Ask | None], None]] = {
     c.Tz: _tz,
     c.Save: _save,
     c.ClockStart: timeline.clock_start,
+    w.Say: anywhere.say,
+    w.UseShortcut: anywhere.use_shortcut,
+    w.RunStep: anywhere.run_step,
 }

@@ -8,7 +8,9 @@ from typing import Protocol
 from bot.console.targets import Shown, modal_key
 from bot.console.view import Printer, emoji, label_channels
 from bot.standin.fakeslack import FakeSlack, Message, UploadedFile, View
+from bot.standin.fakeslack.functions import Execution
 from bot.standin.render import render_view
+from bot.standin.simulator.steps import STEPS
 
 
 class Playground(Protocol):
@@ -83,3 +85,14 @@ def file_lines(session: Playground, message: Message) -> list[str]:
         elif number is not None:
             lines.append(f"   (save {number} writes it to a file you can open)")
     return lines
+
+
+def show_run(session: Playground, run: Execution) -> None:
+    """How a Workflow Builder step's run ended, as the workflow sees it: its outputs, or
+    its error (console/anywhere.py runs them)."""
+    title = STEPS.get(run.callback_id, {}).get("title", run.callback_id)
+    if run.state == "completed":
+        lines = [f"{key}: {value}" for key, value in (run.outputs or {}).items()]
+        session.printer.card(f"⚙ step “{title}” completed; its outputs:", lines, style="cyan")
+    else:
+        session.printer.card(f"⚙ step “{title}” failed:", [run.error or ""], style="yellow")

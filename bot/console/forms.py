@@ -60,8 +60,8 @@ def submit(session: Playground, cmd: c.Submit, ask: Ask | None) -> None:
 
 
 def _picked(session: Playground, kind: str, value: Any) -> Any:
-    """People typed by name (`@maria`) as the ids Slack sends from a user picker; other
-    fields as typed."""
+    """People typed by name (`@maria`) as the ids Slack sends from a user picker, and
+    channels (`#ops`) from a channel picker; other fields as typed."""
     if not isinstance(value, str):
         return value
     if kind in ("users_select", "multi_users_select"):
@@ -72,6 +72,11 @@ def _picked(session: Playground, kind: str, value: Any) -> Any:
                 raise ConsoleInputError(f"No one here is called {name}: `people` lists who is")
             ids.append(user.id if user is not None else name)
         return ids if kind.startswith("multi_") else (ids[0] if ids else value)
+    if kind in ("conversations_select", "channels_select") and value.startswith("#"):
+        found = session.channel_id_of(value[1:].lower())
+        if found is None:
+            raise ConsoleInputError(f"There is no {value}: `people` lists the channels")
+        return found
     return value
 
 

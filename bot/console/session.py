@@ -30,6 +30,7 @@ from bot.jobs import Clients, JobContext
 from bot.server import serve_in_thread, wsgi_app
 from bot.slack import make_client
 from bot.standin.fakeslack import Event, FakeSlack, Message, UploadedFile, User, View
+from bot.standin.fakeslack.functions import Execution
 from bot.standin.render import render_blocks
 from bot.standin.simulator import SlackSimulator
 from storage.db import Database
@@ -229,6 +230,13 @@ class Playground:
         self.fake.add_channel(TEAM, channel_id, name, private=private)
         return channel_id, True
 
+    def channel_id_of(self, name: str) -> str | None:
+        """The id of the channel called ``name`` (None: there is none)."""
+        for (team_id, channel_id), channel in self.fake.channels.items():
+            if team_id == TEAM and not channel.is_im and channel.name == name:
+                return channel_id
+        return None
+
     def where(self, channel_id: str | None = None) -> str:
         """``#finance``, or ``DM with @maria`` for the bot's DM channels."""
         channel = self.fake.channels.get((TEAM, channel_id or self.channel))
@@ -318,6 +326,8 @@ class Playground:
             cards.show_view(self, kind, obj)
         elif kind == "file.shared" and isinstance(obj, UploadedFile):
             cards.show_file(self, obj)
+        elif kind.startswith("function.") and isinstance(obj, Execution):
+            cards.show_run(self, obj)  # a Workflow Builder step ended
 
     def number(self, message: Message) -> int | None:
         return self._numbers.get(id(message))

@@ -14,6 +14,14 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.console.anywhere_words import (
+    RunStep,
+    Say,
+    UseShortcut,
+    parse_say,
+    parse_shortcut,
+    parse_step,
+)
 from bot.console.clock_words import (
     ClockBy,
     ClockShow,
@@ -142,6 +150,9 @@ Command = (
     | Tz
     | ClockStart
     | Save
+    | Say
+    | UseShortcut
+    | RunStep
 )
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
@@ -323,6 +334,9 @@ _PARSERS: dict[str, Callable[[str], Command]] = {
     "who": _no_args(People()),
     "tz": _tz,
     "save": _save,
+    "say": parse_say,
+    "shortcut": parse_shortcut,
+    "step": parse_step,
     "archive": _gone("archive"),
     "kick": _gone("kick"),
     "deactivate": _gone("deactivate"),

@@ -34,6 +34,7 @@ class ProcessCard:
     eliminated_minutes_per_week: float | None = None
     merged_into_ref: str | None = None
     declared_minutes_per_week: float | None = None  # from the report form's frequency
+    source_link: str | None = None  # the Slack message that prompted it (a shortcut)
 
     @property
     def as_declared(self) -> bool:

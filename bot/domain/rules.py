@@ -177,3 +177,26 @@ def may_see(actor: Actor, process: Visible, *, reported: bool = False) -> bool:
     """See a process (or anything about it): `sight_of(actor).sees(process)`. Every
     lookup of a process passes through this rule (bot/services/lookup.py)."""
     return sight_of(actor).sees(process, reported=reported)
+
+
+def require_report_for(actor: Actor, person: Person) -> None:
+    """Report work someone else did (the report form's "Who did it?"): a member may name
+    another member; a guest reports only their own work; nobody names a deactivated
+    account, which can do no work."""
+    if person.user_id == actor.user_id:
+        return
+    if actor.is_guest:
+        raise NotAllowed(Mrkdwn("As a guest here you can report only your own work."))
+    if person.deleted:
+        raise NotAllowed(Mrkdwn("That account is deactivated: name who did the work."))
+
+
+def sight_of_both(team_id: str, one: Person, other: Person) -> Sight:
+    """What two people may both see, for a report one records for the other: its match
+    must not name a process either of them may not see. (Each one's own private
+    processes are left out: the other may not see them.)"""
+    if one.user_id == other.user_id:
+        return sight_of_person(team_id, one)
+    if one.is_admin and other.is_admin:
+        return Sight.whole(team_id)
+    return Sight(team_id, public=not (one.is_guest or other.is_guest))

@@ -103,6 +103,8 @@ class Source(StrEnum):
     MENTION = "mention"
     FORM = "modal"
     REACTION = "reaction"
+    SHORTCUT = "shortcut"  # the report form opened from a message or the ⚡ menu
+    WORKFLOW = "workflow"  # a Workflow Builder step
 
 
 class Covers(StrEnum):

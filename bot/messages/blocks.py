@@ -154,12 +154,29 @@ def select_input(
     }
 
 
-def user_input(block_id: str, label: str) -> Block:
+def user_input(block_id: str, label: str, *, initial: str | None = None) -> Block:
+    element: Block = {"type": "users_select", "action_id": block_id}
+    if initial:
+        element["initial_user"] = initial
     return {
         "type": "input",
         "block_id": block_id,
         "label": plain(label, 2000),
-        "element": {"type": "users_select", "action_id": block_id},
+        "element": element,
+    }
+
+
+def channel_input(block_id: str, label: str) -> Block:
+    """A picker of the channels the person is in (public and private), DMs left out."""
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, 2000),
+        "element": {
+            "type": "conversations_select",
+            "action_id": block_id,
+            "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+        },
     }
 
 

@@ -58,10 +58,17 @@ COMMANDS: tuple[Subcommand, ...] = (
     Subcommand("forget @maria", "delete her reports for good, once you confirm", group="admin"),
 )
 
+# The shortcuts and the Workflow Builder steps, by the names manifest.yml gives them.
+ANYWHERE = Mrkdwn(
+    "From any message: its ⋮ menu → *Log as manual work* (the form, filled in from it) · "
+    "from the ⚡ menu: *Report manual work* · in Workflow Builder: the step *Log manual "
+    "work* (and *Get a process's cost*), so a workflow your team runs reports itself."
+)
 REPORT = Mrkdwn(
     "*Report manual work the moment you do it:*\n"
     "`/manual-task Reconcile Stripe payouts 45m`  "
-    "(`45m`, `1h30m`, `1:30`, `90 minutes`, `half a day`) · `/manual-task` alone opens a form."
+    "(`45m`, `1h30m`, `1:30`, `90 minutes`, `half a day`) · `/manual-task` alone opens a form.\n"
+    + ANYWHERE
 )
 ELSEWHERE = Mrkdwn(
     "*Elsewhere:* mention me (_@coach spent 20 minutes copying leads into the CRM_, "
@@ -109,5 +116,9 @@ def command_list() -> Block:
     """Home's short list of every subcommand (the details are `help`'s)."""
     typed = Mrkdwn(" · ").join(c.typed() for c in COMMANDS)
     return context(
-        Mrkdwn("`/manual-task` + {} · mention me · react ✅ 🤖 💤 ➕ to my prompts.").format(typed)
+        Mrkdwn(
+            "`/manual-task` + {} · mention me · react ✅ 🤖 💤 ➕ to my prompts · on a "
+            "message: *Log as manual work* · ⚡ *Report manual work* · Workflow Builder: "
+            "*Log manual work*."
+        ).format(typed)
     )

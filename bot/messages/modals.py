@@ -8,6 +8,7 @@ from bot.domain.cards import ProcessCard
 from bot.ids import Callback, Field
 from bot.messages.blocks import (
     Block,
+    channel_input,
     context,
     modal,
     section,
@@ -16,7 +17,7 @@ from bot.messages.blocks import (
     user_input,
 )
 from bot.messages.reports import name
-from bot.mrkdwn import Mrkdwn
+from bot.mrkdwn import Mrkdwn, link
 
 HOW_OFTEN = [  # values are bot/domain/costs.py FREQUENCIES ("once" declares nothing)
     ("Every day", "daily"),
@@ -40,31 +41,58 @@ def metadata(**values: object) -> str:
     return json.dumps(values, separators=(",", ":"))
 
 
-def report_modal(*, channel_id: str | None, private: bool = True) -> Block:
+def report_modal(
+    *,
+    channel_id: str | None,
+    private: bool = True,
+    what: str | None = None,
+    link_to: str | None = None,
+    who: str | None = None,
+    pick_channel: bool = False,
+) -> Block:
     """The report form; it remembers its channel, and whether that channel is a public
-    one (a process first reported there is public: bot/domain/rules.py)."""
+    one (a process first reported there is public: bot/domain/rules.py).
+
+    From a shortcut it is prefilled: `what` (the message, as a title), `link_to` (the
+    message's permalink, which the process keeps), and a "Who did it?" picker starting at
+    `who` (the person who used the shortcut); from the ⚡ menu (`pick_channel`) it asks
+    which channel's work it is, since a global shortcut has no channel."""
+    blocks: list[Block] = []
+    if link_to:
+        blocks.append(context(Mrkdwn("From the message {}").format(link(link_to))))
+    blocks += [
+        text_input(
+            Field.WHAT,
+            "What did you do by hand?",
+            placeholder="Reconcile Stripe payouts",
+            max_length=150,
+            initial=what,
+        ),
+        text_input(
+            Field.HOW_LONG,
+            "How long did it take?",
+            placeholder="45m, 1h30m, 1.5h",
+            hint="Leave empty for the default of 15 minutes.",
+            optional=True,
+        ),
+        select_input(Field.HOW_OFTEN, "How often do you do it?", HOW_OFTEN, optional=True),
+    ]
+    if who is not None:
+        blocks.append(user_input(Field.WHO, "Who did it?", initial=who))
+    if pick_channel:
+        blocks.append(channel_input(Field.CHANNEL, "Which channel's work is it?"))
+    blocks.append(text_input(Field.NOTES, "Notes", multiline=True, optional=True, max_length=1000))
+    remembered: dict[str, object] = {"channel": channel_id, "public": not private}
+    if link_to:
+        remembered["link"] = link_to
+    if who is not None:
+        remembered["shortcut"] = True
     return modal(
         Callback.REPORT,
         "Report manual work",
-        [
-            text_input(
-                Field.WHAT,
-                "What did you do by hand?",
-                placeholder="Reconcile Stripe payouts",
-                max_length=150,
-            ),
-            text_input(
-                Field.HOW_LONG,
-                "How long did it take?",
-                placeholder="45m, 1h30m, 1.5h",
-                hint="Leave empty for the default of 15 minutes.",
-                optional=True,
-            ),
-            select_input(Field.HOW_OFTEN, "How often do you do it?", HOW_OFTEN, optional=True),
-            text_input(Field.NOTES, "Notes", multiline=True, optional=True, max_length=1000),
-        ],
+        blocks,
         submit="Report",
-        private_metadata=metadata(channel=channel_id, public=not private),
+        private_metadata=metadata(**remembered),
     )
 
 

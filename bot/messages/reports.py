@@ -195,6 +195,8 @@ def process_detail(
                 mention(card.reporter_id), channel(card.channel_id)
             )
         )
+    if card.source_link:
+        extra.append(Mrkdwn("Prompted by {}").format(link(card.source_link)))
     how = how_it_runs(card)
     if card.status == Status.RETIRED:
         extra.append(

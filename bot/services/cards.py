@@ -50,6 +50,7 @@ def card(
         eliminated_minutes_per_week=process.eliminated_minutes_per_week,
         merged_into_ref=merged_into_ref,
         declared_minutes_per_week=process.declared_minutes_per_week,
+        source_link=getattr(process, "source_link", None),
     )
 
 

@@ -76,6 +76,8 @@ def record_report(
     shown_in: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
     tz: str | None = None,
+    ask: bool = True,
+    link: str | None = None,
 ) -> ReportResult:
     """Record one report of manual work and return what the reporter should see.
 
@@ -83,7 +85,9 @@ def record_report(
     the report but never parsed. `process` given attaches the report to it. `declared`
     (minutes a week, from the form's frequency) becomes the process's declared load.
     `limits` (bot/domain/limits.py) are checked on every report, `tz` (the reporter's)
-    says where their day starts.
+    says where their day starts. `ask=False` (a workflow step, which nobody answers)
+    never asks "Same as P3?". `link` (the Slack message a shortcut reported) is kept on
+    the process, unless it has one already.
 
     Who sees what (bot/domain/rules.py): the report is matched only against processes in
     the reporter's `sight`, so its answer (or a "Same as P3?") never names one they may
@@ -134,7 +138,7 @@ def record_report(
         else:
             # Unsure (ASK) or new: the report goes on a new process at once (nothing is
             # lost), and an unsure one asks whether it is `match.key` after all.
-            asked = match.key
+            asked = match.key if ask else None
             # Before a process (and its number) is made: a retry whose title no longer
             # matches (edited, or its process since merged) gets what was stored.
             known = _known(session, team_id=team_id, slack_key=slack_key, now=now)
@@ -204,6 +208,8 @@ def record_report(
     metrics.on_commit(session, lambda: metrics.report("stored", source))
     if declared is not None:
         processes.declare_load(session, process_id=process_id, minutes_per_week=declared)
+    if link is not None:
+        processes.link_source(session, process_id=process_id, link=link)
     if regression:  # retired, and done by hand again: it came back (the rare path)
         came_back = process or session.get(Process, process_id)
         assert came_back is not None

@@ -163,6 +163,8 @@ def _input_line(block: JSONDict, names: NameLookup | None) -> str:
         for key in ("initial_user", "initial_conversation", "initial_date", "initial_time"):
             if element.get(key):
                 shown = str(element[key])
+                name = names(shown) if names and key == "initial_user" else None
+                shown = f"@{name}" if name else shown
                 break
     if not shown:
         placeholder = _text(element.get("placeholder"), names)

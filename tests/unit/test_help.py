@@ -5,6 +5,7 @@ doesn't mention fails here."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from bot.domain import parsing
 from bot.domain.arguments import CADENCES, DigestWord
@@ -45,6 +46,20 @@ def test_help_names_every_reaction_and_the_other_ways_in() -> None:
         assert f":{reaction.value}:" in text, reaction
     for surface in ("@coach", "Home tab", "`/manual-task` alone opens a form", "digests"):
         assert surface in text
+
+
+def test_help_and_home_name_every_shortcut_and_workflow_step() -> None:
+    """The new ways to report, by the names Slack shows (manifest.yml)."""
+    import yaml
+
+    manifest = yaml.safe_load((Path(__file__).parents[2] / "manifest.yml").read_text())
+    names = [s["name"] for s in manifest["features"]["shortcuts"]]
+    steps = [f["title"] for f in manifest["functions"].values()]
+    home = str(help.command_list())
+    for name in names + steps:
+        assert f"*{name}*" in help.help_text(), name
+    for name in [*names, steps[0]]:
+        assert f"*{name}*" in home, name
 
 
 def test_help_lists_nothing_the_parser_doesnt_know() -> None:

@@ -76,6 +76,7 @@ def card(title: str, **kw: Any) -> ProcessCard:
         currency="EUR",
         accepted_reason=HOSTILE_NOTE,
         automation_link=GOOD_LINK,
+        source_link=GOOD_LINK,
         retired_by="U_ANA",
         eliminated_minutes_per_week=45.0,
         merged_into_ref="P3",
@@ -199,7 +200,10 @@ CASES: dict[str, Callable[[str], Any]] = {
     "home.eliminated_line": lambda t: home.eliminated_line(home_page(t)),
     "home.home_view": lambda t: home.home_view(home_page(t)),
     "modals.metadata": lambda t: modals.report_modal(channel_id="C_OPS"),
-    "modals.report_modal": lambda t: modals.report_modal(channel_id="C_OPS"),
+    # From a shortcut: the message's first line prefilled (plain text), its link shown.
+    "modals.report_modal": lambda t: modals.report_modal(
+        channel_id="C_OPS", what=t[:150], link_to=GOOD_LINK, who="U_ANA", pick_channel=True
+    ),
     "modals.retire_modal": lambda t: modals.retire_modal(card(t)),
     "modals.not_worth_modal": lambda t: modals.not_worth_modal(card(t)),
     "modals.reassign_modal": lambda t: modals.reassign_modal(card(t)),

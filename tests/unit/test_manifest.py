@@ -23,6 +23,7 @@ SCOPE_OF_METHOD = {
     "chat_postMessage": "chat:write",
     "chat_postEphemeral": "chat:write",
     "chat_update": "chat:write",
+    "chat_getPermalink": None,  # a message's link, for "Log as manual work"
     "conversations_open": "im:write",
     "users_info": "users:read",
     # Whether a channel is private (bot/channels.py): each kind of conversation its scope.
@@ -41,6 +42,7 @@ SCOPE_OF_EVENT = {
     "app_home_opened": None,
     "app_uninstalled": None,
     "tokens_revoked": None,
+    "function_executed": None,  # sent for the manifest's `functions` (Workflow Builder)
 }
 
 
@@ -52,6 +54,8 @@ class RecordingApp:
         self.events: set[str] = set()
         self.actions: set[str] = set()
         self.views: set[str] = set()
+        self.functions: set[str] = set()
+        self.shortcuts: dict[str, str] = {}  # callback id -> message | global
 
     def _rec(self, bucket: set[str], name: Any) -> Any:
         bucket.add(name if isinstance(name, str) else getattr(name, "pattern", str(name)))
@@ -68,6 +72,17 @@ class RecordingApp:
 
     def view(self, name: Any) -> Any:
         return self._rec(self.views, name)
+
+    def function(self, name: Any) -> Any:
+        return self._rec(self.functions, name)
+
+    def message_shortcut(self, name: str) -> Any:
+        self.shortcuts[name] = "message"
+        return lambda fn: fn
+
+    def global_shortcut(self, name: str) -> Any:
+        self.shortcuts[name] = "global"
+        return lambda fn: fn
 
     def __getattr__(self, name: str) -> Any:
         return lambda *a, **k: lambda fn: fn
@@ -98,7 +113,9 @@ def test_commands_match(manifest: dict[str, Any], registered: RecordingApp) -> N
 
 def test_events_match(manifest: dict[str, Any], registered: RecordingApp) -> None:
     declared = set(manifest["settings"]["event_subscriptions"]["bot_events"])
-    assert declared == registered.events - {".*"}  # (the catch-all acknowledges the rest)
+    # (the catch-all acknowledges the rest; Bolt's app.function listens to function_executed)
+    steps = {"function_executed"} if registered.functions else set()
+    assert declared == registered.events - {".*"} | steps
     assert {"app_mention", "reaction_added", "app_home_opened"} <= declared
 
 
@@ -108,6 +125,35 @@ def test_interactivity_and_socket_mode(manifest: dict[str, Any], registered: Rec
     assert settings["socket_mode_enabled"] is True
     assert registered.actions and registered.views  # buttons and modals need interactivity
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+
+
+def test_shortcuts_match(manifest: dict[str, Any], registered: RecordingApp) -> None:
+    declared = {s["callback_id"]: s["type"] for s in manifest["features"]["shortcuts"]}
+    assert declared == registered.shortcuts
+    assert set(declared.values()) == {"message", "global"}
+
+
+def test_workflow_steps_match_and_the_app_is_org_ready(
+    manifest: dict[str, Any], registered: RecordingApp
+) -> None:
+    """Each step Bolt listens for is declared, as the simulator describes it in the
+    function_executed events it sends (bot/standin/simulator/steps.py); custom steps
+    need an org-ready app."""
+    from bot.standin.simulator.steps import STEPS
+
+    functions = manifest["functions"]
+    assert set(functions) == registered.functions == set(STEPS)
+    assert manifest["settings"]["org_deploy_enabled"] is True
+    for callback_id, step in STEPS.items():
+        declared = functions[callback_id]
+        assert declared["title"] == step["title"]
+        for side in ("input_parameters", "output_parameters"):
+            described = {p["name"]: p for p in step[side]}
+            assert set(declared[side]) == set(described), (callback_id, side)
+            for name, parameter in declared[side].items():
+                assert parameter["type"] == described[name]["type"], (callback_id, name)
+                assert parameter["is_required"] == described[name]["is_required"]
+                assert parameter["title"] == described[name]["title"]
 
 
 def _methods_called() -> set[str]:
@@ -123,7 +169,8 @@ def test_exactly_the_scopes_needed(manifest: dict[str, Any], registered: Recordi
     methods = _methods_called()
     unknown = methods - SCOPE_OF_METHOD.keys()
     assert not unknown, f"add these Web API methods to SCOPE_OF_METHOD: {unknown}"
-    needed: set[str | None] = {SCOPE_OF_EVENT[e] for e in registered.events - {".*"}}
+    events = registered.events - {".*"} | ({"function_executed"} if registered.functions else set())
+    needed: set[str | None] = {SCOPE_OF_EVENT[e] for e in events}
     for method in methods:
         scopes = SCOPE_OF_METHOD[method]
         needed |= set(scopes) if isinstance(scopes, tuple) else {scopes}

@@ -30,6 +30,8 @@ each mixin is a module:
   Mode's URL); which workspace a token acts in.
 - ``users.py``: users.info. ``conversations.py``: conversations.*, finding a channel.
 - ``chat.py``: chat.*. ``views.py``: views.*, trigger ids, modal stacks.
+- ``functions.py``: functions.completeSuccess / completeError, the runs of workflow
+  steps and their ``xwfp-`` tokens (``start_execution``).
 - ``files.py``: files.* and the upload URL. ``responses.py``: response URLs.
 - ``people.py``: a person's posts and reactions (for the simulator).
 - ``faults.py``: ``fail``, ``delay``, ``drop``, ``set_rate_limits``; recording each call.

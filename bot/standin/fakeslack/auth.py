@@ -36,6 +36,9 @@ class Auth(State):
         for team in self.teams.values():
             if team.bot_token == token and not team.revoked:
                 return team, ""
+        if token.startswith("xwfp-"):  # a running workflow step's token (functions.py)
+            running = self.execution_team(token)  # type: ignore[attr-defined]
+            return (running, "") if running is not None else (None, "invalid_auth")
         if org is None or org.revoked:
             return None, "invalid_auth"
         members = [t for t in self.teams.values() if t.enterprise_id == org.id]

@@ -285,7 +285,8 @@ class UploadedFile:
 class Event:
     """A change a subscriber hears about. ``kind`` is one of message.new, message.updated,
     message.deleted, view.opened, view.updated, view.pushed, view.closed, view.errors,
-    view.published, file.shared; ``obj`` is the Message, View or UploadedFile."""
+    view.published, file.shared, function.completed, function.failed; ``obj`` is the
+    Message, View, UploadedFile or (functions.py) Execution."""
 
     kind: str
     obj: Any

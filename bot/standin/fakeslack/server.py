@@ -15,6 +15,7 @@ from bot.standin.fakeslack.auth import Auth
 from bot.standin.fakeslack.chat import Chat
 from bot.standin.fakeslack.common import JSONDict, SlackError
 from bot.standin.fakeslack.files import Files
+from bot.standin.fakeslack.functions import Functions
 from bot.standin.fakeslack.people import People
 from bot.standin.fakeslack.records import Team
 from bot.standin.fakeslack.responses import Responses
@@ -23,7 +24,7 @@ from bot.standin.fakeslack.users import Users
 from bot.standin.fakeslack.views import Views
 
 
-class FakeSlack(Auth, Users, Chat, Files, Responses, Views, People):
+class FakeSlack(Auth, Users, Chat, Files, Responses, Views, People, Functions):
     """A fake Slack Web API on a real HTTP port. See the package docstring."""
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -46,6 +47,8 @@ class FakeSlack(Auth, Users, Chat, Files, Responses, Views, People):
             "files.getUploadURLExternal": self._files_get_upload_url,  # files.py
             "files.completeUploadExternal": self._files_complete_upload,
             "files.info": self._files_info,
+            "functions.completeSuccess": self._functions_complete_success,  # functions.py
+            "functions.completeError": self._functions_complete_error,
         }
 
     # ----------------------------------------------------------------- lifecycle

@@ -64,6 +64,7 @@ class State:
         self._files_by_id: dict[str, UploadedFile] = {}
         self._response_urls: dict[str, ResponseTarget] = {}
         self._triggers: dict[str, Trigger] = {}
+        self.executions: dict[str, Any] = {}  # runs of workflow steps (functions.py)
         self._faults: dict[str, deque[Fault]] = {}
         self._delays: dict[str, deque[float]] = {}
         self._holding: dict[str, int] = {}

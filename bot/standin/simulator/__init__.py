@@ -19,6 +19,8 @@ Where things are. ``SlackSimulator`` is one class made of one mixin per kind of 
 - ``events.py``: ``event`` (the envelope, retries), ``mention``, ``message``, ``react``,
   ``open_home``, ``url_verification``.
 - ``interactivity.py``: ``buttons``, ``click``, ``submit``, ``close``.
+- ``shortcuts.py``: ``message_shortcut``, ``global_shortcut``.
+- ``steps.py``: ``run_step`` (Workflow Builder runs a step: ``function_executed``).
 - ``elements.py``: Block Kit element kinds, chosen options, a modal's ``state.values``.
 """
 
@@ -26,9 +28,11 @@ from bot.standin.simulator.commands import Commands
 from bot.standin.simulator.events import Events
 from bot.standin.simulator.interactivity import Interactivity
 from bot.standin.simulator.sender import Reply, slack_signature
+from bot.standin.simulator.shortcuts import Shortcuts
+from bot.standin.simulator.steps import Steps
 
 __all__ = ["Reply", "SlackSimulator", "slack_signature"]
 
 
-class SlackSimulator(Commands, Events, Interactivity):
+class SlackSimulator(Commands, Events, Interactivity, Shortcuts, Steps):
     """Sends what Slack would send to the app at ``app_url`` on behalf of people."""
