@@ -62,7 +62,7 @@ def worst_step(points: list[tuple[int, float]]) -> float:
 
 
 MEASURES = ("nudge", "digest", "channel_digest", "daily_digest", "home", "stats")
-ROLLUPS_BEFORE = "0018"  # the revision before the rollups (migration 0020)
+ROLLUPS_BEFORE = "0019"  # the revision before the rollups (migration 0020)
 
 
 def _backfill(db: Database, n: int, label: str, rows: list[Row]) -> None:

@@ -1,7 +1,7 @@
 """rollups: per-process totals a day, a week and a reporter, kept by the database itself
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-03
 
 Three tables that the digest, the App Home, `list` and `stats` read instead of the
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0020"
-down_revision: str | None = "0018"
+down_revision: str | None = "0019"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 
