@@ -108,6 +108,7 @@ def submit_report(
             note=note or None,
             declared=_declared(minutes, got.get(Field.HOW_OFTEN)),
             link=link if isinstance(link, str) and is_safe_link(link) else None,
+            submitted_by=actor.user_id,
         )
     answer = then.Ephemeral(channel, report_reply(result))
     return Reply(after=(answer, then.RefreshHome()))

@@ -78,6 +78,11 @@ def forget_person(session: Session, *, team_id: str, user_id: str) -> Forgotten:
     reports = session.execute(
         delete(Occurrence).where(Occurrence.team_id == team_id, Occurrence.user_id == user_id)
     ).rowcount  # type: ignore[attr-defined]
+    session.execute(  # reports they sent for others stay, their doer's: the sender goes
+        update(Occurrence)
+        .where(Occurrence.team_id == team_id, Occurrence.submitted_by == user_id)
+        .values(submitted_by=None)
+    )
     session.flush()
     gone = sum(remove_if_empty(session, process_id=pid) for pid in sorted(touched))
     in_team = Process.team_id == team_id

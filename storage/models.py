@@ -23,6 +23,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -147,6 +148,15 @@ class Occurrence(Base):
         ),
         # Covering: load over a window is read from the index alone (migration 0003).
         Index("ix_occurrence_team_time_load", "team_id", "occurred_at", "process_id", "minutes"),
+        # The limits of whoever reports for someone else (0020): only such reports are in it.
+        Index(
+            "ix_occurrence_submitter",
+            "team_id",
+            "submitted_by",
+            "occurred_at",
+            sqlite_where=text("submitted_by IS NOT NULL"),
+            postgresql_where=text("submitted_by IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -161,6 +171,9 @@ class Occurrence(Base):
     text: Mapped[str | None] = mapped_column(Text)
     channel_id: Mapped[str | None] = mapped_column(String(32))
     regression: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who sent a report naming someone else as its doer (a form's "Who did it?"); None
+    # when the reporter sent it themselves.
+    submitted_by: Mapped[str | None] = mapped_column(String(32))
 
     process: Mapped[Process] = relationship(back_populates="occurrences")
 

@@ -56,6 +56,7 @@ def insert_occurrence(
     text: str | None,
     channel_id: str | None,
     regression: bool = False,
+    submitted_by: str | None = None,
 ) -> int | None:
     """Insert one report in a single statement; None when its Slack key is already stored
     (a retry, or a concurrent one): no ORM unit of work, no savepoint."""
@@ -73,6 +74,7 @@ def insert_occurrence(
         "text": text,
         "channel_id": channel_id,
         "regression": regression,
+        "submitted_by": submitted_by,
     }
     return cast(int | None, session.execute(statement, values).scalar_one_or_none())
 
@@ -149,6 +151,20 @@ def recent_by(
     }
     row = session.execute(_RECENT_BY, params).one()
     return int(row[0]), int(row[1])
+
+
+def submitted_since(session: Session, *, team_id: str, user_id: str, since: datetime) -> int:
+    """How many reports naming someone else `user_id` sent since `since` (0020's index)."""
+    return int(
+        session.scalar(
+            select(func.count()).where(
+                Occurrence.team_id == team_id,
+                Occurrence.submitted_by == user_id,
+                Occurrence.occurred_at >= since,
+            )
+        )
+        or 0
+    )
 
 
 def processes_reported_by(

@@ -24,9 +24,12 @@ def check_report(
     minutes: int,
     now: datetime,
     tz: str | None,
+    submitted_by: str | None = None,
 ) -> None:
     """No more than `reports_per_minute` reports by one person in the last minute, and
-    no more than a day's minutes by one person on one process in their local day."""
+    no more than a day's minutes by one person on one process in their local day. A
+    report sent for someone else (`submitted_by`) also counts against its sender's
+    minute: their own reports and those they sent for others."""
     last_minute, today = occurrences.recent_by(
         session,
         team_id=team_id,
@@ -37,6 +40,21 @@ def check_report(
     )
     if last_minute >= limits.reports_per_minute:
         raise LimitReached.too_many_reports(limits)
+    if submitted_by is not None and submitted_by != user_id:
+        minute_ago = now - timedelta(minutes=1)
+        sent = occurrences.submitted_since(
+            session, team_id=team_id, user_id=submitted_by, since=minute_ago
+        )
+        own, _ = occurrences.recent_by(
+            session,
+            team_id=team_id,
+            user_id=submitted_by,
+            process_id=process_id,
+            minute_ago=minute_ago,
+            day_start=now,
+        )
+        if sent + own >= limits.reports_per_minute:
+            raise LimitReached.too_many_reports(limits)
     if today + minutes > limits.minutes_per_process_per_day:
         process = session.get(Process, process_id)
         raise LimitReached.day_is_full(limits, process.ref if process else "it", today)

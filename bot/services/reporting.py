@@ -78,6 +78,7 @@ def record_report(
     tz: str | None = None,
     ask: bool = True,
     link: str | None = None,
+    submitted_by: str | None = None,
 ) -> ReportResult:
     """Record one report of manual work and return what the reporter should see.
 
@@ -87,7 +88,8 @@ def record_report(
     `limits` (bot/domain/limits.py) are checked on every report, `tz` (the reporter's)
     says where their day starts. `ask=False` (a workflow step, which nobody answers)
     never asks "Same as P3?". `link` (the Slack message a shortcut reported) is kept on
-    the process, unless it has one already.
+    the process, unless it has one already. `submitted_by` (who sent a report naming
+    someone else as its doer) is kept, and its sender's minute limit holds too.
 
     Who sees what (bot/domain/rules.py): the report is matched only against processes in
     the reporter's `sight`, so its answer (or a "Same as P3?") never names one they may
@@ -172,6 +174,7 @@ def record_report(
             minutes=counted,
             now=now,
             tz=tz,
+            submitted_by=submitted_by,
         )
     except LimitReached:
         known = _known(session, team_id=team_id, slack_key=slack_key, now=now)
@@ -194,6 +197,7 @@ def record_report(
         text=(text if not note else f"{text}\n{note}")[:2000],
         channel_id=channel_id,
         regression=regression,
+        submitted_by=submitted_by if submitted_by != user_id else None,
     )
     if stored is None:  # the key is known: a retry of a report already stored
         if created:  # by a concurrent request, after our look-up

@@ -135,3 +135,30 @@ def test_the_shortcut_form_refuses_what_the_command_refuses(coach: Coach) -> Non
     bad = coach.sim.submit("U_ANA", form, {Field.WHAT: "Reconcile", Field.HOW_LONG: "45 parsecs"})
     assert bad.json["response_action"] == "errors" and Field.HOW_LONG in bad.json["errors"]
     assert occurrences(coach.db) == []
+
+
+def test_reports_sent_for_others_count_against_the_senders_minute(coach: Coach) -> None:
+    """Naming someone else as the doer is no way around the limit of 30 reports a minute:
+    Ana's own reports and those she sends for others count together, while each person
+    named keeps their own limits."""
+    people = [f"U_P{i:02d}" for i in range(31)]
+    for i, user in enumerate(people):
+        coach.fake.add_user(TEAM, user, f"person{i}", tz="UTC")
+    assert coach.sim.slash("U_ANA", "C_OPS", "Reconcile Stripe payouts 5m").ok
+    for user in people[:29]:
+        _, form = _log(coach)
+        done = coach.sim.submit(
+            "U_ANA", form, {Field.WHAT: "Reconcile Stripe payouts", Field.WHO: user}
+        )
+        assert done.status == 200 and not (done.json or {}).get("errors"), done.body
+    wait_for(lambda: len(occurrences(coach.db)) == 30)
+    _, form = _log(coach)
+    refused = coach.sim.submit(
+        "U_ANA", form, {Field.WHAT: "Reconcile Stripe payouts", Field.WHO: people[30]}
+    )
+    assert "30 reports from you in the last minute" in str(refused.json["errors"])
+    assert len(occurrences(coach.db)) == 30  # nothing stored
+    stored = occurrences(coach.db)
+    assert {o.submitted_by for o in stored} == {None, "U_ANA"}
+    assert [o.submitted_by for o in stored if o.user_id == "U_ANA"] == [None]  # her own
+    assert coach.sim.slash(people[30], "C_OPS", "Reconcile Stripe payouts 5m").ok  # theirs

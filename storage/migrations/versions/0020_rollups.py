@@ -15,6 +15,10 @@ both. Every change is an addition, so two transactions at once never lose one an
 whatever path made the change (a report, undo, merge, split, forget, a cascade). A total
 that reaches no report is deleted.
 
+It also records who sent a report that names someone else as its doer
+(`occurrences.submitted_by`, indexed where set), so that the limit on reports a minute
+holds for them too.
+
 Upgrading creates the tables and triggers, then fills them from the occurrences in one
 statement each (about 2 s per million occurrences on either database here: see
 bench/README.md). Downgrading drops the triggers and the tables; nothing else changed.
@@ -146,6 +150,14 @@ def _postgresql() -> None:
 
 
 def upgrade() -> None:
+    op.add_column("occurrences", sa.Column("submitted_by", sa.String(32)))
+    op.create_index(
+        "ix_occurrence_submitter",
+        "occurrences",
+        ["team_id", "submitted_by", "occurred_at"],
+        sqlite_where=sa.text("submitted_by IS NOT NULL"),
+        postgresql_where=sa.text("submitted_by IS NOT NULL"),
+    )
     _tables()
     if op.get_bind().dialect.name == "postgresql":
         _postgresql()
@@ -167,3 +179,5 @@ def downgrade() -> None:
     for name in ("process_weeks", "process_days"):
         op.drop_index(f"ix_{name}_team", table_name=name)
         op.drop_table(name)
+    op.drop_index("ix_occurrence_submitter", table_name="occurrences")
+    op.execute("ALTER TABLE occurrences DROP COLUMN submitted_by")  # no SQLite table copy
