@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.domain import windows
 from bot.domain.schedule import ProcessState
 from bot.domain.states import OPEN_STATUSES, Event, PromptKind
-from storage import history
-from storage.models import Nudge, Occurrence, Process
+from storage import history, rollups
+from storage.models import Nudge, Process
 
 
 def process_states(
     session: Session, *, team_id: str, now: datetime, window_days: int = 28
 ) -> list[tuple[Process, ProcessState]]:
-    """Every open process of the workspace with its load and when it was last asked about."""
-    since = now - timedelta(days=window_days)
-    load = (
-        select(
-            Occurrence.process_id.label("pid"),
-            func.sum(Occurrence.minutes).label("m"),
-            func.count().label("n"),
-        )
-        .where(Occurrence.team_id == team_id, Occurrence.occurred_at >= since)
-        .group_by(Occurrence.process_id)
-        .subquery()
-    )
+    """Every open process of the workspace with its load (the last `window_days` UTC days,
+    today so far included, read from the rollups) and when it was last asked about."""
+    load = rollups.summed(team_id, windows.last_days(now, window_days))
     asked = (
         select(
             Nudge.process_id.label("pid"),

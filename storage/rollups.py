@@ -60,6 +60,12 @@ def _rows(team_id: str, window: Window) -> Any:
     return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("rolled")
 
 
+def summed(team_id: str, window: Window) -> Any:
+    """A subquery of (pid, n, m, r): each process's reports, minutes and regression
+    minutes in `window`, for the processes with any."""
+    return _summed(team_id, window)
+
+
 def _summed(team_id: str, window: Window) -> Any:
     rows = _rows(team_id, window)
     return (

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from bot.domain.cards import ProcessCard
-from bot.domain.costs import WINDOW_DAYS
+from bot.domain.windows import instant, ranking
 from storage import occurrences, processes
 from storage.models import Process, Workspace
 
 
 def window_start(now: datetime) -> datetime:
-    return now - timedelta(days=WINDOW_DAYS)
+    """Where a process's cost starts counting: 00:00 UTC 27 days before today, so the last
+    28 days with today so far, as digests, the App Home, `list`, `stats` and the nudges
+    count it (bot/domain/windows.py `ranking`)."""
+    return instant(ranking(now).start)
 
 
 def card(

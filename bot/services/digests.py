@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -10,7 +10,6 @@ from bot.domain import windows
 from bot.domain.rules import Sight
 from bot.domain.schedule import Schedule, parse_days
 from bot.domain.states import OPEN_STATUSES, Status
-from bot.domain.windows import utc_day
 from bot.messages.digest import DigestData, New, Retired, covers_note, question_for
 from bot.services.cards import cards_for
 from storage import digests as q
@@ -39,15 +38,13 @@ def gather(
 
     Its figures count whole UTC days (bot/domain/windows.py): the days from `start`'s to
     `end`'s, that one excluded (it is the next digest's), or included so far when `live`
-    (a preview); the costliest are ranked by the 28 days before it. Every cost shown is
+    (a preview); the costliest are ranked by their last 28 days. Every cost shown is
     the one `show` gives (bot/services/cards.py, as of `end`), so a process costs the same
     in the top list, among the new ones and in their sum."""
     before = before if before is not None else start - (end - start)
     this = windows.period(start, end, live=live)
     earlier = windows.period(before, start)
-    ranked = windows.Window(utc_day(end) - timedelta(days=windows.RANKING_DAYS), this.end)
-    if live:
-        ranked = windows.ranking(end)
+    ranked = windows.ranking(end)  # what a card's cost counts, as of `end`
     top_loads = rollups.loads(
         session, sight=sight, window=ranked, statuses=OPEN_STATUSES, limit=TOP, reported_only=True
     )

@@ -656,7 +656,7 @@ def said_to(coach: Coach, user: str) -> list[str]:
 
 
 def snapshot(coach: Coach) -> Any:
-    rows = {k: v for k, v in counts(coach.db).items() if k != "slack_users"}  # a cache
+    rows = counts(coach.db)
     return (
         rows,
         [(p.ref, p.owner_id, p.status, p.merged_into_id) for p in processes(coach.db)],
