@@ -66,7 +66,7 @@ def merge(cmd: c.Merge, actor: Actor, deps: Deps) -> Reply:
         keep = lookup.find(session, actor, ref=cmd.keep_ref)
         gone = lookup.find(session, actor, ref=cmd.gone_ref)
         was_retired = keep.status == Status.RETIRED
-        moved = ownership.merge(session, actor, keep=keep, gone=gone)
+        moved = ownership.merge(session, actor, keep=keep, gone=gone, limits=deps.settings.limits)
         came_back = was_retired and keep.status == Status.CAME_BACK
         return Reply(msg.merged(gone.ref, keep.ref, keep.title, moved=moved, came_back=came_back))
 

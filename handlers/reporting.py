@@ -155,7 +155,7 @@ def undo_report(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps
 def same_process(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
     """ "Same as P3 · …?" answered *Yes, same*: the report's new process goes into P3."""
     with deps.db.transaction() as session:
-        merged = asking.same(session, actor, action.get("value"))
+        merged = asking.same(session, actor, action.get("value"), limits=deps.settings.limits)
     answer = same_msg.merged_answer(merged.keep, gone_ref=merged.gone_ref, moved=merged.moved)
     return Reply(after=(then.Replace(answer), then.RefreshHome()))
 

@@ -153,6 +153,21 @@ def recent_by(
     return int(row[0]), int(row[1])
 
 
+def recent_on(
+    session: Session, *, process_ids: Sequence[int], since: datetime
+) -> dict[str, list[tuple[datetime, int]]]:
+    """{reporter: [(when, minutes), …]} of the reports on `process_ids` since `since`."""
+    found: dict[str, list[tuple[datetime, int]]] = {}
+    rows = session.execute(
+        select(Occurrence.user_id, Occurrence.occurred_at, Occurrence.minutes).where(
+            Occurrence.process_id.in_(process_ids), Occurrence.occurred_at >= since
+        )
+    )
+    for user_id, at, minutes in rows:
+        found.setdefault(user_id, []).append((at, int(minutes)))
+    return found
+
+
 def submitted_since(session: Session, *, team_id: str, user_id: str, since: datetime) -> int:
     """How many reports naming someone else `user_id` sent since `since` (0020's index)."""
     return int(

@@ -20,6 +20,9 @@ class Limits:
     new_processes_per_hour: int = 100  # per workspace
 
 
+DEFAULT_LIMITS = Limits()
+
+
 class LimitReached(UserError):
     """A report refused by a limit; ``err.text`` says which, and that nothing was stored."""
 
@@ -40,6 +43,23 @@ class LimitReached(UserError):
                 "{} in a day, so I didn't store it. `/manual-task undo` fixes a wrong one."
             ).format(
                 format_minutes(already), ref, format_minutes(limits.minutes_per_process_per_day)
+            )
+        )
+
+    @classmethod
+    def merge_overfills(
+        cls, limits: Limits, keep: str, gone: str, user_id: str, today: int
+    ) -> LimitReached:
+        return cls(
+            Mrkdwn(
+                "Together {} and {} would hold {} of <@{}>'s reports today, more than {} in a "
+                "day, so I didn't merge them. `/manual-task undo` fixes a wrong report."
+            ).format(
+                keep,
+                gone,
+                format_minutes(today),
+                user_id,
+                format_minutes(limits.minutes_per_process_per_day),
             )
         )
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.limits import LimitReached, Limits
 from bot.domain.schedule import local_day_start
-from storage import occurrences, processes
+from storage import occurrences, people, processes
 from storage.models import Process
 
 
@@ -65,3 +65,19 @@ def check_new_process(session: Session, limits: Limits, *, team_id: str, now: da
     nth = processes.nth_latest_created_at(session, team_id=team_id, n=limits.new_processes_per_hour)
     if nth is not None and nth > now - timedelta(hours=1):
         raise LimitReached.too_many_processes(limits)
+
+
+def check_merge(
+    session: Session, limits: Limits, *, keep: Process, gone: Process, now: datetime
+) -> None:
+    """A merge is no way around the day's limit: the two processes together may hold no
+    more than `minutes_per_process_per_day` of one person's reports in their local day
+    (their time zone as Slack last said, else UTC), as a report on them would be held."""
+    day = timedelta(days=1, hours=14)  # the widest local day that can include now
+    recent = occurrences.recent_on(session, process_ids=[keep.id, gone.id], since=now - day)
+    for user_id, rows in recent.items():
+        known = people.cached_user(session, team_id=keep.team_id, user_id=user_id)
+        start = local_day_start(now, known.tz if known is not None else None)
+        today = sum(minutes for at, minutes in rows if at >= start)
+        if today > limits.minutes_per_process_per_day:
+            raise LimitReached.merge_overfills(limits, keep.ref, gone.ref, user_id, today)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from bot.domain.limits import DEFAULT_LIMITS, Limits
 from bot.domain.people import Actor
 from bot.domain.rules import may_take, require_manage
 from bot.domain.states import Event, Status
@@ -15,6 +16,7 @@ from bot.messages.ownership import merge_into_retired
 from bot.mrkdwn import Mrkdwn
 from bot.services import lookup, telling
 from bot.services.cards import card_for
+from bot.services.limits import check_merge
 from storage import history, match_index, occurrences
 from storage.models import Nudge, Process
 
@@ -54,7 +56,14 @@ def assign(session: Session, actor: Actor, process: Process, *, to: str) -> Hand
     return Handover(changed=True, before=before)
 
 
-def merge(session: Session, actor: Actor, *, keep: Process, gone: Process) -> int:
+def merge(
+    session: Session,
+    actor: Actor,
+    *,
+    keep: Process,
+    gone: Process,
+    limits: Limits = DEFAULT_LIMITS,
+) -> int:
     """Move `gone`'s reports into `keep`; `gone` then points at `keep`. Returns how many
     reports moved."""
     if keep.id == gone.id:
@@ -72,15 +81,24 @@ def merge(session: Session, actor: Actor, *, keep: Process, gone: Process) -> in
         require_manage(actor, process, what="merge it")
     owners, gone_card = {keep.owner_id, gone.owner_id}, card_for(session, gone, now=actor.now)
     saw = {o for o in owners if o is not None and lookup.seen_by(session, user_id=o, process=gone)}
-    moved = merge_checked(session, actor, keep=keep, gone=gone)
+    moved = merge_checked(session, actor, keep=keep, gone=gone, limits=limits)
     telling.merged(session, actor, gone=gone_card, keep=keep, owners=owners, saw_gone=saw)
     return moved
 
 
-def merge_checked(session: Session, actor: Actor, *, keep: Process, gone: Process) -> int:
+def merge_checked(
+    session: Session,
+    actor: Actor,
+    *,
+    keep: Process,
+    gone: Process,
+    limits: Limits = DEFAULT_LIMITS,
+) -> int:
     """`merge` once the caller has checked who may (answering "same process?" about a
     process of one's own needs no rights on the other: it is what a report landing there
-    would have done)."""
+    would have done). Refused, changing nothing, when the two would hold more of one
+    person's day than a report could (bot/services/limits.py `check_merge`)."""
+    check_merge(session, limits, keep=keep, gone=gone, now=actor.now)
     match_index.unindex_process(session, process=gone)
     moved = occurrences.move_occurrences(session, from_process=gone, to_process=keep)
     for nudge in session.query(Nudge).filter(Nudge.process_id == gone.id):

@@ -21,7 +21,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from bot.domain.cards import ProcessCard
-from bot.domain.limits import Limits
+from bot.domain.limits import DEFAULT_LIMITS, Limits
 from bot.domain.people import Actor
 from bot.domain.rules import sight_of
 from bot.domain.schedule import local_date
@@ -31,7 +31,7 @@ from bot.messages import reactions as msg
 from bot.mrkdwn import Mrkdwn
 from bot.services import lookup, prompts, retirement
 from bot.services.cards import card_for
-from bot.services.reporting import DEFAULT_LIMITS, record_report, usual_minutes
+from bot.services.reporting import record_report, usual_minutes
 from storage import claims, posts
 from storage.models import Process
 

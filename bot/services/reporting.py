@@ -21,7 +21,7 @@ from bot.domain.durations import (
     format_minutes,
     parse_report,
 )
-from bot.domain.limits import LimitReached, Limits
+from bot.domain.limits import DEFAULT_LIMITS, LimitReached, Limits
 from bot.domain.matching import Decision, decide, match_key, normalize_title
 from bot.domain.people import Actor
 from bot.domain.rules import Sight, require_undo
@@ -37,7 +37,6 @@ from storage.models import Occurrence, Process
 
 MAX_TITLE = 150
 USUAL_OF = 10  # how many of a process's latest reports make "the usual time"
-DEFAULT_LIMITS = Limits()
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

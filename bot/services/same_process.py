@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from bot.domain.cards import ProcessCard
+from bot.domain.limits import DEFAULT_LIMITS, Limits
 from bot.domain.people import Actor
 from bot.domain.rules import require_manage
 from bot.domain.states import Status
@@ -76,11 +77,14 @@ def _answered(session: Session, actor: Actor, new: Process, asked: Process) -> N
         raise UserError(ALREADY.format(new.ref, new.title))
 
 
-def same(session: Session, actor: Actor, value: object) -> Merged:
-    """*Yes, same*: the new process is merged into the one asked about."""
+def same(
+    session: Session, actor: Actor, value: object, *, limits: Limits = DEFAULT_LIMITS
+) -> Merged:
+    """*Yes, same*: the new process is merged into the one asked about (unless the two
+    would hold more of someone's day than a report could: bot/services/limits.py)."""
     new, asked = _pair(session, actor, value)
     _answered(session, actor, new, asked)
-    moved = merge_checked(session, actor, keep=asked, gone=new)
+    moved = merge_checked(session, actor, keep=asked, gone=new, limits=limits)
     return Merged(card_by_id(session, asked.id, now=actor.now), new.ref, moved)
 
 

@@ -73,3 +73,20 @@ def test_a_week_of_ordinary_use_meets_no_limit(coach: Coach) -> None:
                 assert "didn't store" not in report(coach, chore, user=user)
         coach.clock.advance(timedelta(days=1))
     assert len(occurrences(coach.db)) == 63
+
+
+def test_a_merge_is_no_way_around_a_day(coach: Coach) -> None:
+    """8h on P1 and 8h on P2 today, then `merge P2 P1` (or "Same as P1? Yes", which merges
+    the same way), would put 16h of one person's day on one process."""
+    assert "Logged 8h" in report(coach, "Reconcile Stripe payouts 8h")
+    assert "Logged 8h" in report(coach, "Export the payroll to Xero 8h")
+    for ref in ("P1", "P2"):
+        assert "You now own" in report(coach, f"own {ref}")
+    before = counts(coach.db)
+    said = report(coach, "merge P2 P1")
+    assert "Together P2 and P1 would hold 16h of <@U_ANA>'s reports today" in said
+    assert "didn't merge" in said
+    assert counts(coach.db) == before
+    coach.clock.advance(timedelta(days=1))
+    assert "didn't merge" not in report(coach, "merge P2 P1")
+    assert len({o.process_id for o in occurrences(coach.db)}) == 1
