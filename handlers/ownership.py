@@ -75,7 +75,13 @@ def take_ownership(body: dict[str, Any], action: dict[str, Any], actor: Actor, d
     """ "Take ownership" on a report's reply, or "I'll own it" on "Who owns this?"."""
     message = message_of(body)
     with deps.db.transaction() as session:
-        process = lookup.find(session, actor, process_id=action.get("value"), lock=True)
+        process = lookup.find(
+            session,
+            actor,
+            process_id=action.get("value"),
+            lock=True,
+            posted_in=message[0] if message[1] else None,  # the post clicked
+        )
         answered = prompts.record_answer(  # first: a stale prompt refuses, changing nothing
             session, actor, message=message, process_id=process.id, answer=Answer.OWNED
         )

@@ -31,14 +31,17 @@ def find(
     ref: str | None = None,
     process_id: object = None,
     lock: bool = False,
+    posted_in: str | None = None,
 ) -> Process:
     """The process `ref` (as typed) or `process_id` (from a button or form) names, or the
     one it was merged into; a UserError saying why when there is none to see. `lock`
-    takes a row lock (two clicks at once act one after the other)."""
+    takes a row lock (two clicks at once act one after the other). `posted_in`: the
+    channel of the bot's post that was clicked or reacted to; a member there may act on
+    a private process of that very channel, as a report there joins it."""
     if ref is not None:
         process = _by_ref(session, actor, ref)
     else:
-        process = _by_id(session, actor, process_id)
+        process = _by_id(session, actor, process_id, posted_in)
     for _ in range(8):  # a chain of merges ends; a cycle must not hang us
         if process.merged_into_id is None:
             break
@@ -99,13 +102,18 @@ def _by_ref(session: Session, actor: Actor, ref: str) -> Process:
     return process
 
 
-def _by_id(session: Session, actor: Actor, process_id: object) -> Process:
+def _by_id(
+    session: Session, actor: Actor, process_id: object, posted_in: str | None = None
+) -> Process:
     try:
         number = int(process_id)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         raise UserError(GONE) from None
     process = processes.process_by_id(session, team_id=actor.team_id, process_id=number)
-    if process is None or not _seen(session, actor, process):
+    if process is None:
+        raise UserError(GONE)
+    own_channel = posted_in is not None and process.channel_id == posted_in
+    if not (own_channel and not actor.person.is_guest) and not _seen(session, actor, process):
         raise UserError(GONE)
     return process
 

@@ -81,7 +81,9 @@ def react(
     if len(remembered.process_ids) > 1:
         return Outcome(msg.BUNDLED)
     try:
-        process = lookup.find(session, actor, process_id=remembered.process_ids[0])
+        process = lookup.find(
+            session, actor, process_id=remembered.process_ids[0], posted_in=actor.channel_id
+        )
     except UserError:
         return Outcome(msg.GONE)
     try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -223,3 +223,29 @@ def test_a_note_written_in_a_private_channel_stays_there_on_a_public_process(
         assert ("95k" in table + reports) is sees, (user, reports)
         rows = [r for r in csv.DictReader(io.StringIO(reports)) if r["process"] == "P2"]
         assert len(rows) == 2, (user, rows)  # her minutes count for everyone who sees P2
+
+
+def test_members_of_a_private_channel_may_take_its_who_owns_this(walk: Coach) -> None:
+    """ "Who owns this?" about a private process is posted in its own channel, where every
+    member reads it; its button and ➕ work for them (as a report there joins it), not only
+    for its reporters. A guest there still reaches only their own."""
+    coach = walk
+    walk.fake.add_user(TEAM, "U_CAM", "cam", tz="UTC")
+    for _ in range(2):
+        assert "P1" in slash(coach, "U_ANA", "Fix salary of Jane Doe after PIP 2h", "C_HR")
+    run(coach, "nudges", coach.clock.now() + timedelta(days=1, hours=2))
+    [ask] = [m for m in coach.fake.messages_in("C_HR") if m.from_bot and "Who owns" in m.text]
+    coach.sim.react("U_CAM", ask, "heavy_plus_sign")
+    wait_for(lambda: owner_and_reporters(coach)[1] == {"U_ANA", "U_CAM"})
+    coach.sim.react("U_GUEST", ask, "heavy_plus_sign")
+    coach.sim.click("U_GUEST", ask, action_id="process_take_ownership")
+    coach.sim.click("U_BEN", ask, action_id="process_take_ownership")
+    wait_for(lambda: owner_and_reporters(coach)[0] == "U_BEN")
+    assert owner_and_reporters(coach)[1] == {"U_ANA", "U_CAM"}  # not the guest's ➕
+    assert SECRET not in text_of(coach.sim.slash("U_GUEST", "C_HR", "show P1").message)
+
+
+def owner_and_reporters(coach: Coach) -> tuple[str | None, set[str]]:
+    with coach.db.transaction() as s:
+        p1 = s.query(Process).filter(Process.number == 1).one()
+        return p1.owner_id, {o.user_id for o in p1.occurrences}
