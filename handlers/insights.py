@@ -76,7 +76,7 @@ def _ranked(
         loads = rollups.loads(
             session,
             sight=sight_of(actor),
-            window=windows.ranking(actor.now),
+            window=windows.recent_weeks(actor.now),
             statuses=OPEN_STATUSES,
             limit=10,
             owner_id=owner_id,

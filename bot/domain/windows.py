@@ -60,8 +60,16 @@ def days_before(now: datetime, days: int, *, skip: int = 0) -> Window:
 
 
 def ranking(now: datetime) -> Window:
-    """What `list` and the App Home rank processes by: the last 28 days, today included."""
+    """What a process's cost counts, on its card and in `stats`: the last 28 days, today
+    included."""
     return last_days(now, RANKING_DAYS)
+
+
+def recent_weeks(now: datetime) -> Window:
+    """What `list`, the App Home and a digest's costliest are ranked by: the last four
+    whole weeks (Monday to Sunday, UTC) and this one so far, read from weekly totals
+    alone. The costs they show are each process's own (`ranking`)."""
+    return Window(monday(utc_day(now)) - timedelta(weeks=4))
 
 
 def period(start: datetime, end: datetime, *, live: bool = False) -> Window:

@@ -38,13 +38,14 @@ def gather(
 
     Its figures count whole UTC days (bot/domain/windows.py): the days from `start`'s to
     `end`'s, that one excluded (it is the next digest's), or included so far when `live`
-    (a preview); the costliest are ranked by their last 28 days. Every cost shown is
+    (a preview); the costliest are ranked by the last four whole weeks and this one so
+    far (bot/domain/windows.py `recent_weeks`). Every cost shown is
     the one `show` gives (bot/services/cards.py, as of `end`), so a process costs the same
     in the top list, among the new ones and in their sum."""
     before = before if before is not None else start - (end - start)
     this = windows.period(start, end, live=live)
     earlier = windows.period(before, start)
-    ranked = windows.ranking(end)  # what a card's cost counts, as of `end`
+    ranked = windows.recent_weeks(end)  # weekly totals only; the costs shown are cards'
     top_loads = rollups.loads(
         session, sight=sight, window=ranked, statuses=OPEN_STATUSES, limit=TOP, reported_only=True
     )

@@ -60,7 +60,7 @@ def page(
     they are), else as Slack last said (a redraw after a change: what the directory
     saved), its times in their time zone (`tz` when the request knew it, else the
     directory's)."""
-    ranked = windows.ranking(now)
+    ranked = windows.recent_weeks(now)
     known = people.cached_user(session, team_id=team_id, user_id=user_id)
     if person is None:
         person = known_person(session, team_id=team_id, user_id=user_id)
