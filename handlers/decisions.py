@@ -67,5 +67,7 @@ def volume(cmd: c.Volume, actor: Actor, deps: Deps) -> Reply:
                 session, team_id=actor.team_id, volumes=[recorded], by=actor.user_id, now=actor.now
             )
             return Reply(msg.volume_saved(Month(cmd.month, 0, cmd.amount, cmd.unit)))
-        months = decisions.months(session, sight=sight_of(actor), today=utc_day(actor.now), n=12)
+        months = decisions.months(
+            session, sight=sight_of(actor), today=utc_day(actor.now), n=12, current=True
+        )
     return Reply(msg.volumes_message(months))

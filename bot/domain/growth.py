@@ -119,10 +119,13 @@ def changes(quarters: Sequence[Quarter]) -> list[Change]:
     ]
 
 
-def month_windows(today: date, n: int) -> list[Window]:
-    """The `n` whole calendar months before the one `today` falls in, oldest first."""
+def month_windows(today: date, n: int, *, current: bool = False) -> list[Window]:
+    """The `n` whole calendar months before the one `today` falls in, oldest first, and
+    (`current`) that one so far."""
     out: list[Window] = []
     end = date(today.year, today.month, 1)
+    if current:
+        out.append(Window(end))
     for _ in range(n):
         start = date(end.year - 1, 12, 1) if end.month == 1 else date(end.year, end.month - 1, 1)
         out.insert(0, Window(start, end))

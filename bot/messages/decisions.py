@@ -120,7 +120,7 @@ def _quarter(c: Change, current: bool) -> Mrkdwn:
     )
 
 
-def singular(unit: str) -> str:
+def _singular(unit: str) -> str:
     """'orders' → 'order', 'deliveries' → 'delivery', 'boxes' → 'box', 'kg' → 'kg'."""
     if unit.endswith("ies") and len(unit) > 4:
         return unit[:-3] + "y"
@@ -131,14 +131,14 @@ def singular(unit: str) -> str:
     return unit
 
 
-def amount(value: float) -> str:
+def _amount(value: float) -> str:
     """'12,000', '1,250.50'."""
     return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"
 
 
 def _per_unit(m: Month) -> Mrkdwn:
     return Mrkdwn("{:,.2f} manual minutes per {} in {:%b %Y}").format(
-        m.per_unit or 0.0, singular(m.unit), m.start
+        m.per_unit or 0.0, _singular(m.unit), m.start
     )
 
 
@@ -169,7 +169,7 @@ def growth_lines(changes: Sequence[Change], months: Sequence[Month] = ()) -> Mrk
 
 def volume_saved(m: Month) -> Message:
     text = Mrkdwn(":white_check_mark: Recorded {} {} for {:%B %Y}.").format(
-        amount(m.volume or 0), m.unit, m.start
+        _amount(m.volume or 0), m.unit, m.start
     )
     return text, [section(text)]
 
@@ -186,11 +186,11 @@ def volumes_message(months: Sequence[Month]) -> Message:
     lines = [
         Mrkdwn("• {:%b %Y}: {} {}, {} of manual work, {:,.2f} manual minutes per {}").format(
             m.start,
-            amount(m.volume or 0),
+            _amount(m.volume or 0),
             m.unit,
             format_minutes(m.manual_minutes),
             m.per_unit or 0.0,
-            singular(m.unit),
+            _singular(m.unit),
         )
         for m in recorded
     ]

@@ -115,9 +115,12 @@ def quarter_changes(
     )
 
 
-def months(session: Session, *, sight: Sight, today: date, n: int = MONTHS) -> list[growth.Month]:
-    """The `n` whole months before this one: manual minutes, and the volume recorded."""
-    spans = growth.month_windows(today, n)
+def months(
+    session: Session, *, sight: Sight, today: date, n: int = MONTHS, current: bool = False
+) -> list[growth.Month]:
+    """The `n` whole months before this one (and this one so far, when `current`): manual
+    minutes, and the volume recorded."""
+    spans = growth.month_windows(today, n, current=current)
     recorded = {
         v.month: v for v in teams.volumes(session, team_id=sight.team_id, since=spans[0].start)
     }
