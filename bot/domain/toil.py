@@ -16,6 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.domain.windows import Window
 
 DEFAULT_BUDGET_PERCENT = 50
 TEAM_DAYS = 28  # a team is who reported in its channel in the last 28 days
@@ -32,6 +35,12 @@ def week_minutes(work_start: str, work_end: str, work_days: str) -> int:
     day = max(0, (h2 * 60 + m2) - (h1 * 60 + m1))
     days = {d for d in work_days.split(",") if d.strip()}
     return day * len(days)
+
+
+def team_window(today: date) -> Window:
+    """The 28 whole UTC days before `today`: who the team is, what its manual work is (a
+    digest's; `toil` counts the 28 days to now, today so far included)."""
+    return Window(today - timedelta(days=TEAM_DAYS), today)
 
 
 def team_size(set_size: int | None, reporters: int) -> int:

@@ -23,11 +23,6 @@ QUARTERS = 4
 MONTHS = 6
 
 
-def team_window(today: date) -> Window:
-    """The 28 whole UTC days before `today`: who the team is, what its manual work is."""
-    return Window(today - timedelta(days=toil.TEAM_DAYS), today)
-
-
 def _effort_hours(process: Process) -> float | None:
     """The effort estimate given for automating the process, once there is one (the other
     half of issue 18 adds it); `toil.rank_key` then ranks by payback."""
