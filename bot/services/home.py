@@ -20,6 +20,7 @@ from bot.domain.people import Person
 from bot.domain.rules import sight_of_person
 from bot.domain.states import OPEN_STATUSES, Status
 from bot.messages.home import HomePage, ReportLine, home_view
+from bot.services import decisions
 from bot.services.cards import cards_for
 from bot.services.lookup import known_person
 from storage import history, occurrences, people, processes, rollups, stats
@@ -99,6 +100,7 @@ def page(
         currency=ws.currency if ws else "USD",
         updated_at=now,
         tz=tz or (known.tz if known is not None else None),
+        lone=decisions.lone_view(session, sight=sight, window=ranked, user_id=user_id),
     )
 
 

@@ -19,6 +19,7 @@ from storage.models import Workspace
 from tests.conftest import TEAM, Coach
 from tests.e2e.helpers import run
 from tests.e2e.test_digests import MONDAY_9_BERLIN, _digests, _text
+from tests.e2e.test_insights import wait_home
 
 FIRST_MONDAY_OF_DECEMBER = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
 
@@ -121,6 +122,11 @@ def test_single_points_of_failure_go_to_admins_and_the_people_concerned(coach: C
     ana = str(coach.sim.slash("U_ANA", "C_FIN", "stats").json["blocks"])
     assert "only ever been done by one person" not in ana  # P1 has two people; none is hers
     assert "P4" not in ana
+    # The Home tab tells each person of their own, and only theirs.
+    assert coach.sim.open_home("U_BEN").ok
+    home = wait_home(coach, "U_BEN", "only ever been done by one person")
+    [line] = [x for x in home.splitlines() if "only ever been done by one person" in x]
+    assert "P2 (" in line and "P3" not in line and "P4" not in line
     # Once someone else does it too, it is no single point of failure.
     _say(coach, "U_ANA", "Chase unpaid invoices 30m")
     ben = str(coach.sim.slash("U_BEN", "C_FIN", "stats").json["blocks"])
