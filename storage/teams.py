@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from storage import workspaces
@@ -79,3 +79,15 @@ def volumes(session: Session, *, team_id: str, since: date) -> list[Volume]:
         .order_by(_V.c.month)
     )
     return [Volume(m, float(a), str(u)) for m, a, u in session.execute(query)]
+
+
+def forget_setter(session: Session, *, team_id: str, user_id: str) -> None:
+    """`forget`: a team's size and a month's volume stay, who set them goes."""
+    session.execute(
+        update(_T).where(_T.c.team_id == team_id, _T.c.set_by == user_id).values(set_by="")
+    )
+    session.execute(
+        update(_V)
+        .where(_V.c.team_id == team_id, _V.c.recorded_by == user_id)
+        .values(recorded_by="")
+    )

@@ -45,6 +45,8 @@ READ_ONLY_COMMANDS: tuple[type, ...] = (
     c.Forget,  # only asks: the confirming click redraws
     c.Greeting,
     c.DidYouMean,
+    c.Toil,  # a channel's team and the budget: nothing the Home tab shows
+    c.Volume,
 )
 
 

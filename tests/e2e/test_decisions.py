@@ -198,3 +198,18 @@ def test_coach_volume_import_from_a_csv(
         rows = s.execute(select(business_volumes.c.month, business_volumes.c.amount)).all()
     assert sorted(rows) == [(date(2026, 10, 1), 9000.0), (date(2026, 11, 1), 12000.0)]
     assert "Nov 2026: 12,000 orders" in _say(coach, "U_ANA", "volume")
+
+
+def test_forgetting_an_admin_keeps_the_size_and_volume_they_set_without_their_name(
+    coach: Coach, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _chores(coach)
+    _say(coach, "U_ADMIN", "toil team 3")
+    _say(coach, "U_ADMIN", "volume 2026-11 12000 orders")
+    monkeypatch.setenv("DATABASE_URL", coach.db.url)
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["forget", "--user", "U_ADMIN", "--yes"]) == 0
+    with coach.db.transaction() as s:
+        assert s.execute(select(channel_teams.c.size, channel_teams.c.set_by)).all() == [(3, "")]
+        assert s.execute(select(business_volumes.c.recorded_by)).all() == [("",)]
