@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.durations import format_hours
 from bot.domain.plurals import count
 
 ALT_TXT_LIMIT = 1000  # Slack refuses a longer one (alt_txt_too_large)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart to share in a digest's thread: the PNG and its description."""
+
+    png: bytes
+    alt: str
+    filename: str
+    title: str
 
 
 def manual_vs_eliminated(

@@ -29,6 +29,7 @@ from bot.oauth import require_key, rotate_tokens
 from bot.runtime import SlackUnavailable, jobs_command, scheduler_only, serve, socket_mode
 from bot.scheduler import JobOverran
 from bot.services.export import export_command
+from bot.volume_import import volume_import
 from storage.db import Database
 from storage.faults import DatabaseUnavailable
 from storage.token_cipher import KEY_SETTING, TokenKeyError, new_key
@@ -87,6 +88,11 @@ def _parser() -> argparse.ArgumentParser:
         help="CSV only: both tables (a blank line between them) or one",
     )
     export.add_argument("--output", metavar="FILE", help="write here instead of standard output")
+    volume = sub.add_parser("volume", help="the business volume a month, for ops vs business")
+    volsub = volume.add_subparsers(dest="volume_cmd", required=True, metavar="ACTION")
+    imported = volsub.add_parser("import", help="months from a CSV: month,amount,unit")
+    imported.add_argument("file", metavar="FILE.csv")
+    imported.add_argument("--workspace", metavar="T...", help="the workspace (if several)")
     forget = sub.add_parser("forget", help="delete one person's reports, or a whole workspace")
     forget.add_argument("--user", metavar="U...", help="the person whose reports go")
     forget.add_argument("--workspace", metavar="T...", help="the workspace (alone: all of it)")
@@ -159,6 +165,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.cmd == "forget":
         return forget_command(
             Database(settings.database_url), user=args.user, workspace=args.workspace, yes=args.yes
+        )
+    if args.cmd == "volume":
+        return volume_import(
+            Database(settings.database_url), path=args.file, workspace=args.workspace
         )
     if args.cmd == "jobs":
         return jobs_command(

@@ -20,7 +20,16 @@ from bot.ids import Action
 from bot.messages.conversation import did_you_mean, greeting
 from bot.messages.reports import notice
 from bot.services.home import changes_something
-from handlers import digests, forget, insights, ownership, reporting, retirement, settings
+from handlers import (
+    decisions,
+    digests,
+    forget,
+    insights,
+    ownership,
+    reporting,
+    retirement,
+    settings,
+)
 from handlers.after import RefreshHome, Replace
 from handlers.context import Deps, Reply, clicked, command
 
@@ -47,6 +56,8 @@ ROUTES: dict[type, Route] = {
     c.DigestPreview: digests.digest_preview,
     c.Config: settings.open_config,
     c.Forget: forget.forget_command,
+    c.Toil: decisions.toil,
+    c.Volume: decisions.volume,
     c.Greeting: lambda cmd, actor, deps: Reply(greeting(thanks=cmd.thanks)),
     c.DidYouMean: lambda cmd, actor, deps: Reply(did_you_mean(cmd.typed, cmd.suggestion)),
 }
@@ -54,7 +65,7 @@ ROUTES: dict[type, Route] = {
 
 # A channel's digest is the channel's business: a guest sees their own reports only
 # (bot/domain/rules.py; `list`, `stats` and the rest show them only those).
-NOT_FOR_GUESTS = (c.DigestOn, c.DigestOff, c.DigestPreview)
+NOT_FOR_GUESTS = (c.DigestOn, c.DigestOff, c.DigestPreview, c.Toil)
 
 
 def run(cmd: c.Command, actor: Actor, deps: Deps) -> Reply:

@@ -31,7 +31,7 @@ from sqlalchemy import Engine, create_engine, event, exc, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from storage import rollup_tables, watchdog  # noqa: F401  (rollup_tables: on Base.metadata)
+from storage import decision_tables, rollup_tables, watchdog  # noqa: F401  (on Base.metadata)
 from storage.faults import (
     ROLLED_BACK,
     DatabaseBusy,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, inspect, select, text, update
 from sqlalchemy.orm import Session
 
-from storage import history, outbox
+from storage import history, outbox, teams
 from storage.models import (
     Base,
     Delivery,
@@ -127,6 +127,7 @@ def forget_person(session: Session, *, team_id: str, user_id: str) -> Forgotten:
         .where(DigestSubscription.team_id == team_id, DigestSubscription.created_by == user_id)
         .values(created_by="")
     )
+    teams.forget_setter(session, team_id=team_id, user_id=user_id)
     session.flush()
     return Forgotten(int(reports or 0), gone)
 

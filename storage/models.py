@@ -71,6 +71,8 @@ class Workspace(Base):
     work_end: Mapped[str] = mapped_column(String(5), default="17:00")
     work_days: Mapped[str] = mapped_column(String(20), default="0,1,2,3,4")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # The share of a team's working hours its manual work may take (0022); None: 50%.
+    toil_budget_percent: Mapped[int | None] = mapped_column(Integer)
     next_process_number: Mapped[int] = mapped_column(Integer, default=1)
     uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

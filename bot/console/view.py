@@ -119,6 +119,8 @@ EMOJI = {
     "eyes": "👀",
     "memo": "📝",
     "hourglass": "⌛",
+    "scales": "⚖️",
+    "bust_in_silhouette": "👤",
 }
 _EMOJI = re.compile(r":([a-z0-9_+\-]+):")
 _CHANNEL = re.compile(r"<#([A-Z0-9]+)>")

@@ -5,6 +5,7 @@ a type. `bot.domain.parsing.parse_command` turns text into one of these.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeAlias
 
 from bot.domain.states import Covers
@@ -129,6 +130,26 @@ class Config:
 
 
 @dataclass(frozen=True)
+class Toil:
+    """`toil`: this channel's toil budget; `toil team 6` / `toil team auto` sets (or counts
+    again) its team's size, `toil budget 40%` the workspace's budget (admins)."""
+
+    team_size: int | None = None
+    auto: bool = False  # `toil team auto`: the size is counted from reports again
+    budget_percent: int | None = None
+
+
+@dataclass(frozen=True)
+class Volume:
+    """`volume 2026-11 12000 orders` (admins): the business volume of a month; `volume`
+    alone: the volumes recorded."""
+
+    month: date | None = None
+    amount: float = 0.0
+    unit: str = ""
+
+
+@dataclass(frozen=True)
 class OpenModal:
     """No text at all: open the report form."""
 
@@ -175,6 +196,8 @@ Command: TypeAlias = (
     | Export
     | Config
     | Forget
+    | Toil
+    | Volume
     | OpenModal
     | Greeting
     | DidYouMean

@@ -55,6 +55,7 @@ from bot.domain.commands import (
     Undo,
 )
 from bot.domain.durations import DurationError, parse_report
+from bot.domain.parsing_decisions import DECISION_PARSERS
 from bot.domain.smalltalk import greeting_in, without_politeness
 from bot.domain.states import Covers
 from bot.mrkdwn import Mrkdwn, from_slack
@@ -113,9 +114,6 @@ def _has_duration(text: str) -> bool:
         # A report with a bad duration (parse_report will explain it); not one whose
         # would-be duration can't be read at all ("9:75" may be a mistyped time).
         return not err.unreadable
-
-
-# --- the subcommands with arguments ----------------------------------------------------
 
 
 def _needs_ref(word: str, args: list[str]) -> str:
@@ -314,7 +312,7 @@ _WITH_ARGS: dict[str, Callable[[str, list[str]], Command]] = {
     "merge": _parse_merge,
     "digest": _parse_digest,
     "forget": _parse_forget,
-}
+} | DECISION_PARSERS
 
 _NO_ARGS: dict[str, Command] = {
     "help": Help(),

@@ -13,10 +13,11 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot import outgoing
-from bot.charts import alt_text, manual_vs_eliminated
+from bot.charts import Chart, alt_text, manual_vs_eliminated
 from bot.domain.rules import Sight
 from bot.domain.schedule import Schedule
 from bot.domain.states import Notice, Posted
+from bot.growth_chart import growth_chart
 from bot.jobs.context import JobContext
 from bot.jobs.refusals import refused
 from bot.messages import metadata
@@ -87,6 +88,7 @@ def _send(
             before=when.before(start),
             cadence=cadence,
             tz=tz,
+            monthly=service.first_of_month(cadence, slot, tz),
         )
         points = [] if data.quiet else service.series(session, sight=sight, end=slot)
     text, blocks = digest(data)
@@ -123,6 +125,12 @@ def _send(
     figures["digests"] += 1
     # A quiet period's chart would repeat the last one: a quiet digest is one line.
     if points and _upload_chart(client, channel, ts, points):
+        figures["charts"] += 1
+    if (
+        points
+        and data.quarters
+        and _upload(client, channel, ts, growth_chart(data.quarters, data.months))
+    ):
         figures["charts"] += 1
 
 
@@ -167,16 +175,25 @@ def _upload_chart(
     documents it). files_upload_v2's POST to the upload URL bypasses slack_sdk's retry
     handlers, so a dropped connection there is retried here (a fresh upload each time:
     only a completed one is shared)."""
-    png, alt = manual_vs_eliminated(points), alt_text(points)
+    chart = Chart(
+        manual_vs_eliminated(points),
+        alt_text(points),
+        "manual-vs-eliminated.png",
+        "Manual hours vs hours eliminated, last 12 weeks",
+    )
+    return _upload(client, channel, ts, chart)
+
+
+def _upload(client: Any, channel: str, ts: str, chart: Chart) -> bool:
     for attempt in range(CHART_ATTEMPTS):
         try:
             client.files_upload_v2(
                 channel=channel,
                 thread_ts=ts,
-                filename="manual-vs-eliminated.png",
-                title="Manual hours vs hours eliminated, last 12 weeks",
-                alt_txt=alt,
-                content=png,
+                filename=chart.filename,
+                title=chart.title,
+                alt_txt=chart.alt,
+                content=chart.png,
             )
             return True
         except SlackApiError as err:  # Slack answered (its retry handlers already ran)

@@ -14,9 +14,12 @@ from datetime import datetime, timedelta
 from bot.domain.cards import ProcessCard
 from bot.domain.costs import break_even_hours, hours_per_year, trend, trend_icon
 from bot.domain.durations import format_hours, format_minutes
+from bot.domain.growth import Change, Month
+from bot.domain.lone import SinglePoints
 from bot.domain.plurals import noun
 from bot.domain.schedule import zone
 from bot.domain.states import Covers
+from bot.domain.toil import ToilView
 from bot.messages.blocks import (
     MAX_BLOCKS,
     SECTION_LIMIT,
@@ -27,6 +30,7 @@ from bot.messages.blocks import (
     header,
     section,
 )
+from bot.messages.decisions import growth_lines, lone_line, toil_line
 from bot.messages.reports import status_label
 from bot.mrkdwn import Mrkdwn, channel, mention
 
@@ -100,6 +104,10 @@ class DigestData:
     cadence: str = "weekly"
     tz: str = "UTC"
     period_end: datetime | None = None
+    toil: ToilView | None = None  # the team's toil budget (bot/domain/toil.py)
+    lone: SinglePoints | None = None  # processes only one person has done
+    quarters: Sequence[Change] = ()  # the first weekly digest of a month: ops vs business
+    months: Sequence[Month] = ()
 
     @property
     def quiet(self) -> bool:
@@ -280,6 +288,24 @@ def _reasons(data: DigestData) -> list[Block]:
     return [section(Mrkdwn("*Why not automated*\n") + _bounded(lines, len(lines), "reason"))]
 
 
+def _decisions(data: DigestData) -> list[Block]:
+    """The team's toil budget and its single points of failure, under the summary."""
+    lines = [
+        line
+        for line in (
+            toil_line(data.toil) if data.toil else None,
+            lone_line(data.lone) if data.lone else None,
+        )
+        if line is not None
+    ]
+    return [section(Mrkdwn("\n").join(lines))] if lines else []
+
+
+def _growth(data: DigestData) -> list[Block]:
+    said = growth_lines(data.quarters, data.months)
+    return [divider(), section(said)] if said is not None else []
+
+
 def digest(data: DigestData) -> Message:
     """The digest message. A quiet period gets one line and a pointer to `list` instead
     of the same lists again; a workspace with nothing reported yet, how to start."""
@@ -298,7 +324,8 @@ def digest(data: DigestData) -> Message:
         notes.insert(0, Mrkdwn("`/manual-task list` shows the biggest manual processes."))
     else:
         blocks.append(_summary(data))
-        blocks += _top(data) + _retired(data) + _new(data) + _regressions(data) + _reasons(data)
+        blocks += _decisions(data) + _top(data) + _retired(data) + _new(data)
+        blocks += _regressions(data) + _reasons(data) + _growth(data)
     blocks.append(context(Mrkdwn(":thinking_face: {}").format(data.question), *notes))
     blocks = blocks[:MAX_BLOCKS]
     return _fallback(data), blocks

@@ -54,8 +54,17 @@ COMMANDS: tuple[Subcommand, ...] = (
     ),
     Subcommand("digest preview", "the next digest so far, only to you", group="digest"),
     Subcommand("digest off", "no more digests here", aliases=("digest stop",), group="digest"),
+    Subcommand("toil", "this channel's manual work against its team's toil budget", group="digest"),
+    Subcommand("volume", "the business volume by month, and manual minutes per unit"),
     Subcommand("config", "rate, currency, threshold, working hours", ("settings",), "admin"),
     Subcommand("forget @maria", "delete her reports for good, once you confirm", group="admin"),
+    Subcommand(
+        "toil team 6",
+        "this channel's team size (`toil team auto`: who reported here in 28 days)",
+        aliases=("toil budget 40%",),
+        group="admin",
+    ),
+    Subcommand("volume 2026-11 12000 orders", "record a month's business volume", group="admin"),
 )
 
 # The shortcuts and the Workflow Builder steps, by the names manifest.yml gives them.

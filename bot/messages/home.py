@@ -10,12 +10,14 @@ from datetime import datetime
 from bot.domain.cards import ProcessCard
 from bot.domain.costs import format_money, hours_per_year, money
 from bot.domain.durations import format_hours, format_minutes
+from bot.domain.lone import SinglePoints
 from bot.domain.plurals import count
 from bot.domain.rules import GUESTS_SEE_THEIR_OWN
 from bot.domain.schedule import zone
 from bot.domain.states import Status
 from bot.ids import Action
 from bot.messages.blocks import Block, button, context, divider, header, section
+from bot.messages.decisions import lone_line
 from bot.messages.help import command_list
 from bot.messages.nudges import answer_buttons, figures
 from bot.messages.reports import (
@@ -60,6 +62,7 @@ class HomePage:
     guest: bool = False  # sees their own reports only: no team figures, no team list
     retired_mine: Sequence[str] = ()  # ids of retired processes I own (the first few)
     retired_mine_total: int = 0
+    lone: SinglePoints | None = None  # the processes only this person has ever done
 
 
 def eliminated_line(page: HomePage) -> Mrkdwn:
@@ -143,6 +146,8 @@ def home_view(page: HomePage, *, max_mine: int = 10) -> Block:
         blocks.append(section(Mrkdwn("\n").join(rows)))
     else:
         blocks.append(section(Mrkdwn("Nothing yet. Report manual work the moment you do it.")))
+    if page.lone is not None and (alone := lone_line(page.lone)) is not None:
+        blocks.append(section(alone))
     if not page.guest:  # a guest sees no team figures
         blocks += [divider(), header("The team's most costly processes"), *_team_top(page)]
     tail: list[Block] = [divider(), header("What you can do"), command_list()]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.domain.costs import WEEKS_IN_WINDOW, format_money, hours_per_year, money, trend
 from bot.domain.durations import format_hours, format_minutes
+from bot.domain.growth import Change, Month
+from bot.domain.lone import SinglePoints
 from bot.domain.plurals import count
 from bot.messages.blocks import Block, Message, context, header, section
+from bot.messages.decisions import growth_lines, lone_line
 from bot.mrkdwn import Mrkdwn
 
 
@@ -30,6 +34,9 @@ class Figures:
     # What the figures cover when not the whole workspace (bot/domain/rules.py): "public"
     # (a member: public processes and their own private ones) or "own" (a guest).
     covers: str = "all"
+    lone: SinglePoints | None = None  # the processes only one person has ever done
+    quarters: Sequence[Change] = ()  # quarter on quarter (bot/domain/growth.py)
+    months: Sequence[Month] = ()
 
     @property
     def manual_minutes_per_week(self) -> float:
@@ -102,6 +109,16 @@ def stats_message(f: Figures) -> Message:
         notes.append(
             Mrkdwn("An admin can set an hourly rate with `/manual-task config` to see money.")
         )
+    decisions = [
+        line
+        for line in (
+            lone_line(f.lone) if f.lone else None,
+            growth_lines(f.quarters, f.months),
+        )
+        if line is not None
+    ]
+    if decisions:
+        blocks.append(section(Mrkdwn("\n\n").join(decisions)))
     blocks.append(context(*notes))
     text = Mrkdwn(
         "{} reported, {} retired. Manual now: {} a week; eliminated: {} a week; trend {}."

@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session
 
 from bot.domain import windows
 from bot.domain.rules import Sight
-from bot.domain.schedule import Schedule, parse_days
+from bot.domain.schedule import Schedule, parse_days, zone
 from bot.domain.states import OPEN_STATUSES, Status
 from bot.messages.digest import DigestData, New, Retired, covers_note, question_for
+from bot.services import decisions
 from bot.services.cards import cards_for
 from storage import digests as q
 from storage import history, rollups
@@ -31,6 +32,7 @@ def gather(
     cadence: str = "weekly",
     tz: str = "UTC",
     live: bool = False,
+    monthly: bool = False,
 ) -> DigestData:
     """The digest for the period [start, end) of the processes it covers (`sight`: a
     channel's, or the workspace's public ones, as bot/domain/rules.py says), compared with
@@ -41,7 +43,9 @@ def gather(
     (a preview); the costliest are ranked by the last four whole weeks and this one so
     far (bot/domain/windows.py `recent_weeks`). Every cost shown is
     the one `show` gives (bot/services/cards.py, as of `end`), so a process costs the same
-    in the top list, among the new ones and in their sum."""
+    in the top list, among the new ones and in their sum. The team's toil budget and its
+    single points of failure count the same 28 days; a `monthly` one (the first weekly
+    digest of a month) adds quarter on quarter and the business volume."""
     before = before if before is not None else start - (end - start)
     this = windows.period(start, end, live=live)
     earlier = windows.period(before, start)
@@ -93,7 +97,23 @@ def gather(
         manual_minutes_before=rollups.totals(session, sight=sight, window=earlier).minutes,
         question=question_for(start),
         notes=[covers_note(sight.channel_id)],
+        toil=decisions.toil_view(
+            session, sight=sight, window=windows.ranking(end), channel_id=sight.channel_id
+        ),
+        lone=decisions.lone_view(session, sight=sight, window=windows.ranking(end)),
+        quarters=decisions.quarter_changes(session, sight=sight, today=windows.utc_day(end))
+        if monthly
+        else (),
+        months=decisions.months(session, sight=sight, today=windows.utc_day(end))
+        if monthly
+        else (),
     )
+
+
+def first_of_month(cadence: str, slot: datetime, tz: str) -> bool:
+    """Whether a digest is the first weekly one of its month (in its own time zone): it
+    also shows whether ops grows faster than the business, with a chart."""
+    return cadence == "weekly" and slot.astimezone(zone(tz)).day <= 7
 
 
 def schedule_of(sub: DigestSubscription, work_days: str | None) -> Schedule:

@@ -20,6 +20,7 @@ from bot.domain.people import Person
 from bot.domain.rules import sight_of_person
 from bot.domain.states import OPEN_STATUSES, Status
 from bot.messages.home import HomePage, ReportLine, home_view
+from bot.services import decisions
 from bot.services.cards import cards_for
 from bot.services.lookup import known_person
 from storage import history, occurrences, people, processes, rollups, stats
@@ -44,6 +45,8 @@ READ_ONLY_COMMANDS: tuple[type, ...] = (
     c.Forget,  # only asks: the confirming click redraws
     c.Greeting,
     c.DidYouMean,
+    c.Toil,  # a channel's team and the budget: nothing the Home tab shows
+    c.Volume,
 )
 
 
@@ -99,6 +102,9 @@ def page(
         currency=ws.currency if ws else "USD",
         updated_at=now,
         tz=tz or (known.tz if known is not None else None),
+        lone=decisions.lone_view(
+            session, sight=sight, window=windows.ranking(now), user_id=user_id
+        ),
     )
 
 

@@ -10,6 +10,7 @@ from bot.domain import windows
 from bot.domain.rules import Sight
 from bot.domain.states import OPEN_STATUSES
 from bot.messages.stats import Figures
+from bot.services import decisions
 from storage import history, rollups, stats
 from storage.models import Workspace
 
@@ -17,7 +18,9 @@ from storage.models import Workspace
 def figures(session: Session, *, sight: Sight, now: datetime) -> Figures:
     """Counts, manual load now (the last 28 days of open processes, today included),
     eliminated, and the minutes reported in the last 7 days (today included) against the
-    7 before: of the processes in sight, in whole UTC days (bot/domain/windows.py)."""
+    7 before: of the processes in sight, in whole UTC days (bot/domain/windows.py). Then
+    the processes only one person has done (the person's own, unless an admin asks), and
+    quarter on quarter whether ops grows faster than it is automated away."""
     counted = stats.counts(session, sight=sight)
     ws = session.get(Workspace, sight.team_id)
     return Figures(
@@ -39,4 +42,13 @@ def figures(session: Session, *, sight: Sight, now: datetime) -> Figures:
         hourly_rate=ws.hourly_rate if ws else None,
         currency=ws.currency if ws else "USD",
         covers="all" if sight.everything else ("public" if sight.public else "own"),
+        # Shown to admins (every process) and to the person concerned (only their own).
+        lone=decisions.lone_view(
+            session,
+            sight=sight,
+            window=windows.ranking(now),
+            user_id=None if sight.everything else sight.user_id,
+        ),
+        quarters=decisions.quarter_changes(session, sight=sight, today=windows.utc_day(now), n=3),
+        months=decisions.months(session, sight=sight, today=windows.utc_day(now)),
     )

@@ -106,11 +106,12 @@ def test_each_person_sees_what_the_rule_says_on_every_surface(walk: Coach, user:
         assert len(rows) == (3 if sees else 2)
         assert all(r["private"] == ("yes" if r["ref"] == "P1" else "no") for r in _rows(table))
 
+    before = len(walk.fake.messages)  # the answer to this mention, not `stats` (it names P1)
     walk.sim.mention(user, "C_OPS", "show P1")
     said = wait_for(
         lambda: [
             m
-            for m in walk.fake.messages
+            for m in walk.fake.messages[before:]
             if m.user == user and m.source != "user" and "P1" in text_of(m)
         ]
     )

@@ -9,7 +9,8 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import case, func, select, text
+import pytest
+from sqlalchemy import case, delete, func, select, text
 
 from bot.domain.limits import Limits
 from bot.domain.people import Actor, Person
@@ -79,9 +80,8 @@ def generate(db: Database, seed: int) -> None:
                 retirement.retire(s, actor("U0ANA", now), rng.choice(live), link=None, how=None)
     with db.transaction() as s:
         forget.forget_person(s, team_id=TEAM, user_id="U0DAN")
-        biggest = s.scalars(select(Process).order_by(Process.id)).first()
-        assert biggest is not None
-        s.delete(biggest)  # its reports go by cascade
+        first = s.scalar(select(Process.id).order_by(Process.id).limit(1))
+        s.execute(delete(Process).where(Process.id == first))  # its reports: by cascade
 
 
 def raw_buckets(s, key: str) -> dict[tuple, tuple[int, int, int]]:
@@ -143,8 +143,9 @@ def windows_to_check(rng: random.Random) -> list[Window]:
     return found
 
 
-def test_the_rollups_match_the_raw_sums_after_every_kind_of_change(db: Database) -> None:
-    generate(db, seed=17)
+@pytest.mark.parametrize("seed", [17, 3])
+def test_the_rollups_match_the_raw_sums_after_every_kind_of_change(db: Database, seed: int) -> None:
+    generate(db, seed=seed)
     rng = random.Random(5)
     with db.transaction() as s:
         assert s.scalar(select(func.count()).select_from(Occurrence)) > 300

@@ -9,20 +9,24 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
 import bot.messages
 from bot.domain.cards import ProcessCard, ReportResult
+from bot.domain.growth import Change, Month
 from bot.domain.history import HistoryLine
+from bot.domain.lone import SinglePoints
 from bot.domain.settings import WorkspaceSettings
 from bot.domain.states import Event, PromptKind
+from bot.domain.toil import Budget, Candidate, ToilView
 from bot.errors import UserError
 from bot.messages import (
     celebrations,
     conversation,
+    decisions,
     digest,
     forget,
     help,
@@ -119,7 +123,28 @@ def digest_data(title: str) -> DigestData:
         manual_minutes_before=120.0,
         question="Could this be automated? Why haven't we?",
         notes=[escape(title)],
+        toil=toil_view(title),
+        lone=SinglePoints(["P7", "P8"], 60, 200),
+        quarters=quarters(),
+        months=months(title),
     )
+
+
+def toil_view(title: str, *, over: bool = True) -> ToilView:
+    budget = Budget(size=2, size_set=True, week_minutes=2400, manual_minutes=3000 if over else 60)
+    chosen = [Candidate("P7", title, 45.0), Candidate("P8", title, 30.0, effort_hours=10)]
+    return ToilView(budget, chosen if over else [], True, "C_OPS")
+
+
+def quarters() -> list[Change]:
+    return [Change("Q3 2026", 60, 30, 10, 3, 2), Change("Q4 2026", 200, 60, 45, 4, 3)]
+
+
+def months(unit: str) -> list[Month]:
+    return [
+        Month(date(2026, 10, 1), 600, 10_000, unit),
+        Month(date(2026, 11, 1), 900, 12_000, unit),
+    ]
 
 
 def home_page(title: str) -> HomePage:
@@ -179,6 +204,19 @@ CASES: dict[str, Callable[[str], Any]] = {
     "forget.forgotten": lambda t: forget.forgotten("U_BEN", reports=1, processes=0),
     "forget.cancelled": lambda t: forget.cancelled("U_BEN"),
     "digest.digest": lambda t: digest.digest(digest_data(t)),
+    "decisions.toil_line": lambda t: Mrkdwn("\n").join(
+        [decisions.toil_line(toil_view(t, over=o)) or Mrkdwn("") for o in (True, False)]
+    ),
+    "decisions.toil_message": lambda t: decisions.toil_message(toil_view(t)),
+    "decisions.toil_saved": lambda t: [
+        decisions.toil_saved(size=3),
+        decisions.toil_saved(percent_set=40),
+        decisions.toil_saved(),
+    ],
+    "decisions.lone_line": lambda t: decisions.lone_line(SinglePoints(["P7"], 60, 200)),
+    "decisions.growth_lines": lambda t: decisions.growth_lines(quarters(), months(t)),
+    "decisions.volume_saved": lambda t: decisions.volume_saved(months(t)[0]),
+    "decisions.volumes_message": lambda t: decisions.volumes_message(months(t)),
     "digest.question_for": lambda t: Mrkdwn(digest.question_for(NOW)),
     "digest.covers_note": lambda t: [digest.covers_note("C_OPS"), digest.covers_note(None)],
     "digest.title_for": lambda t: Mrkdwn("{}").format(digest.title_for("weekly", NOW, "UTC")),
@@ -301,6 +339,8 @@ SETTINGS = WorkspaceSettings(80.0, "EUR", 30, "09:00", "17:00", "0,1,2,3,4", "Eu
 FIGURES = Figures(3, 1, 2, 9, 3, 600, 45.0, 120, 60, 80.0, "EUR")
 # Builders that show no title: checked for markup, not for the title.
 NO_TITLE = {
+    "decisions.toil_saved",  # a number the parser checked
+    "decisions.lone_line",  # process ids only: never who did them
     "digest.question_for",
     "digest.stopped_why",  # Slack's error code picks the words; it is never shown
     "digest.digest_stopped",
