@@ -20,6 +20,7 @@ class Action(StrEnum):
     FORGET_CANCEL = "person_forget_cancel"
     SAME_PROCESS = "match_same_process"
     NEW_PROCESS = "match_new_process"
+    WRITE_STEPS = "process_write_steps"
 
 
 class Callback(StrEnum):
@@ -28,6 +29,8 @@ class Callback(StrEnum):
     NOT_WORTH = "not_worth_modal"
     REASSIGN = "reassign_modal"
     CONFIG = "config_modal"
+    STEPS = "steps_modal"
+    EFFORT = "effort_modal"
 
 
 # Input block ids inside the modals (block_id == action_id for simplicity).
@@ -48,3 +51,6 @@ class Field(StrEnum):
     WORK_END = "work_end"
     WORK_DAYS = "work_days"
     TIMEZONE = "timezone"
+    STEPS = "steps"
+    EFFORT = "effort"
+    ACTUAL_HOURS = "actual_hours"

@@ -10,6 +10,7 @@ from slack_bolt import App
 
 from handlers import (
     commands,
+    decisions,
     forget,
     home,
     lifecycle,
@@ -30,6 +31,7 @@ FEATURES = (
     ownership,
     retirement,
     prompts,
+    decisions,
     reactions,
     home,
     settings,

@@ -20,7 +20,16 @@ from bot.ids import Action
 from bot.messages.conversation import did_you_mean, greeting
 from bot.messages.reports import notice
 from bot.services.home import changes_something
-from handlers import digests, forget, insights, ownership, reporting, retirement, settings
+from handlers import (
+    decisions,
+    digests,
+    forget,
+    insights,
+    ownership,
+    reporting,
+    retirement,
+    settings,
+)
 from handlers.after import RefreshHome, Replace
 from handlers.context import Deps, Reply, clicked, command
 
@@ -42,6 +51,8 @@ ROUTES: dict[type, Route] = {
     c.Assign: ownership.assign,
     c.Merge: ownership.merge,
     c.Retire: retirement.retire_command,
+    c.Steps: decisions.steps_command,
+    c.Effort: decisions.effort_command,
     c.DigestOn: digests.digest_on,
     c.DigestOff: digests.digest_off,
     c.DigestPreview: digests.digest_preview,

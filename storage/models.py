@@ -116,6 +116,11 @@ class Process(Base):
     asked_about_id: Mapped[int | None] = mapped_column(Integer)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("processes.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Decisions (0021): the hours automating it should take ("I'll automate it"), the
+    # hours it took (told at retirement), and when its elimination was verified.
+    effort_hours: Mapped[float | None] = mapped_column(Float)
+    actual_hours: Mapped[float | None] = mapped_column(Float)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     occurrences: Mapped[list[Occurrence]] = relationship(back_populates="process")
 
@@ -202,6 +207,25 @@ class ProcessEvent(Base):
     detail: Mapped[str | None] = mapped_column(String(1000))
     # A retirement's hours a week eliminated (in minutes), frozen when it happened.
     minutes_per_week: Mapped[float | None] = mapped_column(Float)
+
+
+class ProcessSteps(Base):
+    """One version of a process's steps, written down (0021): the text, who wrote it and
+    when. The latest version is the process's steps; the older ones are its history."""
+
+    __tablename__ = "process_steps"
+    __table_args__ = (
+        UniqueConstraint("process_id", "version", name="uq_process_steps_version"),
+        Index("ix_process_steps_team", "team_id", "process_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    process_id: Mapped[int] = mapped_column(BigId, ForeignKey("processes.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class BotMessage(Base):

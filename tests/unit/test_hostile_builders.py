@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import bot.messages
-from bot.domain.cards import ProcessCard, ReportResult
+from bot.domain.cards import ProcessCard, ReportResult, StepsNote
 from bot.domain.history import HistoryLine
 from bot.domain.settings import WorkspaceSettings
 from bot.domain.states import Event, PromptKind
@@ -23,6 +23,7 @@ from bot.errors import UserError
 from bot.messages import (
     celebrations,
     conversation,
+    decisions,
     digest,
     forget,
     help,
@@ -292,7 +293,41 @@ CASES: dict[str, Callable[[str], Any]] = {
     "settings.settings_modal": lambda t: settings_msg.settings_modal(SETTINGS),
     "settings.saved": lambda t: settings_msg.saved(SETTINGS),
     "stats.stats_message": lambda t: stats_msg.stats_message(FIGURES),
+    "decisions.label": lambda t: decisions.label(card(t)),
+    "decisions.name": lambda t: decisions.name(card(t)),
+    "decisions.metadata": lambda t: decisions.metadata(process=7, channel="C_OPS"),
+    "decisions.payback_line": lambda t: [
+        decisions.payback_line(card(t, effort_hours=h)) for h in (None, 20.0, 5000.0)
+    ],
+    "decisions.payback_short": lambda t: [
+        decisions.payback_short(card(t, effort_hours=h)) for h in (None, 20.0, 5000.0)
+    ],
+    "decisions.realised_line": lambda t: [
+        decisions.realised_line(card(t, effort_hours=30.0, actual_hours=h)) for h in (None, 20.0)
+    ],
+    "decisions.steps_text": lambda t: decisions.steps_text(stepped(t)),
+    "decisions.steps_byline": lambda t: decisions.steps_byline(stepped(t)),
+    "decisions.steps_block": lambda t: decisions.steps_block(stepped(t)),
+    "decisions.home_steps": lambda t: decisions.home_steps(stepped(t)),
+    "decisions.steps_modal": lambda t: decisions.steps_modal(stepped(t), channel="C_OPS"),
+    "decisions.effort_modal": lambda t: decisions.effort_modal(card(t, effort_hours=30.0)),
+    "decisions.steps_saved": lambda t: decisions.steps_saved(stepped(t)),
+    "decisions.steps_unchanged": lambda t: decisions.steps_unchanged(card(t)),
+    "decisions.effort_saved": lambda t: [
+        decisions.effort_saved(card(t, effort_hours=30.0, actual_hours=h)) for h in (None, 9.0)
+    ],
+    "decisions.steps_for_automator": lambda t: decisions.steps_for_automator(stepped(t)),
+    "decisions.verified_part": lambda t: [
+        decisions.verified_part(v, 45.0) for v in (0.0, 30.0, 45.0)
+    ],
 }
+
+
+def stepped(title: str) -> ProcessCard:
+    """A card whose steps are the hostile text, as somebody wrote them down."""
+    return card(title, steps=StepsNote(f"1. {title}\n2. {title}", 2, "U_BEN", NOW))
+
+
 SETTINGS = WorkspaceSettings(80.0, "EUR", 30, "09:00", "17:00", "0,1,2,3,4", "Europe/Berlin")
 FIGURES = Figures(3, 1, 2, 9, 3, 600, 45.0, 120, 60, 80.0, "EUR")
 # Builders that show no title: checked for markup, not for the title.
@@ -327,6 +362,12 @@ NO_TITLE = {
     "forget.confirm",
     "forget.forgotten",
     "forget.cancelled",
+    "decisions.metadata",
+    "decisions.payback_short",
+    "decisions.realised_line",
+    "decisions.steps_byline",
+    "decisions.verified_part",
+    "decisions.payback_line",
 }
 
 
