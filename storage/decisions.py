@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.rules import Sight
 from bot.domain.states import Event, Status
-from storage.models import Process, ProcessEvent
+from storage.models import Occurrence, Process, ProcessEvent
 from storage.visibility import seen
 
 
@@ -75,3 +75,10 @@ def due_for_verification(
         .limit(limit)
     )
     return [(int(r[0]), str(r[1])) for r in rows]
+
+
+def last_report_at(session: Session, *, process_id: int) -> datetime | None:
+    """When the process was last done by hand (its covering index, 0005)."""
+    return session.scalar(
+        select(func.max(Occurrence.occurred_at)).where(Occurrence.process_id == process_id)
+    )

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Process, ProcessSteps
@@ -63,9 +63,13 @@ def latest_for(session: Session, *, process_ids: Sequence[int]) -> dict[int, Wri
     """The latest steps of each of the processes that has some."""
     if not process_ids:
         return {}
+    return _latest(session, ProcessSteps.process_id.in_(list(process_ids)))
+
+
+def _latest(session: Session, where: ColumnElement[bool]) -> dict[int, Written]:
     newest = (
         select(ProcessSteps.process_id, func.max(ProcessSteps.version).label("v"))
-        .where(ProcessSteps.process_id.in_(list(process_ids)))
+        .where(where)
         .group_by(ProcessSteps.process_id)
         .subquery()
     )
@@ -99,4 +103,19 @@ def versions(session: Session, *, process_id: int) -> int:
             .where(ProcessSteps.process_id == process_id)
         )
         or 0
+    )
+
+
+def latest_in(session: Session, *, team_ids: Sequence[str]) -> dict[int, Written]:
+    """The latest steps of every process of the workspaces that has some (the export)."""
+    return _latest(session, ProcessSteps.team_id.in_(list(team_ids)))
+
+
+def forget_author(session: Session, *, team_id: str, user_id: str) -> None:
+    """The person's id out of every version of the workspace's steps (storage/forget.py);
+    the steps stay: they describe the work, not the person."""
+    session.execute(
+        update(ProcessSteps)
+        .where(ProcessSteps.team_id == team_id, ProcessSteps.author_id == user_id)
+        .values(author_id=None)
     )

@@ -5,11 +5,14 @@ for them, and the DM that hands the steps to whoever automates the process."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from bot.domain.cards import ProcessCard
 from bot.domain.costs import break_even_hours
 from bot.domain.durations import format_hours, format_minutes
+from bot.domain.elimination import QuarterMedian
 from bot.domain.payback import payback_text
+from bot.domain.plurals import EXAMPLE_REF, count
 from bot.ids import Callback, Field
 from bot.messages.blocks import Block, Message, context, modal, section, text_input
 from bot.mrkdwn import Mrkdwn, date, mention
@@ -186,3 +189,42 @@ def verified_part(verified_minutes_per_week: float, eliminated_minutes_per_week:
     if verified_minutes_per_week >= eliminated_minutes_per_week:
         return Mrkdwn(" · all of it verified")
     return Mrkdwn(" · {} a week of it verified").format(format_minutes(verified_minutes_per_week))
+
+
+def savings_field(projected: float | None, realised: float | None) -> Mrkdwn | None:
+    """`stats`: '*Saved over 5 years*\n1,200h projected · 1,150h realised' (the
+    break-even of what retirements eliminated, less their estimates and their real
+    hours); None when no retired process has either."""
+    parts = []
+    if projected is not None:
+        parts.append(Mrkdwn("{} projected").format(format_hours(projected)))
+    if realised is not None:
+        parts.append(Mrkdwn("{} realised").format(format_hours(realised)))
+    if not parts:
+        return None
+    return Mrkdwn("*Saved over 5 years*\n") + Mrkdwn(" · ").join(parts)
+
+
+def time_to_eliminate_line(quarters: Sequence[QuarterMedian]) -> Mrkdwn:
+    """'*Time to eliminate* (first report to retirement, median): 2026 Q3 12 days (3
+    retired) · 2026 Q4 5 days (1 retired)'."""
+    parts = [
+        Mrkdwn("{} {} ({} retired)").format(
+            q.quarter, count(round(q.median_days), "day"), q.retired
+        )
+        for q in quarters
+    ]
+    return Mrkdwn("*Time to eliminate* (first report to retirement, median): ") + Mrkdwn(
+        " · "
+    ).join(parts)
+
+
+def documented_line(share: float) -> Mrkdwn:
+    """The digest: ':memo: 40% of the manual load has its steps written down.'"""
+    percent = round(share * 100)
+    if percent >= 100:
+        return Mrkdwn(":memo: All of the manual load has its steps written down.")
+    return Mrkdwn(
+        ":memo: {}% of the manual load has its steps written down: document to automate "
+        "(`/manual-task steps {}`)."
+    ).format(percent, EXAMPLE_REF)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot.domain import windows
+from bot.domain.elimination import time_to_eliminate
+from bot.domain.payback import savings
 from bot.domain.rules import Sight
 from bot.domain.states import OPEN_STATUSES
 from bot.messages.stats import Figures
-from storage import history, rollups, stats
+from storage import decisions, history, rollups, stats
 from storage.models import Workspace
+
+FOUR_QUARTERS_DAYS = 4 * 92  # reaches the start of the quarter three before now's
 
 
 def figures(session: Session, *, sight: Sight, now: datetime) -> Figures:
@@ -39,4 +44,26 @@ def figures(session: Session, *, sight: Sight, now: datetime) -> Figures:
         hourly_rate=ws.hourly_rate if ws else None,
         currency=ws.currency if ws else "USD",
         covers="all" if sight.everything else ("public" if sight.public else "own"),
+        **decision_figures(session, sight=sight, now=now),
     )
+
+
+def decision_figures(session: Session, *, sight: Sight, now: datetime) -> dict[str, Any]:
+    """The savings of the retired processes (projected, realised: summed over those that
+    have the figure), how much of the eliminated is verified, and the median time from
+    first report to retirement in each of the last four quarters."""
+    kept = [
+        savings(minutes, effort_hours=effort, actual_hours=actual)
+        for minutes, effort, actual in decisions.retired_savings(session, sight=sight)
+    ]
+    projected = [k.projected_hours for k in kept if k.projected_hours is not None]
+    realised = [k.realised_hours for k in kept if k.realised_hours is not None]
+    since = now - timedelta(days=FOUR_QUARTERS_DAYS)
+    return {
+        "projected_savings_hours": sum(projected) if projected else None,
+        "realised_savings_hours": sum(realised) if realised else None,
+        "verified_minutes_per_week": decisions.verified_minutes(session, sight=sight),
+        "time_to_eliminate": time_to_eliminate(
+            decisions.retirement_spans(session, sight=sight, since=since), now=now
+        ),
+    }

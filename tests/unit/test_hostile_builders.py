@@ -16,6 +16,7 @@ import pytest
 
 import bot.messages
 from bot.domain.cards import ProcessCard, ReportResult, StepsNote
+from bot.domain.elimination import QuarterMedian
 from bot.domain.history import HistoryLine
 from bot.domain.settings import WorkspaceSettings
 from bot.domain.states import Event, PromptKind
@@ -317,6 +318,13 @@ CASES: dict[str, Callable[[str], Any]] = {
         decisions.effort_saved(card(t, effort_hours=30.0, actual_hours=h)) for h in (None, 9.0)
     ],
     "decisions.steps_for_automator": lambda t: decisions.steps_for_automator(stepped(t)),
+    "decisions.savings_field": lambda t: [
+        decisions.savings_field(p, r) for p, r in ((None, None), (10.0, None), (12.5, 9.0))
+    ],
+    "decisions.time_to_eliminate_line": lambda t: decisions.time_to_eliminate_line(
+        [QuarterMedian("2026 Q3", 12.4, 3), QuarterMedian("2026 Q4", 1.0, 1)]
+    ),
+    "decisions.documented_line": lambda t: [decisions.documented_line(x) for x in (0.4, 1.0)],
     "decisions.verified_part": lambda t: [
         decisions.verified_part(v, 45.0) for v in (0.0, 30.0, 45.0)
     ],
@@ -368,6 +376,9 @@ NO_TITLE = {
     "decisions.steps_byline",
     "decisions.verified_part",
     "decisions.payback_line",
+    "decisions.savings_field",
+    "decisions.time_to_eliminate_line",
+    "decisions.documented_line",
 }
 
 
