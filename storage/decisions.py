@@ -63,13 +63,13 @@ def due_for_verification(
     session: Session, *, retired_before: datetime, limit: int
 ) -> Sequence[tuple[int, str]]:
     """(process id, team) of retired processes, not verified yet, retired before
-    `retired_before`: every workspace's, the oldest retirement first."""
+    `retired_before` or at it: every workspace's, the oldest retirement first."""
     rows = session.execute(
         select(Process.id, Process.team_id)
         .where(
             Process.status == Status.RETIRED,
             Process.verified_at.is_(None),
-            Process.retired_at < retired_before,
+            Process.retired_at <= retired_before,
         )
         .order_by(Process.retired_at, Process.id)
         .limit(limit)
