@@ -23,6 +23,7 @@ from storage.models import ProcessSteps
 from tests.conftest import TEAM, Coach
 from tests.e2e.helpers import dms, run
 from tests.e2e.support import answer, process, text_of
+from tests.e2e.test_reactions import mention_reply, react
 
 LINK = "https://github.com/acme/ops/pull/42"
 
@@ -197,3 +198,20 @@ def test_the_hours_it_took_savings_time_to_eliminate_and_verification(coach: Coa
     assert run(coach, "verify")["verified"] == 0  # once
     assert coach.sim.open_home("U_ANA").ok
     coach.fake.wait_for(lambda: "· all of it verified" in home_text(coach, "U_ANA"))
+
+
+def test_robot_face_hands_over_the_steps_too(coach: Coach) -> None:
+    """🤖 on the bot's post is "I'm automating it": no form can open from a reaction, so
+    the answer says how to give the estimate; the steps go by DM as from the button."""
+    reply = mention_reply(coach, "U_ANA", "spent 45 minutes reconciling Stripe payouts")
+    assert coach.sim.slash("U_ANA", "C_OPS", "steps P1").ok
+    [form] = coach.fake.wait_for(lambda: forms(coach, "U_ANA", Callback.STEPS))
+    assert coach.sim.submit("U_ANA", form, {Field.STEPS: "1. Open Stripe"}).ok
+    coach.fake.wait_for(lambda: len(_versions(coach)) == 1)
+    said = react(coach, "U_BEN", reply, "robot_face")
+    assert "is marked as being automated" in said
+    assert "`/manual-task effort P1 30h` says how long it takes" in said
+    handed = coach.fake.wait_for(
+        lambda: [text_of(m) for m in dms(coach, "U_BEN") if "for automating it" in m.text]
+    )
+    assert "1. Open Stripe" in handed[0]
