@@ -42,7 +42,7 @@ def payback_line(card: ProcessCard) -> Mrkdwn | None:
     if card.over_break_even:
         return Mrkdwn(
             ":warning: The estimate, {}, is over the break-even of {}: at today's cost it "
-            "wouldn't pay back within 5 years."
+            "wouldn't pay back within 5 years"
         ).format(format_hours(card.effort_hours), even)
     return Mrkdwn("Estimate {}: {} (break-even {})").format(
         format_hours(card.effort_hours), payback_text(card.payback_weeks), even
@@ -50,14 +50,17 @@ def payback_line(card: ProcessCard) -> Mrkdwn | None:
 
 
 def payback_short(card: ProcessCard) -> Mrkdwn:
-    """'pays back in 6 weeks', ':warning: over the break-even', or 'no estimate yet'."""
+    """'pays back in 6 weeks (30h estimated)', ':warning: 400h estimated, over the
+    break-even', or 'no estimate yet'."""
     if card.effort_hours is None:
         return Mrkdwn("no estimate yet")
     if card.over_break_even:
         return Mrkdwn(":warning: {} estimated, over the break-even").format(
             format_hours(card.effort_hours)
         )
-    return Mrkdwn("{}").format(payback_text(card.payback_weeks))
+    return Mrkdwn("{} ({} estimated)").format(
+        payback_text(card.payback_weeks), format_hours(card.effort_hours)
+    )
 
 
 def realised_line(card: ProcessCard) -> Mrkdwn | None:

@@ -186,7 +186,9 @@ def process_detail(
     blocks: list[Block] = [
         section(name(card) + "\n" + cost_line(card), fields=fields),
     ]
-    effort = realised_line(card) if card.status == Status.RETIRED else payback_line(card)
+    effort = realised_line(card) if card.status == Status.RETIRED else None
+    if card.over_break_even and card.status != Status.RETIRED:
+        effort = payback_line(card)  # the warning, with both figures
     if effort is not None:
         blocks.append(context(effort))
     merged = (

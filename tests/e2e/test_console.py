@@ -113,7 +113,7 @@ def test_demo_shows_payback_and_steps(demo: tuple[int, str]) -> None:
     assert "How long will it take?" in answer
     assert "The steps of P1 · Reconcile Stripe payouts, for automating it" in answer
     estimate = section(transcript, 'submit "Hours automating it will take"=6h')
-    assert "195h of automation (the 5-year break-even) · pays back in 8 weeks" in estimate
+    assert "195h of automation (the 5-year break-even) · pays back in 8 weeks (6h" in estimate
     numbers = section(transcript, "/manual-task stats")
     assert "189h projected · 187h realised" in numbers
     assert "Time to eliminate (first report to retirement, median): 2026 Q4 10 days" in numbers

@@ -67,8 +67,8 @@ def test_ill_automate_it_asks_the_hours_and_the_card_shows_the_payback(coach: Co
     assert process(coach.db, "P1").status == "automating"
 
     shown = slash(coach, "U_ANA", "show P1")
-    assert "*Payback*\npays back in 8 weeks" in shown  # 6h × 60 / 45m a week
-    assert "Estimate 6h: pays back in 8 weeks (break-even 195h)" in shown
+    assert "*Payback*\npays back in 8 weeks (6h estimated)" in shown  # 6h × 60 / 45m a week
+    assert "*Break-even*\n195h of automation" in shown
     coach.fake.wait_for(lambda: "pays back in 8 weeks" in home_text(coach, "U_ANA"))
 
     # Over the break-even: said so, with both figures.
@@ -90,7 +90,7 @@ def test_list_by_payback_ranks_the_backlog(coach: Coach) -> None:
     ranked = slash(coach, "U_ANA", "list by payback")
     assert "Quickest to pay back" in ranked
     assert ranked.index("P2 ·") < ranked.index("P1 ·") < ranked.index("P3 ·")
-    assert "pays back in 4 weeks" in ranked and "no estimate yet" in ranked
+    assert "pays back in 4 weeks (2h estimated)" in ranked and "no estimate yet" in ranked
     by_cost = slash(coach, "U_ANA", "list")
     assert by_cost.index("P3 ·") < by_cost.index("P1 ·") < by_cost.index("P2 ·")
 
