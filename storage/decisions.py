@@ -61,11 +61,11 @@ def verified_minutes(session: Session, *, sight: Sight) -> float:
 
 def due_for_verification(
     session: Session, *, retired_before: datetime, limit: int
-) -> Sequence[tuple[int, str]]:
-    """(process id, team) of retired processes, not verified yet, retired before
+) -> Sequence[int]:
+    """The ids of retired processes, not verified yet, retired before
     `retired_before` or at it: every workspace's, the oldest retirement first."""
     rows = session.execute(
-        select(Process.id, Process.team_id)
+        select(Process.id)
         .where(
             Process.status == Status.RETIRED,
             Process.verified_at.is_(None),
@@ -74,7 +74,7 @@ def due_for_verification(
         .order_by(Process.retired_at, Process.id)
         .limit(limit)
     )
-    return [(int(r[0]), str(r[1])) for r in rows]
+    return [int(r[0]) for r in rows]
 
 
 def last_report_at(session: Session, *, process_id: int) -> datetime | None:

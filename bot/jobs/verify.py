@@ -33,7 +33,7 @@ def run_verify(ctx: JobContext, now: datetime) -> dict[str, int]:
         due = decisions.due_for_verification(
             session, retired_before=now - VERIFY_AFTER, limit=BATCH
         )
-    for process_id, _team in due:
+    for process_id in due:
         with ctx.db.transaction() as session:
             done = verify_one(session, process_id=process_id, now=now, ctx=ctx)
         figures["verified" if done else "claimed_elsewhere"] += 1

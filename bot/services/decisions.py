@@ -66,13 +66,15 @@ def by_payback(session: Session, actor: Actor, *, limit: int) -> tuple[list[Proc
         session, sight=sight_of(actor), window=windows.ranking(actor.now), statuses=OPEN_STATUSES
     )
     ws = session.get(Workspace, actor.team_id)
-    found = {pl.process.id: pl.process for pl in loads}
+    found = {pl.process.ref: pl.process for pl in loads}
+    weekly = {  # as a card counts it: the declared figure while reports are too few
+        pl.process.ref: card(
+            pl.process, count=pl.reports, minutes=pl.minutes, workspace=ws
+        ).minutes_per_week
+        for pl in loads
+    }
     ranked = rank_by_payback(
-        [
-            Candidate(str(pl.process.id), weekly.minutes_per_week, pl.process.effort_hours)
-            for pl in loads
-            if (weekly := card(pl.process, count=pl.reports, minutes=pl.minutes, workspace=ws))
-        ]
+        [Candidate(ref, weekly[ref], found[ref].effort_hours) for ref in found]
     )
-    chosen = [found[int(c.ref)] for c in ranked[:limit]]
+    chosen = [found[c.ref] for c in ranked[:limit]]
     return cards_for(session, chosen, now=actor.now), len(ranked)
