@@ -10,7 +10,7 @@ from slack_bolt import App
 
 from handlers import (
     commands,
-    decisions,
+    effort,
     forget,
     home,
     lifecycle,
@@ -31,7 +31,7 @@ FEATURES = (
     ownership,
     retirement,
     prompts,
-    decisions,
+    effort,
     reactions,
     home,
     settings,

@@ -21,8 +21,8 @@ from bot.messages.conversation import did_you_mean, greeting
 from bot.messages.reports import notice
 from bot.services.home import changes_something
 from handlers import (
-    decisions,
     digests,
+    effort,
     forget,
     insights,
     ownership,
@@ -51,8 +51,8 @@ ROUTES: dict[type, Route] = {
     c.Assign: ownership.assign,
     c.Merge: ownership.merge,
     c.Retire: retirement.retire_command,
-    c.Steps: decisions.steps_command,
-    c.Effort: decisions.effort_command,
+    c.Steps: effort.steps_command,
+    c.Effort: effort.effort_command,
     c.DigestOn: digests.digest_on,
     c.DigestOff: digests.digest_off,
     c.DigestPreview: digests.digest_preview,

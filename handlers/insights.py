@@ -16,7 +16,7 @@ from bot.messages.stats import stats_message
 from bot.mrkdwn import Mrkdwn
 from bot.services import lookup
 from bot.services.cards import cards_for, with_steps
-from bot.services.decisions import by_payback
+from bot.services.effort import by_payback
 from bot.services.stats import figures
 from handlers.after import SendExport
 from handlers.context import Deps, Reply

@@ -15,9 +15,9 @@ from bot.domain.people import Actor
 from bot.domain.states import Answer
 from bot.ids import Action, Callback, Field
 from bot.messages import modals
-from bot.messages.decisions import effort_modal, steps_for_automator
+from bot.messages.effort import effort_modal, steps_for_automator
 from bot.mrkdwn import Mrkdwn
-from bot.services import decisions, lookup, prompts
+from bot.services import effort, lookup, prompts
 from handlers.after import DirectMessage, OpenForm, Redraw
 from handlers.context import (
     Deps,
@@ -80,7 +80,7 @@ def automating(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps:
     reply = _automate(body, action, actor, deps)
     with deps.db.transaction() as session:
         process = lookup.find(session, actor, process_id=action.get("value"))
-        card = decisions.card_with_steps(session, actor, process)
+        card = effort.card_with_steps(session, actor, process)
     channel, ts = message_of(body)
     form = OpenForm(effort_modal(card, message={"channel": channel or "", "ts": ts or ""}))
     steps = () if card.steps is None else (DirectMessage(actor.user_id, steps_for_automator(card)),)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from slack_bolt import App
 
 from bot.domain.people import Actor
-from bot.messages.decisions import steps_for_automator
+from bot.messages.effort import steps_for_automator
 from bot.messages.reports import notice
 from bot.services import reactions
 from handlers import after as then

@@ -27,7 +27,7 @@ from bot.messages.blocks import (
     header,
     section,
 )
-from bot.messages.decisions import documented_line, verified_part
+from bot.messages.effort import documented_line, verified_part
 from bot.messages.reports import status_label
 from bot.mrkdwn import Mrkdwn, channel, mention
 

@@ -16,7 +16,7 @@ from bot.domain.schedule import zone
 from bot.domain.states import Status
 from bot.ids import Action
 from bot.messages.blocks import Block, button, context, divider, header, section
-from bot.messages.decisions import home_steps, verified_part
+from bot.messages.effort import home_steps, verified_part
 from bot.messages.help import command_list
 from bot.messages.nudges import answer_buttons, figures
 from bot.messages.reports import (

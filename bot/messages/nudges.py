@@ -14,7 +14,7 @@ from bot.domain.plurals import count
 from bot.domain.states import Answer, PromptKind
 from bot.ids import Action
 from bot.messages.blocks import Block, Message, actions, button, context, header, section
-from bot.messages.decisions import payback_short
+from bot.messages.effort import payback_short
 from bot.messages.reports import QUESTION, label, name, weekly
 from bot.mrkdwn import Mrkdwn, mention
 

@@ -13,7 +13,7 @@ from bot.domain.plurals import EXAMPLE_REF, count, example_ref, times
 from bot.domain.states import OPEN_STATUSES, Status
 from bot.ids import Action
 from bot.messages.blocks import Block, Message, actions, button, context, header, section
-from bot.messages.decisions import payback_line, payback_short, realised_line, steps_block
+from bot.messages.effort import payback_line, payback_short, realised_line, steps_block
 from bot.messages.history import history_block
 from bot.messages.same_process import question_blocks
 from bot.mrkdwn import Mrkdwn, channel, escape, link, mention

@@ -10,7 +10,7 @@ from bot.domain.durations import format_hours, format_minutes
 from bot.domain.elimination import QuarterMedian
 from bot.domain.plurals import count
 from bot.messages.blocks import Block, Message, context, header, section
-from bot.messages.decisions import savings_field, time_to_eliminate_line, verified_part
+from bot.messages.effort import savings_field, time_to_eliminate_line, verified_part
 from bot.mrkdwn import Mrkdwn
 
 

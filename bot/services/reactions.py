@@ -29,7 +29,7 @@ from bot.domain.states import Posted, Source, Status
 from bot.errors import UserError
 from bot.messages import reactions as msg
 from bot.mrkdwn import Mrkdwn
-from bot.services import decisions, lookup, prompts, retirement
+from bot.services import effort, lookup, prompts, retirement
 from bot.services.cards import card_for
 from bot.services.reporting import DEFAULT_LIMITS, record_report, usual_minutes
 from storage import claims, posts
@@ -107,7 +107,7 @@ def _automating(
     if process.status == Status.AUTOMATING and process.owner_id is not None:
         return Outcome(msg.already_automating(card_for(session, process, now=actor.now)))
     took = prompts.automate(session, actor, process)
-    card = decisions.card_with_steps(session, actor, process)
+    card = effort.card_with_steps(session, actor, process)
     steps = card if card.steps is not None else None
     return Outcome(msg.automating(card, took_ownership=took), steps=steps)
 

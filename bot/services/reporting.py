@@ -30,7 +30,7 @@ from bot.errors import NotAllowed, UserError
 from bot.mrkdwn import Mrkdwn
 from bot.services import telling
 from bot.services.cards import card_by_id
-from bot.services.decisions import asks_for_steps
+from bot.services.effort import asks_for_steps
 from bot.services.limits import check_new_process, check_report
 from storage import history, match_index, occurrences, outbox, processes
 from storage.match_index import Candidate

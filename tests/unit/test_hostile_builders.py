@@ -24,8 +24,8 @@ from bot.errors import UserError
 from bot.messages import (
     celebrations,
     conversation,
-    decisions,
     digest,
+    effort,
     forget,
     help,
     history,
@@ -294,40 +294,38 @@ CASES: dict[str, Callable[[str], Any]] = {
     "settings.settings_modal": lambda t: settings_msg.settings_modal(SETTINGS),
     "settings.saved": lambda t: settings_msg.saved(SETTINGS),
     "stats.stats_message": lambda t: stats_msg.stats_message(FIGURES),
-    "decisions.label": lambda t: decisions.label(card(t)),
-    "decisions.name": lambda t: decisions.name(card(t)),
-    "decisions.metadata": lambda t: decisions.metadata(process=7, channel="C_OPS"),
-    "decisions.payback_line": lambda t: [
-        decisions.payback_line(card(t, effort_hours=h)) for h in (None, 20.0, 5000.0)
+    "effort.label": lambda t: effort.label(card(t)),
+    "effort.name": lambda t: effort.name(card(t)),
+    "effort.metadata": lambda t: effort.metadata(process=7, channel="C_OPS"),
+    "effort.payback_line": lambda t: [
+        effort.payback_line(card(t, effort_hours=h)) for h in (None, 20.0, 5000.0)
     ],
-    "decisions.payback_short": lambda t: [
-        decisions.payback_short(card(t, effort_hours=h)) for h in (None, 20.0, 5000.0)
+    "effort.payback_short": lambda t: [
+        effort.payback_short(card(t, effort_hours=h)) for h in (None, 20.0, 5000.0)
     ],
-    "decisions.realised_line": lambda t: [
-        decisions.realised_line(card(t, effort_hours=30.0, actual_hours=h)) for h in (None, 20.0)
+    "effort.realised_line": lambda t: [
+        effort.realised_line(card(t, effort_hours=30.0, actual_hours=h)) for h in (None, 20.0)
     ],
-    "decisions.steps_text": lambda t: decisions.steps_text(stepped(t)),
-    "decisions.steps_byline": lambda t: decisions.steps_byline(stepped(t)),
-    "decisions.steps_block": lambda t: decisions.steps_block(stepped(t)),
-    "decisions.home_steps": lambda t: decisions.home_steps(stepped(t)),
-    "decisions.steps_modal": lambda t: decisions.steps_modal(stepped(t), channel="C_OPS"),
-    "decisions.effort_modal": lambda t: decisions.effort_modal(card(t, effort_hours=30.0)),
-    "decisions.steps_saved": lambda t: decisions.steps_saved(stepped(t)),
-    "decisions.steps_unchanged": lambda t: decisions.steps_unchanged(card(t)),
-    "decisions.effort_saved": lambda t: [
-        decisions.effort_saved(card(t, effort_hours=30.0, actual_hours=h)) for h in (None, 9.0)
+    "effort.steps_text": lambda t: effort.steps_text(stepped(t)),
+    "effort.steps_byline": lambda t: effort.steps_byline(stepped(t)),
+    "effort.steps_block": lambda t: effort.steps_block(stepped(t)),
+    "effort.home_steps": lambda t: effort.home_steps(stepped(t)),
+    "effort.steps_modal": lambda t: effort.steps_modal(stepped(t), channel="C_OPS"),
+    "effort.effort_modal": lambda t: effort.effort_modal(card(t, effort_hours=30.0)),
+    "effort.steps_saved": lambda t: effort.steps_saved(stepped(t)),
+    "effort.steps_unchanged": lambda t: effort.steps_unchanged(card(t)),
+    "effort.effort_saved": lambda t: [
+        effort.effort_saved(card(t, effort_hours=30.0, actual_hours=h)) for h in (None, 9.0)
     ],
-    "decisions.steps_for_automator": lambda t: decisions.steps_for_automator(stepped(t)),
-    "decisions.savings_field": lambda t: [
-        decisions.savings_field(p, r) for p, r in ((None, None), (10.0, None), (12.5, 9.0))
+    "effort.steps_for_automator": lambda t: effort.steps_for_automator(stepped(t)),
+    "effort.savings_field": lambda t: [
+        effort.savings_field(p, r) for p, r in ((None, None), (10.0, None), (12.5, 9.0))
     ],
-    "decisions.time_to_eliminate_line": lambda t: decisions.time_to_eliminate_line(
+    "effort.time_to_eliminate_line": lambda t: effort.time_to_eliminate_line(
         [QuarterMedian("2026 Q3", 12.4, 3), QuarterMedian("2026 Q4", 1.0, 1)]
     ),
-    "decisions.documented_line": lambda t: [decisions.documented_line(x) for x in (0.4, 1.0)],
-    "decisions.verified_part": lambda t: [
-        decisions.verified_part(v, 45.0) for v in (0.0, 30.0, 45.0)
-    ],
+    "effort.documented_line": lambda t: [effort.documented_line(x) for x in (0.4, 1.0)],
+    "effort.verified_part": lambda t: [effort.verified_part(v, 45.0) for v in (0.0, 30.0, 45.0)],
 }
 
 
@@ -370,15 +368,15 @@ NO_TITLE = {
     "forget.confirm",
     "forget.forgotten",
     "forget.cancelled",
-    "decisions.metadata",
-    "decisions.payback_short",
-    "decisions.realised_line",
-    "decisions.steps_byline",
-    "decisions.verified_part",
-    "decisions.payback_line",
-    "decisions.savings_field",
-    "decisions.time_to_eliminate_line",
-    "decisions.documented_line",
+    "effort.metadata",
+    "effort.payback_short",
+    "effort.realised_line",
+    "effort.steps_byline",
+    "effort.verified_part",
+    "effort.payback_line",
+    "effort.savings_field",
+    "effort.time_to_eliminate_line",
+    "effort.documented_line",
 }
 
 
