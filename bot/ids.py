@@ -20,6 +20,7 @@ class Action(StrEnum):
     FORGET_CANCEL = "person_forget_cancel"
     SAME_PROCESS = "match_same_process"
     NEW_PROCESS = "match_new_process"
+    WRITE_STEPS = "process_write_steps"
 
 
 class Callback(StrEnum):
@@ -28,6 +29,8 @@ class Callback(StrEnum):
     NOT_WORTH = "not_worth_modal"
     REASSIGN = "reassign_modal"
     CONFIG = "config_modal"
+    STEPS = "steps_modal"
+    EFFORT = "effort_modal"
 
 
 class Shortcut(StrEnum):
@@ -64,3 +67,6 @@ class Field(StrEnum):
     TIMEZONE = "timezone"
     WHO = "who"  # the report form from a shortcut: who did it
     CHANNEL = "channel"  # …and, from the ⚡ menu, which channel's work it is
+    STEPS = "steps"
+    EFFORT = "effort"
+    ACTUAL_HOURS = "actual_hours"

@@ -30,7 +30,7 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 # How often each job runs, in minutes (UTC); each is cheap when nothing is due.
-EVERY_MINUTES = {"nudges": 10, "digests": 5, "retention": 60}
+EVERY_MINUTES = {"nudges": 10, "digests": 5, "retention": 60, "verify": 60}
 # The deadline of each transaction of a job (one claim, one scan), within its run's budget.
 JOB_TRANSACTION_TIMEOUT = 30.0
 

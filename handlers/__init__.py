@@ -10,6 +10,7 @@ from slack_bolt import App
 
 from handlers import (
     commands,
+    effort,
     forget,
     home,
     lifecycle,
@@ -34,6 +35,7 @@ FEATURES = (
     ownership,
     retirement,
     prompts,
+    effort,
     reactions,
     home,
     settings,

@@ -23,6 +23,7 @@ from bot.services.home import changes_something
 from handlers import (
     decisions,
     digests,
+    effort,
     forget,
     insights,
     ownership,
@@ -51,6 +52,8 @@ ROUTES: dict[type, Route] = {
     c.Assign: ownership.assign,
     c.Merge: ownership.merge,
     c.Retire: retirement.retire_command,
+    c.Steps: effort.steps_command,
+    c.Effort: effort.effort_command,
     c.DigestOn: digests.digest_on,
     c.DigestOff: digests.digest_off,
     c.DigestPreview: digests.digest_preview,

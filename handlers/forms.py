@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.domain.cards import ProcessCard
+from bot.domain.payback import parse_effort_hours
 from bot.domain.people import Actor
 from bot.domain.rules import require_manage
 from bot.domain.states import Status
@@ -18,7 +19,7 @@ from bot.mrkdwn import Mrkdwn
 from bot.services import lookup
 from bot.services.cards import card_for
 from handlers.after import OpenForm
-from handlers.context import Deps, Reply
+from handlers.context import Deps, FieldError, Reply
 from handlers.payloads import message_of
 
 Form = Callable[..., Block]  # (card, *, message=...) -> a modal view
@@ -49,3 +50,14 @@ def open_about(
 
 def already_retired(ref: str, title: str) -> UserError:
     return UserError(Mrkdwn("{} · {} is already retired.").format(ref, title))
+
+
+def form_hours(typed: str | None, field: str) -> float | None:
+    """Hours typed in a form's optional field ("20h", "3d"); None when left empty; a
+    refusal under the field when they can't be read."""
+    if not (typed or "").strip():
+        return None
+    hours = parse_effort_hours(typed or "")
+    if hours is None:
+        raise FieldError(field, Mrkdwn("Give hours, like `20h`, `3d` or `2 weeks`."))
+    return hours

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.domain import commands as c
 from bot.domain import windows
 from bot.domain.people import Actor
+from bot.domain.plurals import example_ref
 from bot.domain.rules import sight_of
 from bot.domain.states import OPEN_STATUSES, Status
 from bot.messages import reports as msg
@@ -14,7 +15,8 @@ from bot.messages.history import SHOWN
 from bot.messages.stats import stats_message
 from bot.mrkdwn import Mrkdwn
 from bot.services import lookup
-from bot.services.cards import cards_for
+from bot.services.cards import cards_for, with_steps
+from bot.services.effort import by_payback
 from bot.services.stats import figures
 from handlers.after import SendExport
 from handlers.context import Deps, Reply
@@ -43,6 +45,22 @@ def list_top(cmd: c.ListTop, actor: Actor, deps: Deps) -> Reply:
         empty = Mrkdwn(
             "Nothing reported that you can see yet. Try "
             "`/manual-task Reconcile Stripe payouts 45m`."
+        )
+    if cmd.by_payback:
+        with deps.db.transaction() as session:
+            ranked, total = by_payback(session, actor, limit=10)
+        note = Mrkdwn("`/manual-task effort {} 30h` gives one an estimate.").format(
+            example_ref([c.ref for c in ranked if c.effort_hours is None])
+        )
+        return Reply(
+            msg.process_list(
+                ranked,
+                title="Quickest to pay back",
+                empty=empty,
+                total=total,
+                note=note,
+                payback=True,
+            )
         )
     return _ranked(actor, deps, owner_id=None, title="Most costly manual processes", empty=empty)
 
@@ -94,7 +112,7 @@ def show(cmd: c.Show, actor: Actor, deps: Deps) -> Reply:
     """One process in detail, with its latest reports and its history."""
     with deps.db.transaction() as session:
         process = lookup.find(session, actor, ref=cmd.ref)
-        card = cards_for(session, [process], now=actor.now)[0]
+        card = with_steps(session, cards_for(session, [process], now=actor.now))[0]
         recent = [
             (o.user_id, o.minutes, o.occurred_at)
             for o in sorted(process.occurrences, key=lambda o: o.occurred_at, reverse=True)[:5]

@@ -15,9 +15,10 @@ from bot.domain.people import Actor
 from bot.domain.states import Answer
 from bot.ids import Action, Callback, Field
 from bot.messages import modals
+from bot.messages.effort import effort_modal, steps_for_automator
 from bot.mrkdwn import Mrkdwn
-from bot.services import lookup, prompts
-from handlers.after import Redraw
+from bot.services import effort, lookup, prompts
+from handlers.after import DirectMessage, OpenForm, Redraw
 from handlers.context import (
     Deps,
     FieldError,
@@ -70,7 +71,22 @@ def _button(kind: Answer, act: Act) -> Callable[..., Reply]:
     return answered
 
 
-automating = _button(Answer.AUTOMATING, prompts.automate)
+_automate = _button(Answer.AUTOMATING, prompts.automate)
+
+
+def automating(body: dict[str, Any], action: dict[str, Any], actor: Actor, deps: Deps) -> Reply:
+    """ "I'll automate it": the answer, then one optional question (how many hours it
+    will take, for its payback), and the steps written down, if any, by DM."""
+    reply = _automate(body, action, actor, deps)
+    with deps.db.transaction() as session:
+        process = lookup.find(session, actor, process_id=action.get("value"))
+        card = effort.card_with_steps(session, actor, process)
+    channel, ts = message_of(body)
+    form = OpenForm(effort_modal(card, message={"channel": channel or "", "ts": ts or ""}))
+    steps = () if card.steps is None else (DirectMessage(actor.user_id, steps_for_automator(card)),)
+    return Reply(after=(form, *reply.after, *steps))
+
+
 still_working = _button(Answer.STILL_WORKING, prompts.automate)
 snooze = _button(Answer.SNOOZED, prompts.snooze)
 

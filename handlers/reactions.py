@@ -9,6 +9,7 @@ from dataclasses import replace
 from slack_bolt import App
 
 from bot.domain.people import Actor
+from bot.messages.effort import steps_for_automator
 from bot.messages.reports import notice
 from bot.services import reactions
 from handlers import after as then
@@ -43,6 +44,8 @@ def reacted(incoming: Incoming, actor: Actor, deps: Deps) -> Reply | None:
     work: list[Followup] = [then.Ephemeral(channel, notice(outcome.text), plain=True)]
     if outcome.retired is not None:
         work.append(then.Celebrate(outcome.retired))
+    if outcome.steps is not None:
+        work.append(then.DirectMessage(actor.user_id, steps_for_automator(outcome.steps)))
     return Reply(after=tuple(work))
 
 

@@ -20,7 +20,7 @@ from bot.services import lookup, prompts, retirement
 from bot.services.cards import card_for
 from handlers.after import Celebrate, Ephemeral, OpenForm, Redraw
 from handlers.context import Deps, Reply, clicked, refused_on, submitted
-from handlers.forms import open_about
+from handlers.forms import form_hours, open_about
 from handlers.payloads import form_memory, form_values, opened_from
 
 
@@ -50,6 +50,7 @@ def submit_retire(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps
     """The retire form: a link (checked), and a line of how; then the celebration."""
     got, info = form_values(view), form_memory(view)
     message = opened_from(info)
+    hours = form_hours(got.get(Field.ACTUAL_HOURS), Field.ACTUAL_HOURS)
     with refused_on(Field.LINK):
         link = retirement.check_link(got.get(Field.LINK))
         with deps.db.transaction() as session:
@@ -57,7 +58,9 @@ def submit_retire(body: dict[str, Any], view: dict[str, Any], actor: Actor, deps
             prompts.record_answer(  # first: a stale prompt refuses, changing nothing
                 session, actor, message=message, process_id=process.id, answer=Answer.AUTOMATED
             )
-            done = retirement.retire(session, actor, process, link=link, how=got.get(Field.HOW))
+            done = retirement.retire(
+                session, actor, process, link=link, how=got.get(Field.HOW), actual_hours=hours
+            )
     celebrate = () if done.already else (Celebrate(done.card),)
     answer = retired_answer(done.card, already=done.already, recorded=done.recorded)
     told = Ephemeral(message[0], answer)  # privately, where the form was opened, or by DM

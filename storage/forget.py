@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, inspect, select, text, update
 from sqlalchemy.orm import Session
 
-from storage import history, outbox, teams
+from storage import history, outbox, steps, teams
 from storage.models import (
     Base,
     Delivery,
@@ -115,6 +115,7 @@ def forget_person(session: Session, *, team_id: str, user_id: str) -> Forgotten:
         delete(SlackUser).where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)
     )
     history.forget_actor(session, team_id=team_id, user_id=user_id)
+    steps.forget_author(session, team_id=team_id, user_id=user_id)
     session.flush()
     outbox.forget_person(session, team_id=team_id, user_id=user_id)
     session.execute(  # who told two titles apart: the pair stays, their name goes

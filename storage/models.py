@@ -117,11 +117,15 @@ class Process(Base):
     # "Same as P3?": the process this one was asked about when it was made (0011); only
     # that question can be answered (bot/services/same_process.py).
     asked_about_id: Mapped[int | None] = mapped_column(Integer)
-    # The Slack message that prompted it (0019): "Log as manual work" on a message, a link
-    # to it (chat.getPermalink), shown with the process.
+    # The Slack message that prompted it (0019, "Log as manual work"): its permalink.
     source_link: Mapped[str | None] = mapped_column(String(1000))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("processes.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Decisions (0021): the hours automating it should take ("I'll automate it"), the
+    # hours it took (told at retirement), and when its elimination was verified.
+    effort_hours: Mapped[float | None] = mapped_column(Float)
+    actual_hours: Mapped[float | None] = mapped_column(Float)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     occurrences: Mapped[list[Occurrence]] = relationship(back_populates="process")
 
@@ -173,8 +177,7 @@ class Occurrence(Base):
     text: Mapped[str | None] = mapped_column(Text)
     channel_id: Mapped[str | None] = mapped_column(String(32))
     regression: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Who sent a report naming someone else as its doer (a form's "Who did it?"); None
-    # when the reporter sent it themselves.
+    # Who sent a report naming someone else its doer ("Who did it?"); None: the doer did.
     submitted_by: Mapped[str | None] = mapped_column(String(32))
 
     process: Mapped[Process] = relationship(back_populates="occurrences")
@@ -220,6 +223,25 @@ class ProcessEvent(Base):
     detail: Mapped[str | None] = mapped_column(String(1000))
     # A retirement's hours a week eliminated (in minutes), frozen when it happened.
     minutes_per_week: Mapped[float | None] = mapped_column(Float)
+
+
+class ProcessSteps(Base):
+    """One version of a process's steps, written down (0021): the text, who wrote it and
+    when. The latest version is the process's steps; the older ones are its history."""
+
+    __tablename__ = "process_steps"
+    __table_args__ = (
+        UniqueConstraint("process_id", "version", name="uq_process_steps_version"),
+        Index("ix_process_steps_team", "team_id", "process_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    process_id: Mapped[int] = mapped_column(BigId, ForeignKey("processes.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class BotMessage(Base):

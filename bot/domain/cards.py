@@ -7,7 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.costs import weekly_minutes
+from bot.domain.payback import over_break_even, payback_weeks
 from bot.domain.states import Status
+
+
+@dataclass(frozen=True)
+class StepsNote:
+    """A process's steps as last written: the text, its version, who and when."""
+
+    text: str
+    version: int
+    author_id: str | None
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,20 @@ class ProcessCard:
     merged_into_ref: str | None = None
     declared_minutes_per_week: float | None = None  # from the report form's frequency
     source_link: str | None = None  # the Slack message that prompted it (a shortcut)
+    effort_hours: float | None = None  # the estimate given with "I'll automate it"
+    actual_hours: float | None = None  # what automating it took, told at retirement
+    verified_at: datetime | None = None  # 8 weeks with no report after its retirement
+    steps: StepsNote | None = None  # the latest version of its steps, when asked for
+
+    @property
+    def payback_weeks(self) -> float | None:
+        """Weeks until the estimate pays back at today's cost (None: no estimate)."""
+        return payback_weeks(self.effort_hours, self.minutes_per_week)
+
+    @property
+    def over_break_even(self) -> bool:
+        """The estimate is more than the 5-year break-even."""
+        return over_break_even(self.effort_hours, self.minutes_per_week)
 
     @property
     def as_declared(self) -> bool:
@@ -69,3 +94,4 @@ class ReportResult:
     default_used: bool
     regression: bool
     asked: ProcessCard | None = None  # unsure: "Same as this one?" (the report is on `card`)
+    ask_steps: bool = False  # its third report, and no steps: "Write down the steps"

@@ -21,7 +21,10 @@ class Help:
 
 @dataclass(frozen=True)
 class ListTop:
-    """`list` / `top`: the team's most costly manual processes."""
+    """`list` / `top`: the team's most costly manual processes (`list by payback`: the
+    quickest to pay back first)."""
+
+    by_payback: bool = False
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,21 @@ class Show:
     """`show P7`: one process in detail."""
 
     ref: str
+
+
+@dataclass(frozen=True)
+class Steps:
+    """`steps P7`: write down (or edit) the steps of a process, in a form."""
+
+    ref: str
+
+
+@dataclass(frozen=True)
+class Effort:
+    """`effort P7 30h`: the hours automating it will take (or, once it is retired, took)."""
+
+    ref: str
+    hours: float
 
 
 @dataclass(frozen=True)
@@ -183,6 +201,8 @@ Command: TypeAlias = (
     | ListTop
     | Mine
     | Show
+    | Steps
+    | Effort
     | Peek
     | Own
     | Assign

@@ -54,6 +54,7 @@ from bot.domain.commands import (
     Stats,
     Undo,
 )
+from bot.domain.decision_args import is_by_payback, parse_effort, parse_steps
 from bot.domain.durations import DurationError, parse_report
 from bot.domain.parsing_decisions import DECISION_PARSERS
 from bot.domain.smalltalk import greeting_in, without_politeness
@@ -71,14 +72,17 @@ _USAGE = {
     "forget": Mrkdwn("`/manual-task forget @maria`"),
 }
 
+_CONFIG_TAKES_NOTHING = (
+    "`{0}` opens the settings form and takes nothing after it: `/manual-task {0}`. To "
+    "report work, say how long it took, like `/manual-task {0} the VPN for a new hire 20m`."
+)
 _TOKEN_RE = re.compile(r"<[^<>|\s]{1,500}(?:\|[^<>]{0,500})?>|\S+")
 _UNDO_WORDS = frozenset({"my", "last", "report", "that", "it", "the", "one", "please", "!"})
 _MAX_SHOWN = 40
 
 
 def _shown(text: str) -> str:
-    """A piece of what the person typed, as they typed it, to quote back (not escaped:
-    the message it goes into escapes it)."""
+    """A piece of what was typed, as typed, to quote back (the message escapes it)."""
     text = from_slack(text)
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
 
@@ -312,6 +316,8 @@ _WITH_ARGS: dict[str, Callable[[str, list[str]], Command]] = {
     "merge": _parse_merge,
     "digest": _parse_digest,
     "forget": _parse_forget,
+    "steps": parse_steps,
+    "effort": parse_effort,
 } | DECISION_PARSERS
 
 _NO_ARGS: dict[str, Command] = {
@@ -361,8 +367,8 @@ def _parse_tokens(stripped: str, tokens: list[str]) -> Command:
     report = Report(from_slack(stripped))
 
     if word in _NO_ARGS:
-        if not args:
-            return _NO_ARGS[word]
+        if not args or (word in ("list", "top") and is_by_payback(args)):
+            return ListTop(by_payback=bool(args)) if word in ("list", "top") else _NO_ARGS[word]
         if _has_duration(stripped):
             return report
         if word in ("help", "?"):
@@ -376,13 +382,7 @@ def _parse_tokens(stripped: str, tokens: list[str]) -> Command:
                 )
             )
         if word in ("config", "settings"):  # "config rate 80 EUR": settings, not a task
-            raise CommandError(
-                Mrkdwn(
-                    "`{0}` opens the settings form and takes nothing after it: "
-                    "`/manual-task {0}`. To report work, say how long it took, like "
-                    "`/manual-task {0} the VPN for a new hire 20m`."
-                ).format(word)
-            )
+            raise CommandError(Mrkdwn(_CONFIG_TAKES_NOTHING).format(word))
         return report
 
     parse = _WITH_ARGS.get(word)

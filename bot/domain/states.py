@@ -48,6 +48,7 @@ class Event(StrEnum):
     ACCEPTED = "accepted"  # not worth automating
     SNOOZED = "snoozed"
     RELEASED = "released"  # its owner can't be reached any more: nobody owns it now
+    VERIFIED = "verified"  # retired, and no report for 8 weeks since (bot/jobs/verify.py)
 
 
 # The status each event leaves a process in; the others (owner, snooze) leave it as it was.

@@ -10,6 +10,7 @@ from bot.jobs.context import Clients, JobContext, job_clients
 from bot.jobs.digests import run_digests
 from bot.jobs.nudges import run_nudges
 from bot.jobs.retention import run_retention
+from bot.jobs.verify import run_verify
 
 __all__ = ["Clients", "Job", "JobContext", "job_clients", "registry"]
 
@@ -18,4 +19,9 @@ Job = Callable[[JobContext, datetime], dict[str, int]]
 
 def registry() -> dict[str, Job]:
     """Every job by its stable name."""
-    return {"nudges": run_nudges, "digests": run_digests, "retention": run_retention}
+    return {
+        "nudges": run_nudges,
+        "digests": run_digests,
+        "retention": run_retention,
+        "verify": run_verify,
+    }

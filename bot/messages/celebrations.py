@@ -87,4 +87,15 @@ def retired_answer(card: ProcessCard, *, already: bool, recorded: bool) -> Messa
         )
         if how is None:
             said += Mrkdwn(" `/manual-task retire {} https://…` records how.").format(card.ref)
+    if not already and card.actual_hours is None:
+        ask = Mrkdwn(
+            "How many hours did automating it take? `/manual-task effort {} 20h` keeps its "
+            "realised savings{}."
+        ).format(
+            card.ref,
+            Mrkdwn(" (the estimate was {})").format(format_hours(card.effort_hours))
+            if card.effort_hours
+            else Mrkdwn(""),
+        )
+        return said, [section(said), context(ask)]
     return said, [section(said)]

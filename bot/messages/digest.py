@@ -31,6 +31,7 @@ from bot.messages.blocks import (
     section,
 )
 from bot.messages.decisions import growth_lines, lone_line, toil_line
+from bot.messages.effort import documented_line, verified_part
 from bot.messages.reports import status_label
 from bot.mrkdwn import Mrkdwn, channel, mention
 
@@ -108,6 +109,10 @@ class DigestData:
     lone: SinglePoints | None = None  # processes only one person has done
     quarters: Sequence[Change] = ()  # the first weekly digest of a month: ops vs business
     months: Sequence[Month] = ()
+    # Of the eliminated, the minutes a week verified; of the manual load (the 28 days
+    # ranked), the share whose steps are written down (None: no manual load).
+    verified_minutes_per_week: float = 0.0
+    documented_share: float | None = None
 
     @property
     def quiet(self) -> bool:
@@ -180,10 +185,13 @@ def _summary(data: DigestData) -> Block:
     """The period's manual work against the period before, and the running total
     eliminated (every figure in minutes a week, as the lists below are)."""
     this, before = _period_words(data)
-    eliminated = Mrkdwn(":trophy: Eliminated so far: *{} a week* ({} a year).").format(
+    eliminated = Mrkdwn(":trophy: Eliminated so far: *{} a week* ({} a year){}.").format(
         format_minutes(data.eliminated_minutes_per_week),
         format_hours(hours_per_year(data.eliminated_minutes_per_week / 60)),
+        verified_part(data.verified_minutes_per_week, data.eliminated_minutes_per_week),
     )
+    if data.documented_share is not None:
+        eliminated += Mrkdwn("\n") + documented_line(data.documented_share)
     if data.quiet:
         quiet = Mrkdwn(":zzz: {}: no manual work reported, nothing new, nothing retired.")
         return section(quiet.format(_quiet_words(data)) + Mrkdwn("\n") + eliminated)

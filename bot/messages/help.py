@@ -35,6 +35,7 @@ class Subcommand:
 
 COMMANDS: tuple[Subcommand, ...] = (
     Subcommand("list", "the most costly processes", aliases=("top",)),
+    Subcommand("list by payback", "the quickest to pay back first (from the estimates)"),
     Subcommand("mine", "the ones you own"),
     Subcommand(f"show {P}", f"one process and its history ({P}: an id from `list`)"),
     Subcommand(f"{P}", f"one line about it (in a thread: `@coach {P}`)"),
@@ -42,6 +43,8 @@ COMMANDS: tuple[Subcommand, ...] = (
     Subcommand(f"assign {P} @maria", "give it to someone"),
     Subcommand(f"retire {P} https://…", "it's automated (the link shows how)"),
     Subcommand(f"merge {P} {Q}", f"{Q} was the same work as {P}"),
+    Subcommand(f"steps {P}", "write its steps down, to automate it (each edit is kept)"),
+    Subcommand(f"effort {P} 30h", "hours automating it will take (retired: took)"),
     Subcommand("undo", "remove your last report (of the last 7 days)"),
     Subcommand("stats", "the team's totals"),
     Subcommand("export", "a CSV of what you may see, by DM"),

@@ -28,6 +28,7 @@ _WHAT: dict[Event, str] = {
     Event.ACCEPTED: "accepted as manual",
     Event.SNOOZED: "snoozed for two weeks",
     Event.RELEASED: "back to nobody",
+    Event.VERIFIED: "verified: not done by hand for 8 weeks since it was retired",
 }
 
 

@@ -18,6 +18,7 @@ from bot.domain.states import Status
 from bot.ids import Action
 from bot.messages.blocks import Block, button, context, divider, header, section
 from bot.messages.decisions import lone_line
+from bot.messages.effort import home_steps, verified_part
 from bot.messages.help import command_list
 from bot.messages.nudges import answer_buttons, figures
 from bot.messages.reports import (
@@ -63,6 +64,7 @@ class HomePage:
     retired_mine: Sequence[str] = ()  # ids of retired processes I own (the first few)
     retired_mine_total: int = 0
     lone: SinglePoints | None = None  # the processes only this person has ever done
+    verified_minutes_per_week: float = 0.0  # of the eliminated: 8 weeks with no report since
 
 
 def eliminated_line(page: HomePage) -> Mrkdwn:
@@ -75,7 +77,8 @@ def eliminated_line(page: HomePage) -> Mrkdwn:
     cash = money(yearly, page.hourly_rate)
     if cash is not None:
         line += Mrkdwn(" ({} a year)").format(format_money(cash, page.currency))
-    return Mrkdwn("{} · {} retired").format(line, count(page.retired, "process"))
+    line = Mrkdwn("{} · {} retired").format(line, count(page.retired, "process"))
+    return line + verified_part(page.verified_minutes_per_week, per_week)
 
 
 def _answer_buttons(card: ProcessCard) -> Block:
@@ -104,7 +107,7 @@ def _my_process(card: ProcessCard, now: datetime | None, tz: str | None) -> list
         status += Mrkdwn(", snoozed until {:%a %d %b}").format(_local(card.snoozed_until, tz))
     cost = figures(card) if card.count else "not reported lately"
     text = Mrkdwn("{} ({})\n{}").format(name(card), status, cost)
-    return [section(text), _answer_buttons(card)]
+    return [section(text), _answer_buttons(card), home_steps(card)]
 
 
 def home_view(page: HomePage, *, max_mine: int = 10) -> Block:

@@ -115,6 +115,13 @@ def retire_modal(card: ProcessCard, *, message: dict[str, str] | None = None) ->
                 max_length=300,
                 placeholder="A nightly job reconciles the payouts and posts the diff",
             ),
+            text_input(
+                Field.ACTUAL_HOURS,
+                "Hours automating it took",
+                optional=True,
+                placeholder="20h, 3d",
+                hint="Optional: its realised savings are the break-even less these hours.",
+            ),
         ],
         submit="Retire it",
         private_metadata=metadata(process=card.process_id, message=message),

@@ -14,6 +14,7 @@ from bot.domain.plurals import count
 from bot.domain.states import Answer, PromptKind
 from bot.ids import Action
 from bot.messages.blocks import Block, Message, actions, button, context, header, section
+from bot.messages.effort import payback_short
 from bot.messages.reports import QUESTION, label, name, weekly
 from bot.mrkdwn import Mrkdwn, mention
 
@@ -55,6 +56,8 @@ def figures(card: ProcessCard) -> Mrkdwn:
             format_hours(break_even_hours(card.hours_per_week))
         )
     )
+    if card.effort_hours is not None:  # the estimate: its payback beside the break-even
+        parts.append(payback_short(card))
     cash = money(card.hours_per_week, card.hourly_rate)
     if cash is not None:
         parts.append(Mrkdwn("{} a week").format(format_money(cash, card.currency)))

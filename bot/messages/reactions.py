@@ -37,9 +37,12 @@ def already_retired(card: ProcessCard) -> Mrkdwn:
 def automating(card: ProcessCard, *, took_ownership: bool) -> Mrkdwn:
     """🤖: marked as being automated (and now owned by the reactor, if it was unowned)."""
     owned = " You own it now." if took_ownership else ""
-    return Mrkdwn(
+    said = Mrkdwn(
         "{} is marked as being automated.{} I'll check back in two weeks; react ✅ when it's done."
     ).format(_name(card), owned)
+    if card.effort_hours is None:  # the estimate the button's form asks for
+        said += Mrkdwn(" `/manual-task effort {} 30h` says how long it takes.").format(card.ref)
+    return said
 
 
 def already_automating(card: ProcessCard) -> Mrkdwn:

@@ -13,6 +13,7 @@ from bot.domain.plurals import EXAMPLE_REF, count, example_ref, times
 from bot.domain.states import OPEN_STATUSES, Status
 from bot.ids import Action
 from bot.messages.blocks import Block, Message, actions, button, context, header, section
+from bot.messages.effort import payback_line, payback_short, realised_line, steps_block
 from bot.messages.history import history_block
 from bot.messages.same_process import question_blocks
 from bot.mrkdwn import Mrkdwn, channel, escape, link, mention
@@ -142,6 +143,8 @@ def report_reply(result: ReportResult) -> Message:
                 button("This is a different task", Action.SPLIT_REPORT, str(result.occurrence_id))
             )
         buttons.append(button("Undo", Action.UNDO_REPORT, str(result.occurrence_id)))
+        if result.ask_steps and card.status != Status.RETIRED:  # document to automate
+            buttons.append(button("Write down the steps", Action.WRITE_STEPS, str(card.process_id)))
         blocks.append(actions(*buttons, block_id=f"report:{result.occurrence_id}"))
     return text, blocks
 
@@ -178,9 +181,16 @@ def process_detail(
             format_hours(break_even_hours(card.hours_per_week))
         ),
     ]
+    if card.effort_hours is not None and card.status != Status.RETIRED:
+        fields.append(Mrkdwn("*Payback*\n{}").format(payback_short(card)))
     blocks: list[Block] = [
         section(name(card) + "\n" + cost_line(card), fields=fields),
     ]
+    effort = realised_line(card) if card.status == Status.RETIRED else None
+    if card.over_break_even and card.status != Status.RETIRED:
+        effort = payback_line(card)  # the warning, with both figures
+    if effort is not None:
+        blocks.append(context(effort))
     merged = (
         Mrkdwn("{} was merged into {}: its reports count here.").format(merged_from, card.ref)
         if merged_from
@@ -210,6 +220,8 @@ def process_detail(
         extra.append(
             Mrkdwn("Eliminated {} a week").format(format_minutes(card.eliminated_minutes_per_week))
         )
+    if card.verified_at is not None and card.status == Status.RETIRED:
+        extra.append(Mrkdwn("Verified: not done by hand for 8 weeks since"))
     if card.accepted_reason:
         extra.append(Mrkdwn("Not automated because: {}").format(card.accepted_reason))
     if card.merged_into_ref:
@@ -222,6 +234,8 @@ def process_detail(
             for who, minutes, when in recent
         ]
         blocks.append(section(Mrkdwn("*Recent reports*\n") + Mrkdwn("\n").join(rows)))
+    if card.status != Status.MERGED:
+        blocks.append(steps_block(card))
     if history:
         blocks.append(history_block(history, total=history_total))
     if card.status in OPEN_STATUSES:
@@ -259,8 +273,10 @@ def process_list(
     empty: Mrkdwn,
     total: int | None = None,
     note: Mrkdwn | None = None,
+    payback: bool = False,
 ) -> Message:
-    """`list` and `mine`: processes ranked by cost; `note` is one more line under them."""
+    """`list` and `mine`: processes ranked by cost; `note` is one more line under them;
+    `payback`: ranked by payback, each with it."""
     if not cards:
         return empty, [section(empty)]
     blocks: list[Block] = [header(title)]
@@ -270,13 +286,10 @@ def process_list(
             if card.owner_id
             else Mrkdwn("no owner")
         )
-        blocks.append(
-            section(
-                Mrkdwn("{}. {}: *{} a week* ({}, {})").format(
-                    i, name(card), format_minutes(card.minutes_per_week), owner, status_label(card)
-                )
-            )
+        line = Mrkdwn("{}. {}: *{} a week* ({}, {})").format(
+            i, name(card), format_minutes(card.minutes_per_week), owner, status_label(card)
         )
+        blocks.append(section(line + Mrkdwn(" · ") + payback_short(card) if payback else line))
     shown, ref = len(cards), example_ref([c.ref for c in cards])
     if total is not None and total > shown:
         blocks.append(

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from bot.domain.costs import WEEKS_IN_WINDOW, format_money, hours_per_year, money, trend
 from bot.domain.durations import format_hours, format_minutes
+from bot.domain.elimination import QuarterMedian
 from bot.domain.growth import Change, Month
 from bot.domain.lone import SinglePoints
 from bot.domain.plurals import count
 from bot.messages.blocks import Block, Message, context, header, section
 from bot.messages.decisions import growth_lines, lone_line
+from bot.messages.effort import savings_field, time_to_eliminate_line, verified_part
 from bot.mrkdwn import Mrkdwn
 
 
@@ -37,6 +39,13 @@ class Figures:
     lone: SinglePoints | None = None  # the processes only one person has ever done
     quarters: Sequence[Change] = ()  # quarter on quarter (bot/domain/growth.py)
     months: Sequence[Month] = ()
+    # Decisions (issue 18): savings over 5 years of the retired processes, against their
+    # estimates (projected) and the hours they took (realised); None: none given. The
+    # eliminated minutes a week that are verified; the median time to eliminate by quarter.
+    projected_savings_hours: float | None = None
+    realised_savings_hours: float | None = None
+    verified_minutes_per_week: float = 0.0
+    time_to_eliminate: Sequence[QuarterMedian] = ()
 
     @property
     def manual_minutes_per_week(self) -> float:
@@ -83,8 +92,9 @@ def stats_message(f: Figures) -> Message:
         Mrkdwn("*Processes reported*\n{:,} ({:,} open)").format(f.reported, f.active),
         Mrkdwn("*Retired by automation*\n{:,}").format(f.retired),
         Mrkdwn("*Manual work now*\n{}").format(_weekly(f.manual_minutes_per_week, rate, cur)),
-        Mrkdwn("*Eliminated for good*\n{}").format(
-            _weekly(f.eliminated_minutes_per_week, rate, cur)
+        Mrkdwn("*Eliminated for good*\n{}{}").format(
+            _weekly(f.eliminated_minutes_per_week, rate, cur),
+            verified_part(f.verified_minutes_per_week, f.eliminated_minutes_per_week),
         ),
         Mrkdwn("*Reported in the last 7 days*\n{} {}").format(
             format_minutes(f.this_week_minutes), recent
@@ -93,10 +103,15 @@ def stats_message(f: Figures) -> Message:
             f.occurrences, count(f.reporters, "person", "people")
         ),
     ]
+    saved = savings_field(f.projected_savings_hours, f.realised_savings_hours)
+    if saved is not None:
+        fields.append(saved)
     blocks: list[Block] = [
         header("Automation Coach: the numbers"),
         section(Mrkdwn("Where things stand today:"), fields=fields),
     ]
+    if f.time_to_eliminate:
+        blocks.append(section(time_to_eliminate_line(f.time_to_eliminate)))
     notes = [
         Mrkdwn(
             "Manual work is the last 28 days (UTC days, today so far included) ÷ 4, over"

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
-from bot.domain.cards import ProcessCard
+from bot.domain.cards import ProcessCard, StepsNote
 from bot.domain.windows import instant, ranking
-from storage import occurrences, processes
+from storage import occurrences, processes, steps
 from storage.models import Process, Workspace
 
 
@@ -54,6 +55,9 @@ def card(
         merged_into_ref=merged_into_ref,
         declared_minutes_per_week=process.declared_minutes_per_week,
         source_link=getattr(process, "source_link", None),
+        effort_hours=process.effort_hours,
+        actual_hours=process.actual_hours,
+        verified_at=process.verified_at,
     )
 
 
@@ -66,6 +70,17 @@ def cards_for(
     load = occurrences.load_of(session, process_ids=[p.id for p in procs], since=window_start(now))
     ws = session.get(Workspace, procs[0].team_id)
     return [card(p, count=load[p.id][0], minutes=load[p.id][1], workspace=ws) for p in procs]
+
+
+def with_steps(session: Session, cards: Sequence[ProcessCard]) -> list[ProcessCard]:
+    """The cards with their processes' latest steps (one statement for them all)."""
+    latest = steps.latest_for(session, process_ids=[c.process_id for c in cards])
+    return [
+        replace(c, steps=StepsNote(w.text, w.version, w.author_id, w.at))
+        if (w := latest.get(c.process_id))
+        else c
+        for c in cards
+    ]
 
 
 def card_for(session: Session, process: Process, *, now: datetime) -> ProcessCard:

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.domain import windows
+from bot.domain.elimination import documented_share
 from bot.domain.rules import Sight
 from bot.domain.schedule import Schedule, parse_days, zone
 from bot.domain.states import OPEN_STATUSES, Status
@@ -14,7 +15,7 @@ from bot.messages.digest import DigestData, New, Retired, covers_note, question_
 from bot.services import decisions
 from bot.services.cards import cards_for
 from storage import digests as q
-from storage import history, rollups
+from storage import eliminated, history, rollups, steps
 from storage.models import DigestSubscription
 
 TOP = 5
@@ -95,6 +96,8 @@ def gather(
         regressions=[(x.process.ref, x.process.title, x.regression_minutes) for x in regressions],
         manual_minutes_this=rollups.totals(session, sight=sight, window=this).minutes,
         manual_minutes_before=rollups.totals(session, sight=sight, window=earlier).minutes,
+        verified_minutes_per_week=eliminated.verified_minutes(session, sight=sight),
+        documented_share=documented(session, sight=sight, window=ranked),
         question=question_for(start),
         notes=[covers_note(sight.channel_id)],
         toil=decisions.toil_view(
@@ -114,6 +117,16 @@ def first_of_month(cadence: str, slot: datetime, tz: str) -> bool:
     """Whether a digest is the first weekly one of its month (in its own time zone): it
     also shows whether ops grows faster than the business, with a chart."""
     return cadence == "weekly" and slot.astimezone(zone(tz)).day <= 7
+
+
+def documented(session: Session, *, sight: Sight, window: windows.Window) -> float | None:
+    """The share of the manual load in `window` (open processes, from the rollups) whose
+    steps are written down (bot/domain/elimination.py)."""
+    loads = rollups.loads(
+        session, sight=sight, window=window, statuses=OPEN_STATUSES, reported_only=True
+    )
+    have = steps.documented(session, process_ids=[x.process.id for x in loads])
+    return documented_share((x.minutes, x.process.id in have) for x in loads)
 
 
 def schedule_of(sub: DigestSubscription, work_days: str | None) -> Schedule:

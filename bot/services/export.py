@@ -26,54 +26,15 @@ from sqlalchemy.orm import Session
 from bot.domain.costs import break_even_hours, hours_per_week, minutes_per_week, money
 from bot.domain.rules import Sight
 from bot.services.cards import window_start
-from storage import history, people, processes, stats, workspaces
+from bot.services.export_schema import (
+    EXPORT_VERSION,
+    OCCURRENCE_FIELDS,
+    PROCESS_FIELDS,
+    decision_columns,
+    steps_markdown,
+)
+from storage import history, people, processes, stats, steps, workspaces
 
-PROCESS_FIELDS = (
-    "workspace",
-    "ref",
-    "title",
-    "status",
-    "owner",
-    "owner_name",
-    "reporter",
-    "reporter_name",
-    "first_channel",
-    "private",
-    "first_reported_at",
-    "reports",
-    "minutes_total",
-    "minutes_last_28_days",
-    "minutes_per_week",
-    "hours_per_week",
-    "break_even_hours",
-    "money_per_week",
-    "currency",
-    "not_automated_because",
-    "review_at",
-    "snoozed_until",
-    "automation_link",
-    "automation_how",
-    "retired_by",
-    "retired_by_name",
-    "retired_at",
-    "eliminated_minutes_per_week",
-    "merged_into",
-)
-OCCURRENCE_FIELDS = (
-    "workspace",
-    "id",
-    "process",
-    "process_title",
-    "user",
-    "user_name",
-    "minutes",
-    "occurred_at",
-    "source",
-    "channel",
-    "default_duration",
-    "regression",
-    "text",
-)
 log = logging.getLogger(__name__)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -105,6 +66,7 @@ def process_rows(
     """One row per process (in `sight`, when given) with its cost over the trailing 28
     days and all time."""
     name = _Names(session, team_ids)
+    written = steps.latest_in(session, team_ids=team_ids)
     for p, merged, reports, total, recent, rate, currency in stats.stream_processes(
         session, team_ids=team_ids, since=window_start(now), sight=sight
     ):
@@ -139,6 +101,8 @@ def process_rows(
             "retired_at": _iso(p.retired_at),
             "eliminated_minutes_per_week": _num(p.eliminated_minutes_per_week),
             "merged_into": merged,
+            **decision_columns(p, written.get(p.id), minutes_per_week(recent)),
+            "export_version": EXPORT_VERSION,
         }
 
 
@@ -167,6 +131,7 @@ def occurrence_rows(
             "default_duration": occ.default_duration,
             "regression": occ.regression,
             "text": occ.text if words else "",
+            "export_version": EXPORT_VERSION,
         }
 
 
@@ -215,6 +180,7 @@ def write_json(out: TextIO, session: Session, *, team_ids: Sequence[str], now: d
     """{"exported_at", "workspaces", "processes": [...], "occurrences": [...], "history":
     [...]}, written as rows arrive so that memory stays flat however big the workspace."""
     head = {
+        "export_version": EXPORT_VERSION,
         "exported_at": now.isoformat(),
         "workspaces": [
             {
@@ -287,7 +253,26 @@ def csv_files(
         with path.open("w", newline="", encoding="utf-8") as out:
             n = write_csv(out, fields, rows)
         made.append({"file": str(path), "filename": filename, "title": f"{kind.title()} ({n})"})
+    if only_user is None and (document := steps_document(session, sight=sight)):
+        path = directory / f"manual-work-steps-{day}.md"
+        path.write_text(document, encoding="utf-8")
+        made.append({"file": str(path), "filename": path.name, "title": "Steps (Markdown)"})
     return made
+
+
+def steps_document(session: Session, *, sight: Sight) -> str:
+    """Every process in sight with steps written down, as one Markdown document ("" when
+    none has any)."""
+    written = steps.latest_in(session, team_ids=[sight.team_id])
+    seen = processes.in_sight(session, sight=sight) if written else {}
+    parts = [
+        steps_markdown(seen[pid], w)
+        for pid, w in sorted(
+            written.items(), key=lambda kv: seen[kv[0]].number if kv[0] in seen else 0
+        )
+        if pid in seen
+    ]
+    return "# Steps written down\n\n" + "\n".join(parts) if parts else ""
 
 
 def team_ids_for(session: Session, requested: Sequence[str] | None) -> list[str]:

@@ -21,9 +21,9 @@ from bot.domain.rules import sight_of_person
 from bot.domain.states import OPEN_STATUSES, Status
 from bot.messages.home import HomePage, ReportLine, home_view
 from bot.services import decisions
-from bot.services.cards import cards_for
+from bot.services.cards import cards_for, with_steps
 from bot.services.lookup import known_person
-from storage import history, occurrences, people, processes, rollups, stats
+from storage import eliminated, history, occurrences, people, processes, rollups, stats
 from storage.db import Database
 from storage.models import Workspace
 
@@ -38,6 +38,7 @@ READ_ONLY_COMMANDS: tuple[type, ...] = (
     c.ListTop,
     c.Mine,
     c.Show,
+    c.Steps,  # opens a form: its save redraws
     c.Stats,
     c.Export,
     c.Config,
@@ -90,13 +91,14 @@ def page(
     return HomePage(
         guest=guest,
         user_id=user_id,
-        mine=cards_for(session, [pl.process for pl in mine], now=now),
+        mine=with_steps(session, cards_for(session, [pl.process for pl in mine], now=now)),
         mine_total=stats.owned_count(session, team_id=team_id, owner_id=user_id),
         retired_mine=stats.retired_refs(session, team_id=team_id, owner_id=user_id),
         retired_mine_total=stats.retired_count(session, team_id=team_id, owner_id=user_id),
         reports=reports,
         top=[] if guest else cards_for(session, [pl.process for pl in top], now=now),
         eliminated_minutes_per_week=history.eliminated_as_of(session, sight=sight),
+        verified_minutes_per_week=eliminated.verified_minutes(session, sight=sight),
         retired=processes.count_processes(session, sight=sight, statuses=(Status.RETIRED,)),
         hourly_rate=ws.hourly_rate if ws else None,
         currency=ws.currency if ws else "USD",

@@ -29,7 +29,7 @@ from bot.domain.states import Posted, Source, Status
 from bot.errors import UserError
 from bot.messages import reactions as msg
 from bot.mrkdwn import Mrkdwn
-from bot.services import lookup, prompts, retirement
+from bot.services import effort, lookup, prompts, retirement
 from bot.services.cards import card_for
 from bot.services.reporting import record_report, usual_minutes
 from storage import claims, posts
@@ -54,6 +54,7 @@ class Outcome:
 
     text: Mrkdwn
     retired: ProcessCard | None = None  # to celebrate
+    steps: ProcessCard | None = None  # 🤖: its steps, written down, go to the reactor by DM
 
 
 def react(
@@ -108,8 +109,9 @@ def _automating(
     if process.status == Status.AUTOMATING and process.owner_id is not None:
         return Outcome(msg.already_automating(card_for(session, process, now=actor.now)))
     took = prompts.automate(session, actor, process)
-    card = card_for(session, process, now=actor.now)
-    return Outcome(msg.automating(card, took_ownership=took))
+    card = effort.card_with_steps(session, actor, process)
+    steps = card if card.steps is not None else None
+    return Outcome(msg.automating(card, took_ownership=took), steps=steps)
 
 
 def _snooze(session: Session, actor: Actor, process: Process, ts: str, limits: Limits) -> Outcome:

@@ -30,6 +30,7 @@ from bot.errors import NotAllowed, UserError
 from bot.mrkdwn import Mrkdwn
 from bot.services import telling
 from bot.services.cards import card_by_id
+from bot.services.effort import asks_for_steps
 from bot.services.limits import check_new_process, check_report
 from storage import history, match_index, occurrences, outbox, processes
 from storage.match_index import Candidate
@@ -217,8 +218,9 @@ def record_report(
         came_back = process or session.get(Process, process_id)
         assert came_back is not None
         history.record(session, process=came_back, kind=Event.CAME_BACK, actor_id=user_id, at=now)
+    card = card_by_id(session, process_id, now=now)
     result = ReportResult(
-        card=card_by_id(session, process_id, now=now),
+        card=card,
         occurrence_id=stored,
         reporter_id=user_id,
         minutes=counted,
@@ -227,6 +229,7 @@ def record_report(
         default_used=default,
         regression=regression,
         asked=None if asked is None else card_by_id(session, asked, now=now),
+        ask_steps=asks_for_steps(session, process_id=process_id, report_count=card.count),
     )
     if regression:  # its owner hears, through the outbox, with the report or not at all
         telling.came_back(session, result, team_id=team_id, now=now)

@@ -64,7 +64,13 @@ def record_how(
 
 
 def retire(
-    session: Session, actor: Actor, process: Process, *, link: str | None, how: str | None
+    session: Session,
+    actor: Actor,
+    process: Process,
+    *,
+    link: str | None,
+    how: str | None,
+    actual_hours: float | None = None,
 ) -> Retirement:
     """Retire a process. Idempotent, also when two people retire it at once (the row is
     locked and read again). Retired already, a link or a line of how given is recorded
@@ -72,6 +78,9 @@ def retire(
     session.refresh(process, with_for_update=True)
     if process.status == Status.RETIRED:
         recorded = record_how(session, actor, process, link=link, how=how)
+        if actual_hours is not None and actual_hours != process.actual_hours:
+            require_manage(actor, process, what="say how long automating it took")
+            process.actual_hours, recorded = actual_hours, True
         return Retirement(card_for(session, process, now=actor.now), True, recorded)
     require_manage(actor, process, what="retire it")
     before, owner = card_for(session, process, now=actor.now), process.owner_id
@@ -84,6 +93,9 @@ def retire(
     process.automation_link = link
     process.automation_note = how.replace("\x00", "")[:MAX_HOW] if how else None  # PG: no NUL
     process.snoozed_until = None
+    process.verified_at = None  # verified afresh, 8 weeks from this retirement
+    if actual_hours is not None:
+        process.actual_hours = actual_hours
     process.eliminated_minutes_per_week = before.minutes_per_week
     history.record(
         session,

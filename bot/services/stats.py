@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot.domain import windows
+from bot.domain.elimination import time_to_eliminate
+from bot.domain.payback import savings
 from bot.domain.rules import Sight
 from bot.domain.states import OPEN_STATUSES
 from bot.messages.stats import Figures
 from bot.services import decisions
-from storage import history, rollups, stats
+from storage import eliminated, history, rollups, stats
 from storage.models import Workspace
+
+FOUR_QUARTERS_DAYS = 4 * 92  # reaches the start of the quarter three before now's
 
 
 def figures(session: Session, *, sight: Sight, now: datetime) -> Figures:
@@ -51,4 +56,26 @@ def figures(session: Session, *, sight: Sight, now: datetime) -> Figures:
         ),
         quarters=decisions.quarter_changes(session, sight=sight, today=windows.utc_day(now), n=3),
         months=decisions.months(session, sight=sight, today=windows.utc_day(now)),
+        **decision_figures(session, sight=sight, now=now),
     )
+
+
+def decision_figures(session: Session, *, sight: Sight, now: datetime) -> dict[str, Any]:
+    """The savings of the retired processes (projected, realised: summed over those that
+    have the figure), how much of the eliminated is verified, and the median time from
+    first report to retirement in each of the last four quarters."""
+    kept = [
+        savings(minutes, effort_hours=effort, actual_hours=actual)
+        for minutes, effort, actual in eliminated.retired_savings(session, sight=sight)
+    ]
+    projected = [k.projected_hours for k in kept if k.projected_hours is not None]
+    realised = [k.realised_hours for k in kept if k.realised_hours is not None]
+    since = now - timedelta(days=FOUR_QUARTERS_DAYS)
+    return {
+        "projected_savings_hours": sum(projected) if projected else None,
+        "realised_savings_hours": sum(realised) if realised else None,
+        "verified_minutes_per_week": eliminated.verified_minutes(session, sight=sight),
+        "time_to_eliminate": time_to_eliminate(
+            eliminated.retirement_spans(session, sight=sight, since=since), now=now
+        ),
+    }

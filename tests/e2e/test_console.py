@@ -87,8 +87,8 @@ def test_demo_celebrates_the_retirement(demo: tuple[int, str]) -> None:
     retire = section(
         transcript, "/manual-task retire P1 https://github.com/acme/finance-bots/pull/42"
     )
-    channel, private = retire.split("[8]", 1)
-    assert "[7] @coach → #finance\n" in channel
+    channel, private = retire.split("[11]", 1)
+    assert "[10] @coach → #finance\n" in channel
     assert "🎉 P1 · Reconcile Stripe payouts is retired, automated by @maria." in channel
     assert "How: https://github.com/acme/finance-bots/pull/42" in channel
     assert "permanently eliminated" in channel
@@ -97,6 +97,26 @@ def test_demo_celebrates_the_retirement(demo: tuple[int, str]) -> None:
     assert "retired ✅" in shown
     assert "Eliminated 45m a week" in shown
     assert "First reported by @you in #finance" in shown
+    assert "Automating it took 8h (estimate 6h)" in shown
+    assert "Steps (version 1, by @maria on 23 Nov 2026)" in shown
+
+
+def test_demo_shows_payback_and_steps(demo: tuple[int, str]) -> None:
+    """The demo's story of issue 18: the steps written down from the third report's
+    button, the estimate asked after "I'll automate it" and its payback on the card, the
+    steps in the automator's DM, the hours it took, and the savings in stats."""
+    _, transcript = demo
+    assert "[5] Write down the steps" in section(
+        transcript, "@coach spent 50 minutes reconciling Stripe payouts again"
+    )
+    answer = section(transcript, "click 1")
+    assert "How long will it take?" in answer
+    assert "The steps of P1 · Reconcile Stripe payouts, for automating it" in answer
+    estimate = section(transcript, 'submit "Hours automating it will take"=6h')
+    assert "195h of automation (the 5-year break-even) · pays back in 8 weeks (6h" in estimate
+    numbers = section(transcript, "/manual-task stats")
+    assert "189h projected · 187h realised" in numbers
+    assert "Time to eliminate (first report to retirement, median): 2026 Q4 10 days" in numbers
 
 
 # --------------------------------------------------------------------------- same answers
@@ -339,7 +359,7 @@ def test_demo_digest_shows_the_hours_eliminated(demo: tuple[int, str]) -> None:
     assert "@coach → #finance\n    # Manual work digest" in digest
     assert "Eliminated so far: 45m a week (39h a year)" in digest
     assert "P1 · Reconcile Stripe payouts retired by @maria: 45m a week eliminated" in digest
-    assert "in the thread of [11]\n    📎 Manual hours vs hours eliminated" in digest
+    assert "in the thread of [15]\n    📎 Manual hours vs hours eliminated" in digest
 
 
 def test_an_unsure_report_asks_in_the_console_with_clickable_buttons(

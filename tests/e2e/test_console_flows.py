@@ -245,11 +245,11 @@ def test_a_chart_is_saved_to_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.chdir(tmp_path)
     script = tmp_path / "demo.txt"
     demo = (ROOT / "examples" / "demo.txt").read_text(encoding="utf-8")
-    script.write_text(demo + "\nsave 12\nsave 12\nsave 7\n", encoding="utf-8")
+    script.write_text(demo + "\nsave 16\nsave 16\nsave 7\n", encoding="utf-8")
     out = io.StringIO()
     status = run_console(Settings(), script=str(script), fresh=True, stdout=out)
     transcript = out.getvalue()
-    assert "(save 12 writes it to a file you can open)" in transcript
+    assert "(save 16 writes it to a file you can open)" in transcript
     saved = sorted(tmp_path.glob("*.png"))
     assert len(saved) == 2, transcript  # the second save doesn't overwrite the first
     assert saved[0].read_bytes().startswith(b"\x89PNG")

@@ -85,8 +85,13 @@ def test_home_shows_my_work_and_refreshes_after_each_change(coach: Coach) -> Non
     view = coach.fake.home_of(TEAM, "U_ANA")
     assert view is not None
     assert coach.sim.click("U_ANA", view, action_id="process_mark_automated").ok
-    form = coach.fake.wait_for(lambda: coach.fake.open_modals(TEAM, "U_ANA"))[-1]
-    assert form.callback_id == "retire_modal"
+    # "I'll automate it" left its own form open (the optional estimate): the retire form
+    # is the one this click opens.
+    form = coach.fake.wait_for(
+        lambda: [
+            m for m in coach.fake.open_modals(TEAM, "U_ANA") if m.callback_id == "retire_modal"
+        ]
+    )[-1]
     assert coach.sim.submit("U_ANA", form, {"link": LINK}).ok
     # 33.75 minutes a week eliminated = 29.25 hours a year.
     home = wait_home(coach, "U_ANA", "1 process retired")

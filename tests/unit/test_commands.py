@@ -40,6 +40,10 @@ from bot.domain.commands import (
 )
 from bot.domain.parsing import parse_command
 
+# A linear parse of 10,000 characters takes milliseconds; catastrophic backtracking takes
+# minutes. The bound is far from both, so a loaded machine can't fail it: not a benchmark.
+BACKTRACKING = 2.0
+
 
 @pytest.mark.parametrize(
     ("text", "command"),
@@ -321,7 +325,7 @@ def test_long_text_is_fast(text: str) -> None:
     start = time.perf_counter()
     with contextlib.suppress(CommandError):
         parse_command(text)
-    assert time.perf_counter() - start < 0.05
+    assert time.perf_counter() - start < BACKTRACKING  # it ends: no regex blow-up
 
 
 _WORDS = st.sampled_from(
@@ -354,4 +358,4 @@ def test_arbitrary_text_never_crashes_and_is_quick(text: str) -> None:
     else:
         if not text.strip():
             assert command == OpenModal()
-    assert time.perf_counter() - start < 0.05
+    assert time.perf_counter() - start < BACKTRACKING  # it ends: no regex blow-up

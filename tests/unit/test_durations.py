@@ -20,6 +20,10 @@ from bot.domain.durations import (
     parse_report,
 )
 
+# A linear parse of 10,000 characters takes milliseconds; catastrophic backtracking takes
+# minutes. The bound is far from both, so a loaded machine can't fail it: not a benchmark.
+BACKTRACKING = 2.0
+
 
 def test_constants() -> None:
     assert DEFAULT_MINUTES == 15
@@ -230,7 +234,7 @@ def test_long_text_is_fast(text: str) -> None:
     start = time.perf_counter()
     with contextlib.suppress(DurationError):
         parse_report(text)
-    assert time.perf_counter() - start < 0.05
+    assert time.perf_counter() - start < BACKTRACKING  # it ends: no regex blow-up
 
 
 @settings(max_examples=300, deadline=None)
@@ -244,7 +248,7 @@ def test_never_raises_anything_but_duration_error(text: str) -> None:
     else:
         assert parsed.minutes is None or 1 <= parsed.minutes <= MAX_MINUTES
         assert parsed.title == parsed.title.strip()
-    assert time.perf_counter() - start < 0.05
+    assert time.perf_counter() - start < BACKTRACKING  # it ends: no regex blow-up
 
 
 @settings(max_examples=200, deadline=None)

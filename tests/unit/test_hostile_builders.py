@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 import bot.messages
-from bot.domain.cards import ProcessCard, ReportResult
+from bot.domain.cards import ProcessCard, ReportResult, StepsNote
+from bot.domain.elimination import QuarterMedian
 from bot.domain.growth import Change, Month
 from bot.domain.history import HistoryLine
 from bot.domain.lone import SinglePoints
@@ -28,6 +29,7 @@ from bot.messages import (
     conversation,
     decisions,
     digest,
+    effort,
     forget,
     help,
     history,
@@ -334,7 +336,46 @@ CASES: dict[str, Callable[[str], Any]] = {
     "settings.settings_modal": lambda t: settings_msg.settings_modal(SETTINGS),
     "settings.saved": lambda t: settings_msg.saved(SETTINGS),
     "stats.stats_message": lambda t: stats_msg.stats_message(FIGURES),
+    "effort.label": lambda t: effort.label(card(t)),
+    "effort.name": lambda t: effort.name(card(t)),
+    "effort.metadata": lambda t: effort.metadata(process=7, channel="C_OPS"),
+    "effort.payback_line": lambda t: [
+        effort.payback_line(card(t, effort_hours=h)) for h in (None, 20.0, 5000.0)
+    ],
+    "effort.payback_short": lambda t: [
+        effort.payback_short(card(t, effort_hours=h)) for h in (None, 20.0, 5000.0)
+    ],
+    "effort.realised_line": lambda t: [
+        effort.realised_line(card(t, effort_hours=30.0, actual_hours=h)) for h in (None, 20.0)
+    ],
+    "effort.steps_text": lambda t: effort.steps_text(stepped(t)),
+    "effort.steps_byline": lambda t: effort.steps_byline(stepped(t)),
+    "effort.steps_block": lambda t: effort.steps_block(stepped(t)),
+    "effort.home_steps": lambda t: effort.home_steps(stepped(t)),
+    "effort.steps_modal": lambda t: effort.steps_modal(stepped(t), channel="C_OPS"),
+    "effort.effort_modal": lambda t: effort.effort_modal(card(t, effort_hours=30.0)),
+    "effort.steps_saved": lambda t: effort.steps_saved(stepped(t)),
+    "effort.steps_unchanged": lambda t: effort.steps_unchanged(card(t)),
+    "effort.effort_saved": lambda t: [
+        effort.effort_saved(card(t, effort_hours=30.0, actual_hours=h)) for h in (None, 9.0)
+    ],
+    "effort.steps_for_automator": lambda t: effort.steps_for_automator(stepped(t)),
+    "effort.savings_field": lambda t: [
+        effort.savings_field(p, r) for p, r in ((None, None), (10.0, None), (12.5, 9.0))
+    ],
+    "effort.time_to_eliminate_line": lambda t: effort.time_to_eliminate_line(
+        [QuarterMedian("2026 Q3", 12.4, 3), QuarterMedian("2026 Q4", 1.0, 1)]
+    ),
+    "effort.documented_line": lambda t: [effort.documented_line(x) for x in (0.4, 1.0)],
+    "effort.verified_part": lambda t: [effort.verified_part(v, 45.0) for v in (0.0, 30.0, 45.0)],
 }
+
+
+def stepped(title: str) -> ProcessCard:
+    """A card whose steps are the hostile text, as somebody wrote them down."""
+    return card(title, steps=StepsNote(f"1. {title}\n2. {title}", 2, "U_BEN", NOW))
+
+
 SETTINGS = WorkspaceSettings(80.0, "EUR", 30, "09:00", "17:00", "0,1,2,3,4", "Europe/Berlin")
 FIGURES = Figures(3, 1, 2, 9, 3, 600, 45.0, 120, 60, 80.0, "EUR")
 # Builders that show no title: checked for markup, not for the title.
@@ -371,6 +412,15 @@ NO_TITLE = {
     "forget.confirm",
     "forget.forgotten",
     "forget.cancelled",
+    "effort.metadata",
+    "effort.payback_short",
+    "effort.realised_line",
+    "effort.steps_byline",
+    "effort.verified_part",
+    "effort.payback_line",
+    "effort.savings_field",
+    "effort.time_to_eliminate_line",
+    "effort.documented_line",
 }
 
 

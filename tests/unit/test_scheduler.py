@@ -23,7 +23,7 @@ def test_jobs_have_stable_ids_time_zones_and_no_pile_up(tmp_path: Path) -> None:
     scheduler.start(paused=True)  # defaults are applied when jobs are really added
     jobs = {job.id: job for job in scheduler.get_jobs()}
     scheduler.shutdown(wait=False)
-    assert set(jobs) == {"nudges", "digests", "retention"}
+    assert set(jobs) == {"nudges", "digests", "retention", "verify"}
     for job in jobs.values():
         assert job.coalesce is True and job.max_instances == 1
         assert str(job.trigger.timezone) == "UTC"

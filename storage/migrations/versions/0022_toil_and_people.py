@@ -1,7 +1,7 @@
 """toil budget, business volume and reporters a day: what "from chores to decisions" reads
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-03
 
 - `workspaces.toil_budget_percent`: the share of a team's working hours its manual work
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0022"
-down_revision: str | None = "0020"
+down_revision: str | None = "0021"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 
