@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+FOUR_QUARTERS_DAYS = 4 * 92  # reaches the start of the quarter three before today's
+
 VERIFY_AFTER = timedelta(weeks=8)
 
 

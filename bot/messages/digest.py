@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from bot.domain.cards import ProcessCard
 from bot.domain.costs import break_even_hours, hours_per_year, trend, trend_icon
 from bot.domain.durations import format_hours, format_minutes
+from bot.domain.elimination import QuarterMedian
 from bot.domain.growth import Change, Month
 from bot.domain.lone import SinglePoints
 from bot.domain.plurals import noun
@@ -31,7 +32,7 @@ from bot.messages.blocks import (
     section,
 )
 from bot.messages.decisions import growth_lines, lone_line, toil_line
-from bot.messages.effort import documented_line, verified_part
+from bot.messages.effort import documented_line, time_to_eliminate_line, verified_part
 from bot.messages.reports import status_label
 from bot.mrkdwn import Mrkdwn, channel, mention
 
@@ -109,6 +110,7 @@ class DigestData:
     lone: SinglePoints | None = None  # processes only one person has done
     quarters: Sequence[Change] = ()  # the first weekly digest of a month: ops vs business
     months: Sequence[Month] = ()
+    time_to_eliminate: Sequence[QuarterMedian] = ()  # the monthly one too
     # Of the eliminated, the minutes a week verified; of the manual load (the 28 days
     # ranked), the share whose steps are written down (None: no manual load).
     verified_minutes_per_week: float = 0.0
@@ -311,7 +313,10 @@ def _decisions(data: DigestData) -> list[Block]:
 
 def _growth(data: DigestData) -> list[Block]:
     said = growth_lines(data.quarters, data.months)
-    return [divider(), section(said)] if said is not None else []
+    blocks = [divider(), section(said)] if said is not None else []
+    if data.time_to_eliminate:
+        blocks.append(section(time_to_eliminate_line(data.time_to_eliminate)))
+    return blocks
 
 
 def digest(data: DigestData) -> Message:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from bot.domain import windows
-from bot.domain.elimination import documented_share
+from bot.domain.elimination import FOUR_QUARTERS_DAYS, documented_share, time_to_eliminate
 from bot.domain.rules import Sight
 from bot.domain.schedule import Schedule, parse_days, zone
 from bot.domain.states import OPEN_STATUSES, Status
@@ -108,6 +108,14 @@ def gather(
         if monthly
         else (),
         months=decisions.months(session, sight=sight, today=windows.utc_day(end))
+        if monthly
+        else (),
+        time_to_eliminate=time_to_eliminate(
+            eliminated.retirement_spans(
+                session, sight=sight, since=end - timedelta(days=FOUR_QUARTERS_DAYS)
+            ),
+            now=end,
+        )
         if monthly
         else (),
     )

@@ -17,7 +17,7 @@ from bot.mrkdwn import Mrkdwn
 from bot.services import lookup, telling
 from bot.services.cards import card_for
 from bot.services.limits import check_merge
-from storage import history, match_index, occurrences
+from storage import history, match_index, occurrences, steps
 from storage.models import Nudge, Process
 
 
@@ -101,6 +101,16 @@ def merge_checked(
     check_merge(session, limits, keep=keep, gone=gone, now=actor.now)
     match_index.unindex_process(session, process=gone)
     moved = occurrences.move_occurrences(session, from_process=gone, to_process=keep)
+    written = steps.latest_of(session, process_id=gone.id)
+    if written is not None and steps.latest_of(session, process_id=keep.id) is None:
+        # Its steps come along (as their author wrote them), unless `keep` has its own.
+        steps.add_version(
+            session,
+            process=keep,
+            text=written.text,
+            author_id=written.author_id or actor.user_id,
+            now=actor.now,
+        )
     for nudge in session.query(Nudge).filter(Nudge.process_id == gone.id):
         nudge.process_id = keep.id
     gone.merged_into_id = keep.id

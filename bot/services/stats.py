@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.domain import windows
-from bot.domain.elimination import time_to_eliminate
+from bot.domain.elimination import FOUR_QUARTERS_DAYS, time_to_eliminate
 from bot.domain.payback import savings
 from bot.domain.rules import Sight
 from bot.domain.states import OPEN_STATUSES
@@ -16,8 +16,6 @@ from bot.messages.stats import Figures
 from bot.services import decisions
 from storage import eliminated, history, rollups, stats
 from storage.models import Workspace
-
-FOUR_QUARTERS_DAYS = 4 * 92  # reaches the start of the quarter three before now's
 
 
 def figures(session: Session, *, sight: Sight, now: datetime) -> Figures:

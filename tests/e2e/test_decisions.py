@@ -213,3 +213,18 @@ def test_forgetting_an_admin_keeps_the_size_and_volume_they_set_without_their_na
     with coach.db.transaction() as s:
         assert s.execute(select(channel_teams.c.size, channel_teams.c.set_by)).all() == [(3, "")]
         assert s.execute(select(business_volumes.c.recorded_by)).all() == [("",)]
+
+
+def test_the_monthly_digest_says_how_long_eliminating_took(coach: Coach) -> None:
+    """Time to eliminate (first report to retirement, the median per quarter) is in stats
+    and in the month's figures, the first weekly digest of each month."""
+    _say(coach, "U_ANA", "digest here weekly mon 09:00 Europe/Berlin")
+    coach.clock.set(datetime(2026, 10, 14, 14, 0, tzinfo=UTC))
+    _say(coach, "U_ANA", "Reconcile Stripe payouts 1h")
+    coach.clock.set(datetime(2026, 11, 20, 14, 0, tzinfo=UTC))  # 37 days later: retired
+    _say(coach, "U_ADMIN", "retire P1 https://github.com/acme/ops/pull/7")
+    coach.clock.set(datetime(2026, 12, 2, 14, 0, tzinfo=UTC))
+    _say(coach, "U_BEN", "Export the payroll to Xero 30m")  # not a quiet week
+    run(coach, "digests", FIRST_MONDAY_OF_DECEMBER)
+    text = _text(_digests(coach)[-1])
+    assert "Time to eliminate" in text and "37 days (1 retired)" in text

@@ -215,3 +215,20 @@ def test_robot_face_hands_over_the_steps_too(coach: Coach) -> None:
         lambda: [text_of(m) for m in dms(coach, "U_BEN") if "for automating it" in m.text]
     )
     assert "1. Open Stripe" in handed[0]
+
+
+def test_a_merge_brings_the_steps_along(coach: Coach) -> None:
+    """Merging P2 into P1 keeps P2's steps, written down, on P1 when P1 has none (and
+    P1's own when it has them)."""
+    slash(coach, "U_ANA", "Reconcile Stripe payouts 30m")
+    slash(coach, "U_ANA", "Export the payroll to Xero 30m")
+    assert coach.sim.slash("U_ANA", "C_OPS", "steps P2").ok
+    [form] = coach.fake.wait_for(lambda: forms(coach, "U_ANA", Callback.STEPS))
+    assert coach.sim.submit("U_ANA", form, {Field.STEPS: "1. Export\n2. Upload"}).ok
+    coach.fake.wait_for(lambda: len(_versions(coach)) == 1)
+    slash(coach, "U_ANA", "own P1")
+    slash(coach, "U_ANA", "own P2")
+    coach.clock.advance(timedelta(days=1))
+    assert "didn't" not in slash(coach, "U_ANA", "merge P1 P2")
+    shown = slash(coach, "U_ANA", "show P1")
+    assert "*Steps* (version 1, by <@U_ANA>" in shown and "2. Upload" in shown
