@@ -5,7 +5,6 @@ bot/services/decisions.py and storage/teams.py."""
 from __future__ import annotations
 
 from bot.domain import commands as c
-from bot.domain import windows
 from bot.domain.growth import Month
 from bot.domain.people import Actor
 from bot.domain.rules import Sight, sight_of
@@ -49,7 +48,7 @@ def toil(cmd: c.Toil, actor: Actor, deps: Deps) -> Reply:
         view = decisions.toil_view(
             session,
             sight=Sight.of_channel(actor.team_id, channel_id),  # what its digest covers
-            window=windows.ranking(actor.now),  # the last 28 days, today included
+            now=actor.now,  # the last 28 days, today included; the team: whole weeks
             channel_id=channel_id,
         )
     return Reply(msg.toil_message(view))

@@ -1,13 +1,18 @@
 """Who did manual work, read from the rollups and never from the occurrences: distinct
-reporters in a window of whole UTC days (`reporter_days`, migration 0022), and the
-processes only one person has ever done (`process_reporters`, 0020). Read-only::
+reporters each calendar quarter on the processes in sight (`process_quarter_reporters`,
+migration 0022), a channel team's people over whole weeks (`channel_week_reporters`,
+0022), and the processes only one person has ever done (`process_reporters`, 0020).
+What each reads is bounded by people (a row per process and person a quarter, per channel
+and person a week), never by reports. Read-only::
 
-    reporters_in(session, sight=sight, window=Window(date(2026, 10, 1), date(2027, 1, 1)))
+    people_each_quarter(session, sight=sight, quarters=[date(2026, 7, 1), date(2026, 10, 1)])
+    channel_people(session, team_id="T1", channel_id="C1", window=recent_weeks(now))
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,23 +21,43 @@ from bot.domain.rules import Sight
 from bot.domain.states import OPEN_STATUSES
 from bot.domain.windows import Window
 from storage import rollups
-from storage.decision_tables import reporter_days as _RD
+from storage.decision_tables import channel_week_reporters as _C
+from storage.decision_tables import process_quarter_reporters as _Q
 from storage.rollup_tables import process_reporters as _R
 from storage.visibility import only_seen
 
 
-def reporters_in(session: Session, *, sight: Sight, window: Window) -> int:
-    """How many people reported on the processes in sight in `window`."""
-    where = [_RD.c.team_id == sight.team_id, _RD.c.day >= window.start]
+def people_each_quarter(session: Session, *, sight: Sight, quarters: Sequence[date]) -> list[int]:
+    """How many people reported on the processes in sight in each calendar quarter of
+    `quarters` (each its first day: 1 January, 1 April, 1 July or 1 October)."""
+    if any(q.day != 1 or q.month not in (1, 4, 7, 10) for q in quarters):
+        raise ValueError(f"not the first days of quarters: {quarters}")
+    if not quarters:
+        return []
+    query = (
+        select(_Q.c.quarter, func.count(func.distinct(_Q.c.user_id)))
+        .where(_Q.c.team_id == sight.team_id, _Q.c.quarter.in_(list(quarters)))
+        .group_by(_Q.c.quarter)
+    )
+    found = {q: int(n) for q, n in session.execute(only_seen(query, sight, _Q.c.process_id))}
+    return [found.get(q, 0) for q in quarters]
+
+
+def channel_people(
+    session: Session, *, team_id: str, channel_id: str | None, window: Window
+) -> int:
+    """How many people reported in `channel_id` ('' for reports made outside any channel;
+    None: in any channel of the workspace) in `window`, whole weeks (it starts, and ends
+    unless open, on a Monday)."""
+    if window.start.weekday() or (window.end is not None and window.end.weekday()):
+        raise ValueError(f"not whole weeks: {window}")
+    where = [_C.c.team_id == team_id, _C.c.week >= window.start]
+    if channel_id is not None:
+        where.append(_C.c.channel_id == channel_id)
     if window.end is not None:
-        where.append(_RD.c.day < window.end)
-    query = select(func.count(func.distinct(_RD.c.user_id))).where(*where)
-    return int(session.execute(only_seen(query, sight, _RD.c.process_id)).scalar_one())
-
-
-def reporters_each(session: Session, *, sight: Sight, windows: Sequence[Window]) -> list[int]:
-    """`reporters_in` for each of `windows` (a handful: quarters, months)."""
-    return [reporters_in(session, sight=sight, window=w) for w in windows]
+        where.append(_C.c.week < window.end)
+    query = select(func.count(func.distinct(_C.c.user_id))).where(*where)
+    return int(session.execute(query).scalar_one())
 
 
 def lone_loads(

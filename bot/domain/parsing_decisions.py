@@ -55,7 +55,8 @@ def parse_toil(word: str, args: list[str]) -> Command:
         raise CommandError(
             Mrkdwn(
                 "“{}” isn't a team size: give how many people, like `/manual-task toil team 6`,"
-                " or `toil team auto` to count who reported here in the last 28 days."
+                " or `toil team auto` to count who reported here in the last four weeks and"
+                " this one."
             ).format(from_slack(args[1])[:40])
         )
     return Toil(team_size=int(value))

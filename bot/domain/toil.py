@@ -1,11 +1,12 @@
 """A team's toil budget: its manual work as a share of its working hours, against a cap.
 
-A channel's team has a size: the people who reported there in the last 28 days, or the
-number an admin set (`/manual-task team size 6`). Its working hours a week are that size
-× the workspace's working week (09:00 to 17:00, Monday to Friday: 40 h). Its manual work
-a week is the minutes reported on its open processes in the 28 days ÷ 4, the cost every
-surface shows. The budget is a share of the working hours, 50% unless an admin set
-another (`/manual-task budget 40%`): the cap Google's SRE practice puts on toil.
+A channel's team has a size: the people who reported there in the last four whole weeks
+(Monday to Sunday, UTC) and this one so far, or the number an admin set (`/manual-task
+team size 6`). Its working hours a week are that size × the workspace's working week
+(09:00 to 17:00, Monday to Friday: 40 h). Its manual work a week is the minutes reported
+on its open processes in the last 28 days ÷ 4, the cost every surface shows. The budget
+is a share of the working hours, 50% unless an admin set another (`/manual-task budget
+40%`): the cap Google's SRE practice puts on toil.
 
     >>> b = Budget(size=2, size_set=False, week_minutes=2400, manual_minutes=3000)
     >>> round(b.share, 3), b.over, b.excess_minutes
@@ -16,12 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import datetime
 
-from bot.domain.windows import Window
+from bot.domain.windows import Window, recent_weeks
 
 DEFAULT_BUDGET_PERCENT = 50
-TEAM_DAYS = 28  # a team is who reported in its channel in the last 28 days
 MAX_TEAM_SIZE = 10_000
 
 
@@ -37,14 +37,15 @@ def week_minutes(work_start: str, work_end: str, work_days: str) -> int:
     return day * len(days)
 
 
-def team_window(today: date) -> Window:
-    """The 28 whole UTC days before `today`: who the team is, what its manual work is (a
-    digest's; `toil` counts the 28 days to now, today so far included)."""
-    return Window(today - timedelta(days=TEAM_DAYS), today)
+def team_window(now: datetime) -> Window:
+    """Who the team is: whoever reported in its channel in the last four whole weeks and
+    this one so far (whole weeks, so that it is read from weekly rollups). Its manual work
+    counts the last 28 days, the cost every surface shows."""
+    return recent_weeks(now)
 
 
 def team_size(set_size: int | None, reporters: int) -> int:
-    """The size an admin set, or else the people who reported in the last 28 days."""
+    """The size an admin set, or else the people who reported in `team_window`."""
     return set_size if set_size is not None else reporters
 
 

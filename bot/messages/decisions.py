@@ -63,12 +63,13 @@ def toil_message(view: ToilView) -> Message:
     where = channel(view.channel_id) if view.channel_id else Mrkdwn("the workspace")
     if line is None:
         line = Mrkdwn(
-            "Nobody reported manual work in {} in the last 28 days, so its team has no size"
-            " yet: an admin can set one with `/manual-task toil team 6`."
+            "Nobody reported manual work in {} in the last four weeks and this one, so its team"
+            " has no size yet: an admin can set one with `/manual-task toil team 6`."
         ).format(where)
     notes = Mrkdwn(
-        "The team is who reported in {} in the last 28 days (UTC days), or the size an admin"
-        " set; manual work is those 28 days ÷ 4. Admins: `/manual-task toil team 6`,"
+        "The team is the people who reported in {} in the last four weeks and this one"
+        " (Monday to Sunday, UTC), or the size an admin set; manual work is the last 28 days"
+        " (UTC days, today so far included) ÷ 4. Admins: `/manual-task toil team 6`,"
         " `toil team auto`, `toil budget 40%`."
     ).format(where)
     return line, [header("Toil budget"), section(line), context(notes)]
@@ -85,8 +86,8 @@ def toil_saved(*, size: int | None = None, percent_set: int | None = None) -> Me
         )
     else:
         text = Mrkdwn(
-            ":white_check_mark: This channel's team is counted again: whoever reported here"
-            " in the last 28 days."
+            ":white_check_mark: This channel's team is counted again: the people who reported"
+            " here in the last four weeks and this one."
         )
     return text, [section(text)]
 

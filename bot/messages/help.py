@@ -63,7 +63,8 @@ COMMANDS: tuple[Subcommand, ...] = (
     Subcommand("forget @maria", "delete her reports for good, once you confirm", group="admin"),
     Subcommand(
         "toil team 6",
-        "this channel's team size (`toil team auto`: who reported here in 28 days)",
+        "this channel's team size"
+        " (`toil team auto`: who reported here in the last four weeks and this one)",
         aliases=("toil budget 40%",),
         group="admin",
     ),

@@ -5,7 +5,7 @@ faster than it is automated away. The rules are in bot/domain (toil, lone, growt
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -30,9 +30,13 @@ def _effort_hours(process: Process) -> float | None:
 
 
 def toil_view(
-    session: Session, *, sight: Sight, window: Window, channel_id: str | None
+    session: Session, *, sight: Sight, now: datetime, channel_id: str | None
 ) -> toil.ToilView:
-    """The toil budget of the team of `channel_id` (its digest's `sight`) over `window`."""
+    """The toil budget of the team of `channel_id` (its digest's `sight`; None: the whole
+    workspace's) as of `now`: manual work over the last 28 days (`windows.ranking`), the
+    team who reported in the channel in the last four whole weeks and this one so far
+    (`toil.team_window`), unless an admin set its size."""
+    window = windows.ranking(now)
     ws = session.get(Workspace, sight.team_id)
     week = toil.week_minutes(
         (ws.work_start if ws else None) or "09:00",
@@ -44,7 +48,9 @@ def toil_view(
         if channel_id is None
         else teams.team_size(session, team_id=sight.team_id, channel_id=channel_id)
     )
-    reporters = rollups_people.reporters_in(session, sight=sight, window=window)
+    reporters = rollups_people.channel_people(
+        session, team_id=sight.team_id, channel_id=channel_id, window=toil.team_window(now)
+    )
     manual = rollups.totals(session, sight=sight, window=window, statuses=OPEN_STATUSES).minutes
     budget = toil.Budget(
         size=toil.team_size(set_size, reporters),
@@ -94,7 +100,9 @@ def quarter_changes(
     quarters = growth.quarters_to(today, n)
     ends = [windows.instant(q.start) for q in quarters] + [windows.instant(today + timedelta(1))]
     gone = history.eliminated_weekly(session, sight=sight, ends=ends)
-    people = rollups_people.reporters_each(session, sight=sight, windows=quarters)
+    people = rollups_people.people_each_quarter(
+        session, sight=sight, quarters=[q.start for q in quarters]
+    )
     return growth.changes(
         [
             growth.Quarter(

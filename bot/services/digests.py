@@ -45,7 +45,9 @@ def gather(
     far (bot/domain/windows.py `recent_weeks`). Every cost shown is
     the one `show` gives (bot/services/cards.py, as of `end`), so a process costs the same
     in the top list, among the new ones and in their sum. The team's toil budget and its
-    single points of failure count the same 28 days; a `monthly` one (the first weekly
+    single points of failure count the same 28 days (the team: who reported in its
+    channel, or anywhere for a workspace's digest, in the last four whole weeks and this
+    one so far); a `monthly` one (the first weekly
     digest of a month) adds quarter on quarter and the business volume."""
     before = before if before is not None else start - (end - start)
     this = windows.period(start, end, live=live)
@@ -100,9 +102,7 @@ def gather(
         documented_share=documented(session, sight=sight, window=ranked),
         question=question_for(start),
         notes=[covers_note(sight.channel_id)],
-        toil=decisions.toil_view(
-            session, sight=sight, window=windows.ranking(end), channel_id=sight.channel_id
-        ),
+        toil=decisions.toil_view(session, sight=sight, now=end, channel_id=sight.channel_id),
         lone=decisions.lone_view(session, sight=sight, window=windows.ranking(end)),
         quarters=decisions.quarter_changes(session, sight=sight, today=windows.utc_day(end))
         if monthly

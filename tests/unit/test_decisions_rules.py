@@ -28,8 +28,9 @@ def test_a_persons_working_week_comes_from_the_workspace_settings() -> None:
 def test_the_team_is_the_size_an_admin_set_else_who_reported() -> None:
     assert toil.team_size(None, 4) == 4
     assert toil.team_size(6, 4) == 6
-    # Who the team is: the 28 whole UTC days before today.
-    assert team_window(windows.utc_day(NOW)) == Window(date(2026, 11, 5), date(2026, 12, 3))
+    # Who the team is: the last four whole weeks (Monday to Sunday, UTC) and this one so far.
+    assert team_window(NOW) == Window(date(2026, 11, 2))
+    assert team_window(datetime(2026, 11, 30, 0, 0, tzinfo=UTC)) == Window(date(2026, 11, 2))
 
 
 def test_manual_work_is_a_share_of_the_teams_working_hours() -> None:

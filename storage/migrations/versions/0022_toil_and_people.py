@@ -1,4 +1,4 @@
-"""toil budget, business volume and reporters a day: what "from chores to decisions" reads
+"""toil budget, business volume and who did manual work: what "from chores to decisions" reads
 
 Revision ID: 0022
 Revises: 0021
@@ -7,14 +7,22 @@ Create Date: 2026-12-03
 - `workspaces.toil_budget_percent`: the share of a team's working hours its manual work
   may take (NULL: the default, 50%, Google SRE's cap).
 - `channel_teams`: a channel team's size as an admin set it (no row: the people who
-  reported there in the last 28 days).
+  reported there in the last four whole weeks and this one).
 - `business_volumes`: a business volume an admin records a month (12000 orders).
-- `reporter_days`: reports per process, UTC day and reporter, a rollup like 0020's, kept
-  by its own triggers on `occurrences` (every insert adds, every delete subtracts, an
-  update of a counted column does both), so "how many people did manual work in a
-  window" reads it, never the occurrences. Filled from the occurrences as it is created.
+- `process_quarter_reporters`: reports per process, calendar quarter (UTC, keyed by its
+  first day) and reporter, for the people who did manual work each quarter on the
+  processes in sight. A quarter holds at most one row per (process, person) pair.
+- `channel_week_reporters`: reports per workspace, channel of the report ('' for none),
+  week (Monday to Sunday, UTC) and reporter, for a channel team's size. A week holds at
+  most one row per (channel, person) pair.
 
-Downgrading drops the triggers, the three tables and the column; nothing that was there
+Both are rollups like 0020's, kept by their own triggers on `occurrences` (every insert
+adds, every delete subtracts, an update of a counted column does both; a row that counts
+no report is deleted), so "how many people did manual work" reads them, never the
+occurrences, and what it reads is bounded by people, not reports. Filled from the
+occurrences as they are created, one statement each.
+
+Downgrading drops the triggers, the four tables and the column; nothing that was there
 before 0022 changes either way. Independent of 0021 (the other half of issue 18).
 """
 
@@ -29,29 +37,68 @@ branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 
 _ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-COUNTED = ("process_id", "team_id", "user_id", "minutes", "occurred_at")
-_DAY = {
-    "sqlite": "date({r}.occurred_at)",
-    "postgresql": "({r}.occurred_at AT TIME ZONE 'UTC')::date",
+COUNTED = ("process_id", "team_id", "user_id", "occurred_at", "channel_id")
+# SQLite keeps a time as text in UTC ('2026-03-31 23:59:59.999999'); its date functions
+# round that to the millisecond, into the next day, so they are given its date alone.
+_SQLITE_DAY = "substr({r}.occurred_at, 1, 10)"
+QUARTER = {
+    "sqlite": f"date({_SQLITE_DAY}, 'start of month', printf('-%d months',"
+    f" (cast(strftime('%m', {_SQLITE_DAY}) as integer) - 1) % 3))",
+    "postgresql": "date_trunc('quarter', {r}.occurred_at AT TIME ZONE 'UTC')::date",
 }
+WEEK = {
+    "sqlite": f"date({_SQLITE_DAY}, 'weekday 0', '-6 days')",
+    "postgresql": "date_trunc('week', {r}.occurred_at AT TIME ZONE 'UTC')::date",
+}
+_PEOPLE = ("process_quarter_reporters", "channel_week_reporters")
 
 
-def _add(day: str, r: str) -> str:
-    made = day.format(r=r)
+def keys(dialect: str) -> dict[str, dict[str, str]]:
+    """Each rollup's key columns, and how each is made from an occurrence `{r}`."""
+    return {
+        "process_quarter_reporters": {
+            "process_id": "{r}.process_id",
+            "quarter": QUARTER[dialect],
+            "user_id": "{r}.user_id",
+        },
+        "channel_week_reporters": {
+            "team_id": "{r}.team_id",
+            "channel_id": "coalesce({r}.channel_id, '')",
+            "week": WEEK[dialect],
+            "user_id": "{r}.user_id",
+        },
+    }
+
+
+def _extra(table: str) -> dict[str, str]:
+    """Columns besides the key and the count: a process rollup's team, as 0020's keep it."""
+    return {"team_id": "{r}.team_id"} if table == "process_quarter_reporters" else {}
+
+
+def _add(table: str, key: dict[str, str], r: str) -> str:
+    made = {**key, **_extra(table)}
     return (
-        "INSERT INTO reporter_days (process_id, day, user_id, team_id, reports, minutes)"
-        f" VALUES ({r}.process_id, {made}, {r}.user_id, {r}.team_id, 1, {r}.minutes)"
-        " ON CONFLICT (process_id, day, user_id) DO UPDATE SET"
-        " reports = reporter_days.reports + 1,"
-        " minutes = reporter_days.minutes + excluded.minutes;"
+        f"INSERT INTO {table} ({', '.join(made)}, reports) VALUES"
+        f" ({', '.join(m.format(r=r) for m in made.values())}, 1)"
+        f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET reports = {table}.reports + 1;"
     )
 
 
-def _subtract(day: str, r: str) -> str:
-    where = f"process_id = {r}.process_id AND day = {day.format(r=r)} AND user_id = {r}.user_id"
+def _subtract(table: str, key: dict[str, str], r: str) -> str:
+    where = " AND ".join(f"{c} = {m.format(r=r)}" for c, m in key.items())
     return (
-        f"UPDATE reporter_days SET reports = reports - 1, minutes = minutes - {r}.minutes"
-        f" WHERE {where}; DELETE FROM reporter_days WHERE {where} AND reports <= 0;"
+        f"UPDATE {table} SET reports = reports - 1 WHERE {where};"
+        f" DELETE FROM {table} WHERE {where} AND reports <= 0;"
+    )
+
+
+def _backfill(table: str, key: dict[str, str]) -> None:
+    made = [m.format(r="o") for m in key.values()]
+    extra = [f"min({m.format(r='o')})" for m in _extra(table).values()]
+    op.execute(
+        f"INSERT INTO {table} ({', '.join([*key, *_extra(table)])}, reports)"
+        f" SELECT {', '.join([*made, *extra])}, count(*) FROM occurrences o"
+        f" GROUP BY {', '.join(made)}"
     )
 
 
@@ -85,66 +132,73 @@ def _tables() -> None:
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_table(
-        "reporter_days",
+        "process_quarter_reporters",
         sa.Column(
             "process_id", _ID, sa.ForeignKey("processes.id", ondelete="CASCADE"), primary_key=True
         ),
-        sa.Column("day", sa.Date(), primary_key=True),
+        sa.Column("quarter", sa.Date(), primary_key=True),
         sa.Column("user_id", sa.String(32), primary_key=True),
         sa.Column("team_id", sa.String(32), nullable=False),
         sa.Column("reports", sa.Integer(), nullable=False),
-        sa.Column("minutes", sa.Integer(), nullable=False),
     )
     op.create_index(
-        "ix_reporter_days_team", "reporter_days", ["team_id", "day", "user_id", "process_id"]
+        "ix_process_quarter_reporters_team",
+        "process_quarter_reporters",
+        ["team_id", "quarter", "user_id", "process_id"],
+    )
+    op.create_table(
+        "channel_week_reporters",
+        sa.Column("team_id", sa.String(32), primary_key=True),
+        sa.Column("channel_id", sa.String(32), primary_key=True),
+        sa.Column("week", sa.Date(), primary_key=True),
+        sa.Column("user_id", sa.String(32), primary_key=True),
+        sa.Column("reports", sa.Integer(), nullable=False),
+    )
+    op.create_index(
+        "ix_channel_week_reporters_week", "channel_week_reporters", ["team_id", "week", "user_id"]
     )
 
 
 def upgrade() -> None:
     _tables()
-    dialect = op.get_bind().dialect.name
-    day = _DAY["postgresql" if dialect == "postgresql" else "sqlite"]
+    dialect = "postgresql" if op.get_bind().dialect.name == "postgresql" else "sqlite"
+    made = keys(dialect)
+    adds = " ".join(_add(t, k, "NEW") for t, k in made.items())
+    subtracts = " ".join(_subtract(t, k, "OLD") for t, k in made.items())
     if dialect == "postgresql":
         op.execute(
-            "CREATE FUNCTION reporter_days_occurrence() RETURNS trigger LANGUAGE plpgsql AS $$"
-            f" BEGIN IF TG_OP IN ('DELETE', 'UPDATE') THEN {_subtract(day, 'OLD')} END IF;"
-            f" IF TG_OP IN ('INSERT', 'UPDATE') THEN {_add(day, 'NEW')} END IF;"
+            "CREATE FUNCTION reporters_occurrence() RETURNS trigger LANGUAGE plpgsql AS $$"
+            f" BEGIN IF TG_OP IN ('DELETE', 'UPDATE') THEN {subtracts} END IF;"
+            f" IF TG_OP IN ('INSERT', 'UPDATE') THEN {adds} END IF;"
             " RETURN NULL; END $$"
         )
         op.execute(
-            "CREATE TRIGGER reporter_days AFTER INSERT OR DELETE OR UPDATE OF"
+            "CREATE TRIGGER reporters AFTER INSERT OR DELETE OR UPDATE OF"
             f" {', '.join(COUNTED)} ON occurrences FOR EACH ROW"
-            " EXECUTE FUNCTION reporter_days_occurrence()"
+            " EXECUTE FUNCTION reporters_occurrence()"
         )
     else:
-        adds, subtracts = _add(day, "NEW"), _subtract(day, "OLD")
+        op.execute(f"CREATE TRIGGER reporters_insert AFTER INSERT ON occurrences BEGIN {adds} END")
         op.execute(
-            f"CREATE TRIGGER reporter_days_insert AFTER INSERT ON occurrences BEGIN {adds} END"
+            f"CREATE TRIGGER reporters_delete AFTER DELETE ON occurrences BEGIN {subtracts} END"
         )
         op.execute(
-            f"CREATE TRIGGER reporter_days_delete AFTER DELETE ON occurrences BEGIN {subtracts} END"
-        )
-        op.execute(
-            f"CREATE TRIGGER reporter_days_update AFTER UPDATE OF {', '.join(COUNTED)}"
+            f"CREATE TRIGGER reporters_update AFTER UPDATE OF {', '.join(COUNTED)}"
             f" ON occurrences BEGIN {subtracts} {adds} END"
         )
-    key = day.format(r="o")
-    op.execute(
-        "INSERT INTO reporter_days (process_id, day, user_id, team_id, reports, minutes)"
-        f" SELECT o.process_id, {key}, o.user_id, min(o.team_id), count(*), sum(o.minutes)"
-        f" FROM occurrences o GROUP BY o.process_id, {key}, o.user_id"
-    )
+    for table, key in made.items():
+        _backfill(table, key)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER IF EXISTS reporter_days ON occurrences")
-        op.execute("DROP FUNCTION IF EXISTS reporter_days_occurrence()")
+        op.execute("DROP TRIGGER IF EXISTS reporters ON occurrences")
+        op.execute("DROP FUNCTION IF EXISTS reporters_occurrence()")
     else:
-        for name in ("reporter_days_insert", "reporter_days_delete", "reporter_days_update"):
+        for name in ("reporters_insert", "reporters_delete", "reporters_update"):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    op.drop_index("ix_reporter_days_team", table_name="reporter_days")
-    op.drop_table("reporter_days")
-    op.drop_table("business_volumes")
-    op.drop_table("channel_teams")
+    op.drop_index("ix_channel_week_reporters_week", table_name="channel_week_reporters")
+    op.drop_index("ix_process_quarter_reporters_team", table_name="process_quarter_reporters")
+    for name in (*reversed(_PEOPLE), "business_volumes", "channel_teams"):
+        op.drop_table(name)
     op.drop_column("workspaces", "toil_budget_percent")  # no table copy (it would cascade)
