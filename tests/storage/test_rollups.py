@@ -87,8 +87,8 @@ def generate(db: Database, seed: int) -> None:
 def raw_buckets(s, key: str) -> dict[tuple, tuple[int, int, int]]:
     """What a rollup table must hold, summed from the occurrences."""
     made = {
-        ("sqlite", "day"): "date(occurred_at)",
-        ("sqlite", "week"): "date(occurred_at, 'weekday 0', '-6 days')",
+        ("sqlite", "day"): "substr(occurred_at, 1, 10)",
+        ("sqlite", "week"): "date(substr(occurred_at, 1, 10), 'weekday 0', '-6 days')",
         ("postgresql", "day"): "(occurred_at AT TIME ZONE 'UTC')::date",
         ("postgresql", "week"): "date_trunc('week', occurred_at AT TIME ZONE 'UTC')::date",
         ("sqlite", "user"): "user_id",
@@ -199,3 +199,35 @@ def raw_process(s, process_id: int, window: Window) -> tuple[int, int, int]:
         query = query.where(Occurrence.occurred_at < instant(window.end))
     row = s.execute(query).one()
     return int(row[0]), int(row[1]), int(row[2])
+
+
+def test_a_report_in_the_last_microsecond_of_a_week_counts_in_that_week(db: Database) -> None:
+    """SQLite's date() rounds 23:59:59.9995 and later up into the next day: the rollups
+    read the stored date part instead, so the day and the week are the report's own."""
+    sunday = datetime(2026, 11, 29, 23, 59, 59, 999_999, tzinfo=UTC)
+    with db.transaction() as s:
+        for i, at in enumerate((sunday, sunday + timedelta(microseconds=1))):
+            reporting.record_report(
+                s,
+                team_id=TEAM,
+                user_id="U0ANA",
+                channel_id="C1",
+                text="Reconcile invoices 30m",
+                source=Source.COMMAND,
+                slack_key=f"edge{i}",
+                now=at,
+                sight=Sight.whole(TEAM),
+                limits=ROOMY,
+            )
+    with db.transaction() as s:
+        whole = Sight.whole(TEAM)
+        week = Window(date(2026, 11, 23), date(2026, 11, 30))
+        assert rollups.totals(s, sight=whole, window=week).minutes == 30
+        assert (
+            rollups.totals(
+                s, sight=whole, window=Window(date(2026, 11, 29), date(2026, 11, 30))
+            ).minutes
+            == 30
+        )
+        assert rollups.weekly_minutes(s, sight=whole, weeks=[week]) == [30]
+        assert stored_buckets(s, "process_days", "day") == raw_buckets(s, "day")

@@ -39,8 +39,10 @@ COUNTED = ("process_id", "team_id", "user_id", "minutes", "occurred_at", "regres
 
 # Each table: its key column, and how that key is made from an occurrence's columns.
 _SQLITE_KEYS = {
-    "process_days": ("day", "date({r}.occurred_at)"),
-    "process_weeks": ("week", "date({r}.occurred_at, 'weekday 0', '-6 days')"),
+    # The date part as stored ('2026-11-30 23:59:59.999999'): SQLite's date() rounds the
+    # last half-millisecond of a day up into the next one.
+    "process_days": ("day", "substr({r}.occurred_at, 1, 10)"),
+    "process_weeks": ("week", "date(substr({r}.occurred_at, 1, 10), 'weekday 0', '-6 days')"),
     "process_reporters": ("user_id", "{r}.user_id"),
 }
 _PG_KEYS = {
