@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select, union_all
+from sqlalchemy import Select, case, func, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.domain.rules import Sight
@@ -135,6 +135,30 @@ def totals(
     query = only_seen(query, sight, load.c.pid)
     row = session.execute(query).one()
     return Totals(int(row[0]), int(row[1]), int(row[2]))
+
+
+def minutes_split(
+    session: Session,
+    *,
+    sight: Sight,
+    window: Window,
+    statuses: Sequence[str],
+    among: Select[Any],
+) -> tuple[int, int]:
+    """(all minutes, minutes of the processes `among` selects the ids of) reported in
+    `window` on the processes in sight in `statuses`: one aggregate, no rows fetched."""
+    load = _summed(sight.team_id, window)
+    picked = load.c.pid.in_(among)
+    query = (
+        select(
+            func.coalesce(func.sum(load.c.m), 0),
+            func.coalesce(func.sum(case((picked, load.c.m), else_=0)), 0),
+        )
+        .join(Process, Process.id == load.c.pid)
+        .where(Process.status.in_(statuses), seen(sight))
+    )
+    row = session.execute(query).one()
+    return int(row[0]), int(row[1])
 
 
 def weekly_minutes(session: Session, *, sight: Sight, weeks: Sequence[Window]) -> list[int]:

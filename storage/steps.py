@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Process, ProcessSteps
@@ -80,6 +81,11 @@ def _latest(session: Session, where: ColumnElement[bool]) -> dict[int, Written]:
         )
     )
     return {r.process_id: Written(r.text, r.version, r.author_id, r.created_at) for r in rows}
+
+
+def written_down(team_id: str) -> Select[Any]:
+    """The ids of the workspace's processes with steps written down, as a subquery."""
+    return select(ProcessSteps.process_id).where(ProcessSteps.team_id == team_id)
 
 
 def documented(session: Session, *, process_ids: Sequence[int]) -> set[int]:

@@ -130,11 +130,14 @@ def first_of_month(cadence: str, slot: datetime, tz: str) -> bool:
 def documented(session: Session, *, sight: Sight, window: windows.Window) -> float | None:
     """The share of the manual load in `window` (open processes, from the rollups) whose
     steps are written down (bot/domain/elimination.py)."""
-    loads = rollups.loads(
-        session, sight=sight, window=window, statuses=OPEN_STATUSES, reported_only=True
+    total, written = rollups.minutes_split(
+        session,
+        sight=sight,
+        window=window,
+        statuses=OPEN_STATUSES,
+        among=steps.written_down(sight.team_id),
     )
-    have = steps.documented(session, process_ids=[x.process.id for x in loads])
-    return documented_share((x.minutes, x.process.id in have) for x in loads)
+    return documented_share([(written, True), (total - written, False)])
 
 
 def schedule_of(sub: DigestSubscription, work_days: str | None) -> Schedule:
