@@ -63,10 +63,6 @@ def _rows(team_id: str, window: Window) -> Any:
 def summed(team_id: str, window: Window) -> Any:
     """A subquery of (pid, n, m, r): each process's reports, minutes and regression
     minutes in `window`, for the processes with any."""
-    return _summed(team_id, window)
-
-
-def _summed(team_id: str, window: Window) -> Any:
     rows = _rows(team_id, window)
     return (
         select(
@@ -94,7 +90,7 @@ def loads(
     """The processes in sight with what was reported on them in `window`, most minutes
     (or regression minutes: `by="regression"`) first, then by number; those with nothing
     in it too, unless `reported_only`."""
-    load = _summed(sight.team_id, window)
+    load = summed(sight.team_id, window)
     n, m, r = (func.coalesce(c, 0) for c in (load.c.n, load.c.m, load.c.r))
     query = select(Process, n, m, r).where(seen(sight))
     query = (
@@ -124,7 +120,7 @@ def totals(
 ) -> Totals:
     """What was reported in `window` on the processes in sight (optionally only those in
     `statuses`), summed."""
-    load = _summed(sight.team_id, window)
+    load = summed(sight.team_id, window)
     query = select(
         func.coalesce(func.sum(load.c.n), 0),
         func.coalesce(func.sum(load.c.m), 0),
@@ -147,7 +143,7 @@ def minutes_split(
 ) -> tuple[int, int]:
     """(all minutes, minutes of the processes `among` selects the ids of) reported in
     `window` on the processes in sight in `statuses`: one aggregate, no rows fetched."""
-    load = _summed(sight.team_id, window)
+    load = summed(sight.team_id, window)
     picked = load.c.pid.in_(among)
     query = (
         select(

@@ -29,10 +29,6 @@ class Window:
     start: date
     end: date | None = None
 
-    @property
-    def days(self) -> int | None:
-        return None if self.end is None else (self.end - self.start).days
-
 
 def utc_day(t: datetime) -> date:
     return t.astimezone(UTC).date()

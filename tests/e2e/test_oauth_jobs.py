@@ -224,3 +224,7 @@ def test_coach_jobs_run_sends_each_workspace_its_own_token(
     again = len(fake.calls)
     assert jobs_run(db, fake, "nudges", when + timedelta(minutes=10))["dms"] == 0
     assert [c.method for c in fake.calls[again:] if c.method == "chat.postMessage"] == []
+    # The jobs this round added run in OAuth mode too, and call nobody without a token.
+    verified = jobs_run(db, fake, "verify", when)
+    assert (verified["verified"], verified["claimed_elsewhere"]) == (0, 0), verified
+    assert refused(fake.calls) == []
