@@ -91,9 +91,26 @@ def process_gone(pid: int) -> None:
     multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
 
 
+_PENDING = "coach.metrics.on_commit"  # the session's counts that wait for its commit
+
+
 def on_commit(session: Session, count: Callable[[], None]) -> None:
-    """Call `count` once `session`'s transaction commits (never on a rollback)."""
-    event.listen(session, "after_commit", lambda _s: count(), once=True)
+    """Call `count` once `session`'s transaction commits (never on a rollback). Kept in
+    the session's `info` for the two listeners below: a listener made per report cost
+    more than the count (SQLAlchemy's event registry)."""
+    session.info.setdefault(_PENDING, []).append(count)
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    for count in session.info.pop(_PENDING, ()):
+        count()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.parent is None:  # the whole transaction: nothing counts
+        session.info.pop(_PENDING, None)
 
 
 def report(outcome: str, source: str) -> None:

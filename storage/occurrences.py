@@ -20,6 +20,7 @@ from storage.models import (
     Occurrence,
     Process,
 )
+from storage.rollup_tables import process_reporters
 
 
 def occurrence_by_key(session: Session, *, team_id: str, slack_key: str) -> Occurrence | None:
@@ -185,15 +186,18 @@ def submitted_since(session: Session, *, team_id: str, user_id: str, since: date
 def processes_reported_by(
     session: Session, *, user_id: str, process_ids: Sequence[int]
 ) -> set[int]:
-    """Which of `process_ids` the person has reported at least once."""
+    """Which of `process_ids` the person has reported at least once: read from
+    `process_reporters` by its key (a row per process and reporter with any reports),
+    never from the occurrences, whose user and process are in no index together."""
     if not process_ids:
         return set()
     session.flush()
     return set(
         session.scalars(
-            select(Occurrence.process_id)
-            .where(Occurrence.user_id == user_id, Occurrence.process_id.in_(process_ids))
-            .distinct()
+            select(process_reporters.c.process_id).where(
+                process_reporters.c.process_id.in_(process_ids),
+                process_reporters.c.user_id == user_id,
+            )
         )
     )
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import Row, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.rules import Sight
@@ -28,6 +28,7 @@ from storage.models import (
 )
 from storage.models import (
     Process,
+    ProcessSteps,
 )
 from storage.visibility import seen
 from storage.workspaces import lock_workspace
@@ -121,6 +122,7 @@ def link_source(session: Session, *, process_id: int, link: str) -> None:
 
 
 _merged = _P.alias("merged_into")
+_S = ProcessSteps.__table__
 
 
 _load = (
@@ -143,6 +145,7 @@ _CARD = (
         _merged.c.number.label("merged_into_number"),
         func.coalesce(_load.c.count, 0).label("load_count"),
         func.coalesce(_load.c.minutes, 0).label("load_minutes"),
+        exists().where(_S.c.process_id == _P.c.id).label("documented"),
     )
     .select_from(
         _P.outerjoin(_W, _W.c.team_id == _P.c.team_id)
@@ -155,7 +158,8 @@ _CARD = (
 
 def card_row(session: Session, *, process_id: int, since: datetime) -> Row[Any] | None:
     """One process with all a card shows, in one statement: its columns, its workspace's
-    rate and currency, the ref it was merged into, and its load since `since`."""
+    rate and currency, the ref it was merged into, its load since `since`, and whether
+    its steps are written down."""
     session.flush()
     return session.execute(_CARD, {"process_id": process_id, "since": since}).one_or_none()
 

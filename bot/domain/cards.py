@@ -50,6 +50,7 @@ class ProcessCard:
     actual_hours: float | None = None  # what automating it took, told at retirement
     verified_at: datetime | None = None  # 8 weeks with no report after its retirement
     steps: StepsNote | None = None  # the latest version of its steps, when asked for
+    documented: bool = False  # has steps written down (read with the card's one statement)
 
     @property
     def payback_weeks(self) -> float | None:

@@ -30,6 +30,7 @@ def card(
     minutes: int,
     workspace: Workspace | Row[Any] | None,
     merged_into_ref: str | None = None,
+    documented: bool = False,
 ) -> ProcessCard:
     """A card from a process (or a row of its columns) and its workspace's rate and
     currency (or a row that has them)."""
@@ -58,6 +59,7 @@ def card(
         effort_hours=process.effort_hours,
         actual_hours=process.actual_hours,
         verified_at=process.verified_at,
+        documented=documented,
     )
 
 
@@ -76,7 +78,7 @@ def with_steps(session: Session, cards: Sequence[ProcessCard]) -> list[ProcessCa
     """The cards with their processes' latest steps (one statement for them all)."""
     latest = steps.latest_for(session, process_ids=[c.process_id for c in cards])
     return [
-        replace(c, steps=StepsNote(w.text, w.version, w.author_id, w.at))
+        replace(c, steps=StepsNote(w.text, w.version, w.author_id, w.at), documented=True)
         if (w := latest.get(c.process_id))
         else c
         for c in cards
@@ -106,6 +108,7 @@ def _from_row(row: Row[Any]) -> ProcessCard:
         minutes=int(row.load_minutes),
         workspace=row,
         merged_into_ref=f"P{merged}" if merged is not None else None,
+        documented=bool(row.documented),
     )
 
 

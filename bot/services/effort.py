@@ -50,12 +50,10 @@ def card_with_steps(session: Session, actor: Actor, process: Process) -> Process
     return with_steps(session, [card_for(session, process, now=actor.now)])[0]
 
 
-def asks_for_steps(session: Session, *, process_id: int, report_count: int) -> bool:
+def asks_for_steps(card: ProcessCard) -> bool:
     """A report reply offers "Write down the steps": from the third report of a process
-    that has none written down."""
-    if report_count < STEPS_ASKED_FROM_REPORT:
-        return False
-    return not steps.documented(session, process_ids=[process_id])
+    that has none written down (the card's own statement says whether it has)."""
+    return card.count >= STEPS_ASKED_FROM_REPORT and not card.documented
 
 
 def by_payback(session: Session, actor: Actor, *, limit: int) -> tuple[list[ProcessCard], int]:

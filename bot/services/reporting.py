@@ -229,7 +229,7 @@ def record_report(
         default_used=default,
         regression=regression,
         asked=None if asked is None else card_by_id(session, asked, now=now),
-        ask_steps=asks_for_steps(session, process_id=process_id, report_count=card.count),
+        ask_steps=asks_for_steps(card),
     )
     if regression:  # its owner hears, through the outbox, with the report or not at all
         telling.came_back(session, result, team_id=team_id, now=now)
