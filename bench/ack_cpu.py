@@ -5,7 +5,10 @@
 
 No load, so no queueing: what one report costs the server, next to the same requests
 to the bare Bolt floor (bench/floor_app.py) in the same run, in Bolt's default mode and
-in process-before-response mode (the strict floor: issue 17 aims at 2x its CPU).
+in process-before-response mode (the strict floor: issue 17 aims at 2x its CPU), and to
+the storing app (`../shared/baselines/storing_app.py`, served by bench/storing_server.py):
+on these two shared cores a server's throughput under load is about the CPU it has over
+its CPU a report, so this says what `bench.ack_load`'s ratio to the storing app can be.
 """
 
 from __future__ import annotations
@@ -101,6 +104,8 @@ def main() -> None:
     args = parser.parse_args()
     with FakeSlack() as fake, tempfile.TemporaryDirectory() as tmp:
         fake.add_team("T0001", bot_token="xoxb-T0001")
+        # The storing baseline authorizes with this token (bench/standin_server.py).
+        fake.add_team("T0BASE", bot_token="xoxb-baseline", bot_user_id="UBOT2")
         env = {
             **os.environ,
             "SLACK_BOT_TOKEN": "xoxb-T0001",
@@ -118,6 +123,13 @@ def main() -> None:
         strict = measure(
             [*floor_cmd, "--process-before-response", "--port", str(port)],
             env,
+            port,
+            args.requests,
+        )
+        port = free_port()
+        storing = measure(
+            [sys.executable, "-m", "bench.storing_server", "--workers", "1", "--port", str(port)],
+            {**env, "FLOOR_DB_URL": f"sqlite:///{tmp}/storing.db"},
             port,
             args.requests,
         )
@@ -152,6 +164,7 @@ def main() -> None:
         Row(
             "worker CPU per report vs the default-mode floor", coach, "ms", "", floor, coach / floor
         ),
+        Row("worker CPU per report vs the storing app", coach, "ms", "", storing, coach / storing),
     ]
     print_table("ack_cpu: worker CPU per report, sequential", rows)
     write_results("ack_cpu", rows, settings=vars(args))
