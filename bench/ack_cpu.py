@@ -21,14 +21,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlencode
 
-from bench.common import NO_LIMITS, Row, free_port, print_table, write_results
-from bot.standin.fakeslack import FakeSlack
-from bot.standin.simulator import slack_signature
-
-SECRET = "bench-signing-secret"
-TITLES = ["Reconcile Stripe payouts", "Copy leads into the CRM", "Restart the staging cluster"]
+from bench.ack_servers import fake_slack, server_env
+from bench.ack_traffic import Requests
+from bench.common import Row, free_port, print_table, write_results
 
 
 def _cpu(pid: int) -> float:
@@ -53,34 +49,11 @@ def measure(command: list[str], env: dict[str, str], port: int, requests: int) -
             ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True
         ).stdout.split() or [str(proc.pid)]
 
-        def send(n: int) -> None:
-            body = urlencode(
-                {
-                    "token": "t",
-                    "team_id": "T0001",
-                    "team_domain": "acme",
-                    "channel_id": "C1",
-                    "channel_name": "ops",
-                    "user_id": f"U{n % 50:05d}",
-                    "user_name": "u",
-                    "command": "/manual-task",
-                    "text": f"{TITLES[n % 3]} {20 + n % 40}m",
-                    "api_app_id": "A1",
-                    "response_url": "http://127.0.0.1:1/r",
-                    "trigger_id": f"t{n}",
-                }
-            )
-            ts = str(int(time.time()))
-            conn.request(
-                "POST",
-                "/slack/events",
-                body=body,
-                headers={
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "X-Slack-Request-Timestamp": ts,
-                    "X-Slack-Signature": slack_signature(SECRET, ts, body.encode()),
-                },
-            )
+        reqs = Requests()
+
+        def send(_n: int) -> None:
+            body, headers = reqs.next()
+            conn.request("POST", "/slack/events", body=body, headers=headers)
             response = conn.getresponse()
             response.read()
             assert response.status == 200
@@ -102,20 +75,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
-    with FakeSlack() as fake, tempfile.TemporaryDirectory() as tmp:
-        fake.add_team("T0001", bot_token="xoxb-T0001")
-        # The storing baseline authorizes with this token (bench/standin_server.py).
-        fake.add_team("T0BASE", bot_token="xoxb-baseline", bot_user_id="UBOT2")
-        env = {
-            **os.environ,
-            "SLACK_BOT_TOKEN": "xoxb-T0001",
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": fake.api_url,
-            "COACH_SCHEDULER": "off",
-            "COACH_LOG_LEVEL": "WARNING",
-            **NO_LIMITS,
-            "DATABASE_URL": args.database_url or f"sqlite:///{tmp}/bench.db",
-        }
+    # The Slack and the requests of bench.ack_load: its people and channel are known.
+    with fake_slack() as api_url, tempfile.TemporaryDirectory() as tmp:
+        env = server_env(args.database_url or f"sqlite:///{tmp}/bench.db", api_url)
         floor_cmd = [sys.executable, "-m", "bench.floor_app", "--workers", "1", "--threads", "8"]
         port = free_port()
         floor = measure([*floor_cmd, "--port", str(port)], env, port, args.requests)
