@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import (
+    JSON,
     String,
     Table,
     and_,
@@ -86,12 +87,15 @@ def unindex_process(session: Session, *, process: Process) -> None:
 
 
 def _among(column: Any, name: str, dialect: str) -> Any:
-    """`column` is one of the list bound as `name`: `= ANY(:name)` with an array on
-    PostgreSQL, so the statement's text (and psycopg's prepared statement) is the same
-    whatever the list's length; an expanding `IN` on SQLite, which has no arrays."""
+    """`column` is one of the list bound as `name`, in a statement whose text is the same
+    whatever the list's length, so it is compiled and prepared once: `= ANY(:name)` with
+    an array on PostgreSQL; on SQLite, which has no arrays, `IN` the list bound as one
+    JSON text (`json_each`), where an expanding `IN` was rendered anew for each length
+    and prepared again by SQLite."""
     if dialect == "postgresql":
         return column == any_(bindparam(name, type_=postgresql.ARRAY(String)))
-    return column.in_(bindparam(name, expanding=True))
+    listed = func.json_each(bindparam(name, type_=JSON)).table_valued("value")
+    return column.in_(select(listed.c.value))
 
 
 def _counts_stmt(dialect: str) -> Any:
