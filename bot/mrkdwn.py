@@ -100,6 +100,8 @@ def escape(text: str) -> Mrkdwn:
 
 
 def _needs_isolating(text: str) -> bool:
+    if text.isascii():  # no ASCII character is right-to-left or a direction control
+        return False
     return any(ch in _BIDI_CONTROLS or unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
 
