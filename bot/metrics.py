@@ -91,19 +91,27 @@ def process_gone(pid: int) -> None:
     multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
 
 
-_PENDING = "coach.metrics.on_commit"  # the session's counts that wait for its commit
+_PENDING = "coach.metrics.on_commit"  # [transaction, count] pairs waiting for a commit
 
 
 def on_commit(session: Session, count: Callable[[], None]) -> None:
-    """Call `count` once `session`'s transaction commits (never on a rollback). Kept in
-    the session's `info` for the two listeners below: a listener made per report cost
-    more than the count (SQLAlchemy's event registry)."""
-    session.info.setdefault(_PENDING, []).append(count)
+    """Call `count` once what `session` is doing now is committed for good, never when it
+    is rolled back: called inside a savepoint (`begin_nested`), once the savepoint is
+    released *and* the transaction around it commits. Kept in the session's `info` for
+    the two listeners below (a listener made per report cost more than the count)."""
+    owner = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_PENDING, []).append([owner, count])
 
 
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
-    for count in session.info.pop(_PENDING, ()):
+    released = session.get_nested_transaction()
+    if released is not None:  # a savepoint released: its counts wait for the one around it
+        for pending in session.info.get(_PENDING, ()):
+            if pending[0] is released:
+                pending[0] = released.parent
+        return
+    for _owner, count in session.info.pop(_PENDING, ()):
         count()
 
 
@@ -111,6 +119,10 @@ def _committed(session: Session) -> None:
 def _rolled_back(session: Session, previous_transaction: Any) -> None:
     if previous_transaction.parent is None:  # the whole transaction: nothing counts
         session.info.pop(_PENDING, None)
+    elif previous_transaction.nested:  # a savepoint: what was counted inside it goes
+        session.info[_PENDING] = [
+            p for p in session.info.get(_PENDING, ()) if p[0] is not previous_transaction
+        ]
 
 
 def report(outcome: str, source: str) -> None:

@@ -138,7 +138,7 @@ def _candidates_stmt(dialect: str) -> Any:
     )
 
 
-# Built once per dialect: SQLAlchemy caches their compiled forms (an expanding IN included).
+# Built once per dialect: SQLAlchemy caches their compiled forms (`_among`: one text each).
 _DIALECTS = ("postgresql", "sqlite")
 _COUNTS = {d: _counts_stmt(d) for d in _DIALECTS}
 _COUNTS_AND_REJECTED = {d: _counts_and_rejected_stmt(d) for d in _DIALECTS}

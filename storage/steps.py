@@ -88,18 +88,6 @@ def written_down(team_id: str) -> Select[Any]:
     return select(ProcessSteps.process_id).where(ProcessSteps.team_id == team_id)
 
 
-def documented(session: Session, *, process_ids: Sequence[int]) -> set[int]:
-    """Which of the processes have steps written down."""
-    if not process_ids:
-        return set()
-    rows = session.scalars(
-        select(ProcessSteps.process_id)
-        .where(ProcessSteps.process_id.in_(list(process_ids)))
-        .distinct()
-    )
-    return set(rows)
-
-
 def versions(session: Session, *, process_id: int) -> int:
     """How many versions of its steps a process has."""
     return int(
