@@ -155,6 +155,24 @@ def _occurrences(db: Database, start: int, stop: int) -> Iterator[list[tuple[Any
         yield rows
 
 
+def settle(db: Database) -> None:
+    """VACUUM ANALYZE (ANALYZE on SQLite) the whole database, as after the load: the
+    migration's backfill leaves the rollup tables without planner statistics, and on
+    PostgreSQL without a visibility map (no index-only scans). A server with autovacuum
+    on (the default) gets there by itself; this one runs with it off."""
+    raw = db.engine.raw_connection()
+    try:
+        conn: Any = raw.driver_connection
+        if db.is_sqlite:
+            conn.execute("ANALYZE")
+        else:
+            conn.autocommit = True
+            conn.execute("VACUUM ANALYZE")
+            conn.autocommit = False
+    finally:
+        raw.close()
+
+
 def load_occurrences(db: Database, start: int, stop: int) -> float:
     """Add occurrences start..stop-1: COPY on PostgreSQL, chunked executemany on SQLite."""
     began = time.perf_counter()

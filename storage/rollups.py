@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 from bot.domain.rules import Sight
 from bot.domain.windows import Window, monday
 from storage.models import Process
-from storage.rollup_tables import process_days, process_reporters, process_weeks
+from storage.rollup_tables import process_days, process_months, process_reporters, process_weeks
 from storage.visibility import only_seen, seen
 
-_D, _W, _R = process_days, process_weeks, process_reporters
+_D, _W, _M, _R = process_days, process_weeks, process_months, process_reporters
+_KEY = {"process_days": "day", "process_weeks": "week", "process_months": "month"}
 
 
 @dataclass(frozen=True)
@@ -35,45 +36,84 @@ class Load:
     regression_minutes: int = 0
 
 
-def _part(table: Any, key: Any, team_id: str, start: date, end: date | None) -> Select[Any]:
+def _part(
+    table: Any, key: Any, team_id: str, start: date, end: date | None, sign: int = 1
+) -> Select[Any]:
     where = [table.c.team_id == team_id, key >= start]
     if end is not None:
         where.append(key < end)
+    counts = (table.c.reports, table.c.minutes, table.c.regression_minutes)
     return select(
-        table.c.process_id, table.c.reports, table.c.minutes, table.c.regression_minutes
+        table.c.process_id, *(c if sign > 0 else (-c).label(c.name) for c in counts)
     ).where(*where)
 
 
-def _rows(team_id: str, window: Window) -> Any:
-    """The rollup rows that make up `window` exactly: its whole weeks, its edge days."""
+Part = tuple[Any, date, date | None, int]  # a table, [start, end) of its keys, added or taken
+
+
+def _first_of_month(d: date | None) -> bool:
+    return d is None or d.day == 1
+
+
+def _length(table: Any, start: date, end: date | None) -> int:
+    """Rows a process a range reads (at most); an open range of weeks counts none."""
+    if end is None:
+        return 0
+    return (end - start).days // 7 if table is _W else (end - start).days
+
+
+def cover(window: Window) -> list[Part]:
+    """Rollup ranges whose signed sum is `window` exactly, reading as few rows a process
+    as can be: whole calendar months from `process_months` when it is made of them (a
+    quarter: 3 rows, not 13 weeks and the days at both ends); else whole weeks, with the
+    days at each end added, or taken from the week they fall in when that reads fewer
+    (28 days from a Tuesday: 4 weeks less a Monday, not 3 weeks and 6 days)."""
     start, end = window.start, window.end
-    first = start + timedelta(days=(7 - start.weekday()) % 7)  # the first Monday in it
-    last = None if end is None else monday(end)  # the Monday its last week starts on
-    if last is not None and first >= last:
-        parts = [_part(_D, _D.c.day, team_id, start, end)]
-    else:
-        parts = [_part(_W, _W.c.week, team_id, first, last)]
-        if start < first:
-            parts.append(_part(_D, _D.c.day, team_id, start, first))
-        if last is not None and end is not None and last < end:
-            parts.append(_part(_D, _D.c.day, team_id, last, end))
-    return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("rolled")
+    if _first_of_month(start) and _first_of_month(end):
+        return [(_M, start, end, 1)]
+    best: list[Part] = [(_D, start, end, 1)] if end is not None else []
+    cost = (end - start).days if end is not None else None
+    week = timedelta(weeks=1)
+    ends = [None] if end is None else [monday(end), monday(end) + week]
+    for w0 in (monday(start) + week, monday(start)):  # as before first: days added
+        for w1 in ends:
+            if w1 is not None and w1 <= w0:
+                continue
+            parts: list[Part] = [(_W, w0, w1, 1)]
+            if start != w0:
+                parts.append((_D, min(start, w0), max(start, w0), 1 if start < w0 else -1))
+            if w1 is not None and end is not None and end != w1:
+                parts.append((_D, min(end, w1), max(end, w1), 1 if w1 < end else -1))
+            rows = sum(_length(t, a, b) for t, a, b, _ in parts)
+            if w1 is None and w0 == monday(start):
+                rows += 1  # open: one week more than from the next Monday
+            if cost is None or rows < cost:
+                best, cost = parts, rows
+    return best
+
+
+def _rows(team_id: str, window: Window) -> tuple[Any, bool]:
+    """The rollup rows that make up `window` exactly (some of them taken away: then the
+    second is True)."""
+    chosen = cover(window)
+    parts = [_part(t, t.c[_KEY[t.name]], team_id, a, b, sign) for t, a, b, sign in chosen]
+    taken = any(sign < 0 for *_, sign in chosen)
+    return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("rolled"), taken
 
 
 def summed(team_id: str, window: Window) -> Any:
     """A subquery of (pid, n, m, r): each process's reports, minutes and regression
     minutes in `window`, for the processes with any."""
-    rows = _rows(team_id, window)
-    return (
-        select(
-            rows.c.process_id.label("pid"),
-            func.sum(rows.c.reports).label("n"),
-            func.sum(rows.c.minutes).label("m"),
-            func.sum(rows.c.regression_minutes).label("r"),
-        )
-        .group_by(rows.c.process_id)
-        .subquery("load")
-    )
+    rows, taken = _rows(team_id, window)
+    query = select(
+        rows.c.process_id.label("pid"),
+        func.sum(rows.c.reports).label("n"),
+        func.sum(rows.c.minutes).label("m"),
+        func.sum(rows.c.regression_minutes).label("r"),
+    ).group_by(rows.c.process_id)
+    if taken:  # a process whose reports all fell on the days taken away has none in it
+        query = query.having(func.sum(rows.c.reports) > 0)
+    return query.subquery("load")
 
 
 def loads(
