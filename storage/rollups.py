@@ -126,10 +126,12 @@ def loads(
     limit: int | None = None,
     reported_only: bool = False,
     by: str = "minutes",
+    among: Select[Any] | None = None,
 ) -> list[Load]:
-    """The processes in sight with what was reported on them in `window`, most minutes
-    (or regression minutes: `by="regression"`) first, then by number; those with nothing
-    in it too, unless `reported_only`."""
+    """The processes in sight (only those whose ids `among` selects, when given) with
+    what was reported on them in `window`, most minutes (or regression minutes:
+    `by="regression"`) first, then by number; those with nothing in it too, unless
+    `reported_only`."""
     load = summed(sight.team_id, window)
     n, m, r = (func.coalesce(c, 0) for c in (load.c.n, load.c.m, load.c.r))
     query = select(Process, n, m, r).where(seen(sight))
@@ -142,6 +144,8 @@ def loads(
         query = query.where(Process.status.in_(statuses))
     if owner_id is not None:
         query = query.where(Process.owner_id == owner_id)
+    if among is not None:
+        query = query.where(Process.id.in_(among))
     if by == "regression":
         query = query.where(load.c.r > 0)
     query = query.order_by((r if by == "regression" else m).desc(), Process.number).limit(limit)
@@ -173,6 +177,13 @@ def totals(
     return Totals(int(row[0]), int(row[1]), int(row[2]))
 
 
+@dataclass(frozen=True)
+class Split:
+    minutes: int  # all of them
+    picked: int  # those of the processes picked
+    processes: int  # with at least one report in the window
+
+
 def minutes_split(
     session: Session,
     *,
@@ -180,21 +191,41 @@ def minutes_split(
     window: Window,
     statuses: Sequence[str],
     among: Select[Any],
-) -> tuple[int, int]:
-    """(all minutes, minutes of the processes `among` selects the ids of) reported in
-    `window` on the processes in sight in `statuses`: one aggregate, no rows fetched."""
+) -> Split:
+    """All minutes reported in `window` on the processes in sight in `statuses`, those of
+    the processes `among` selects the ids of, and how many processes they are: one
+    aggregate, no rows fetched."""
     load = summed(sight.team_id, window)
     picked = load.c.pid.in_(among)
     query = (
         select(
             func.coalesce(func.sum(load.c.m), 0),
             func.coalesce(func.sum(case((picked, load.c.m), else_=0)), 0),
+            func.count(load.c.pid),
         )
         .join(Process, Process.id == load.c.pid)
         .where(Process.status.in_(statuses), seen(sight))
     )
     row = session.execute(query).one()
-    return int(row[0]), int(row[1])
+    return Split(int(row[0]), int(row[1]), int(row[2]))
+
+
+def month_totals(session: Session, *, sight: Sight, months: Sequence[Window]) -> list[int]:
+    """The minutes reported in each of `months` (windows of whole calendar months: each
+    starts, and ends unless open, on a month's first day) on the processes in sight, in
+    one read of `process_months` for them all."""
+    if not months:
+        return []
+    if any(not (_first_of_month(w.start) and _first_of_month(w.end)) for w in months):
+        raise ValueError(f"not whole months: {months}")
+    where = [_M.c.team_id == sight.team_id, _M.c.month >= min(w.start for w in months)]
+    if all(w.end is not None for w in months):
+        where.append(_M.c.month < max(w.end for w in months if w.end is not None))
+    query = select(_M.c.month, func.sum(_M.c.minutes)).where(*where).group_by(_M.c.month)
+    found = [(m, int(n)) for m, n in session.execute(only_seen(query, sight, _M.c.process_id))]
+    return [
+        sum(n for m, n in found if m >= w.start and (w.end is None or m < w.end)) for w in months
+    ]
 
 
 def weekly_minutes(session: Session, *, sight: Sight, weeks: Sequence[Window]) -> list[int]:

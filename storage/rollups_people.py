@@ -65,21 +65,25 @@ def lone_loads(
 ) -> list[tuple[rollups.Load, str]]:
     """The open processes in sight that only one person has ever reported (one row in
     `process_reporters`), with what was reported on them in `window` and that person;
-    only those whose one person is `user_id` when given. Most minutes first."""
+    only those whose one person is `user_id` when given. Most minutes first. Only those
+    processes are loaded: the others are left in the database."""
     lone = (
         select(_R.c.process_id, func.min(_R.c.user_id).label("who"))
         .where(_R.c.team_id == sight.team_id)
         .group_by(_R.c.process_id)
         .having(func.count() == 1)
     )
+    if user_id is not None:
+        lone = lone.having(func.min(_R.c.user_id) == user_id)
     found: dict[int, str] = {int(pid): str(who) for pid, who in session.execute(lone)}
     if not found:
         return []
     loads = rollups.loads(
-        session, sight=sight, window=window, statuses=OPEN_STATUSES, reported_only=True
+        session,
+        sight=sight,
+        window=window,
+        statuses=OPEN_STATUSES,
+        reported_only=True,
+        among=select(lone.subquery().c.process_id),
     )
-    return [
-        (load, found[load.process.id])
-        for load in loads
-        if load.process.id in found and (user_id is None or found[load.process.id] == user_id)
-    ]
+    return [(load, found[load.process.id]) for load in loads]

@@ -179,6 +179,11 @@ def test_the_rollups_match_the_raw_sums_after_every_kind_of_change(db: Database,
                         s, sight=sight, window=window, statuses=statuses, reported_only=True
                     )
                     assert len(by_process) == want[2] and all(x.reports for x in by_process)
+            months = [Window(date(2026, m, 1), date(2026, m + 1, 1)) for m in range(7, 12)]
+            months += [Window(date(2026, 8, 1)), Window(date(2026, 7, 1), date(2026, 10, 1))]
+            assert rollups.month_totals(s, sight=sight, months=months) == [
+                raw_minutes(s, sight, w)[1] for w in months
+            ]
             weeks = weeks_ending(instant(START.date() + timedelta(weeks=16)))
             by_week = rollups.weekly_minutes(s, sight=sight, weeks=weeks)
             assert by_week == [raw_minutes(s, sight, w)[1] for w in weeks]
@@ -197,6 +202,8 @@ def test_the_rollups_match_the_raw_sums_after_every_kind_of_change(db: Database,
                 assert (load.reports, load.minutes, load.regression_minutes) == raw
             assert [x.minutes for x in loads] == sorted((x.minutes for x in loads), reverse=True)
         assert last_days(START, 7).start == START.date() - timedelta(days=6)
+        with pytest.raises(ValueError):
+            rollups.month_totals(s, sight=sights[0], months=[Window(date(2026, 8, 3))])
 
 
 def raw_process(s, process_id: int, window: Window) -> tuple[int, int, int]:
