@@ -166,6 +166,7 @@ def settle(db: Database) -> None:
         if db.is_sqlite:
             conn.execute("ANALYZE")
         else:
+            conn.rollback()  # the pool's check-out leaves a transaction open
             conn.autocommit = True
             conn.execute("VACUUM ANALYZE")
             conn.autocommit = False

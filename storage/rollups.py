@@ -249,8 +249,11 @@ def weekly_minutes(session: Session, *, sight: Sight, weeks: Sequence[Window]) -
 
 def reports_and_reporters(session: Session, *, sight: Sight) -> tuple[int, int]:
     """Every report ever made on the processes in sight, and how many people made them."""
-    query = select(
-        func.coalesce(func.sum(_R.c.reports), 0), func.count(func.distinct(_R.c.user_id))
-    ).where(_R.c.team_id == sight.team_id)
-    row = session.execute(only_seen(query, sight, _R.c.process_id)).one()
+    each = only_seen(
+        select(func.sum(_R.c.reports).label("n")).where(_R.c.team_id == sight.team_id),
+        sight,
+        _R.c.process_id,
+    ).group_by(_R.c.user_id)  # a row a person: counted, where count(DISTINCT) sorts
+    people = each.subquery("people")
+    row = session.execute(select(func.coalesce(func.sum(people.c.n), 0), func.count())).one()
     return int(row[0]), int(row[1])
