@@ -177,6 +177,23 @@ def totals(
     return Totals(int(row[0]), int(row[1]), int(row[2]))
 
 
+def minutes(
+    session: Session, *, sight: Sight, window: Window, statuses: Sequence[str] | None = None
+) -> int:
+    """The minutes reported in `window` on the processes in sight (optionally only those
+    in `statuses`): a sum of the rollup rows, signed, with no grouping by process (what
+    `totals` counts the processes with)."""
+    rows, _ = _rows(sight.team_id, window)
+    query = select(func.coalesce(func.sum(rows.c.minutes), 0))
+    if statuses is None:
+        query = only_seen(query, sight, rows.c.process_id)
+    else:
+        query = query.join(Process, Process.id == rows.c.process_id).where(
+            Process.status.in_(statuses), seen(sight)
+        )
+    return int(session.execute(query).scalar_one())
+
+
 @dataclass(frozen=True)
 class Split:
     minutes: int  # all of them

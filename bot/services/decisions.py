@@ -92,7 +92,7 @@ def toil_view(
 
 def open_minutes(session: Session, *, sight: Sight, window: Window) -> int:
     """The minutes reported in `window` on the open processes in sight."""
-    return rollups.totals(session, sight=sight, window=window, statuses=OPEN_STATUSES).minutes
+    return rollups.minutes(session, sight=sight, window=window, statuses=OPEN_STATUSES)
 
 
 def lone_view(

@@ -103,8 +103,8 @@ def gather(
             )
         ],
         regressions=[(x.process.ref, x.process.title, x.regression_minutes) for x in regressions],
-        manual_minutes_this=rollups.totals(session, sight=sight, window=this).minutes,
-        manual_minutes_before=rollups.totals(session, sight=sight, window=earlier).minutes,
+        manual_minutes_this=rollups.minutes(session, sight=sight, window=this),
+        manual_minutes_before=rollups.minutes(session, sight=sight, window=earlier),
         verified_minutes_per_week=eliminated.verified_minutes(session, sight=sight),
         documented_share=documented_share(
             [(loaded.picked, True), (loaded.minutes - loaded.picked, False)]

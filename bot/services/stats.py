@@ -35,12 +35,10 @@ def figures(session: Session, *, sight: Sight, now: datetime) -> Figures:
         reporters=counted.reporters,
         manual_minutes_in_window=manual,
         eliminated_minutes_per_week=history.eliminated_as_of(session, sight=sight),
-        this_week_minutes=rollups.totals(
-            session, sight=sight, window=windows.last_days(now, 7)
-        ).minutes,
-        last_week_minutes=rollups.totals(
+        this_week_minutes=rollups.minutes(session, sight=sight, window=windows.last_days(now, 7)),
+        last_week_minutes=rollups.minutes(
             session, sight=sight, window=windows.days_before(now, 7, skip=6)
-        ).minutes,
+        ),
         hourly_rate=ws.hourly_rate if ws else None,
         currency=ws.currency if ws else "USD",
         covers="all" if sight.everything else ("public" if sight.public else "own"),

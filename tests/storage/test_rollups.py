@@ -175,6 +175,8 @@ def test_the_rollups_match_the_raw_sums_after_every_kind_of_change(db: Database,
                     got = rollups.totals(s, sight=sight, window=window, statuses=statuses)
                     want = raw_minutes(s, sight, window, statuses)
                     assert (got.reports, got.minutes, got.processes) == want, (sight, window)
+                    summed = rollups.minutes(s, sight=sight, window=window, statuses=statuses)
+                    assert summed == want[1], (sight, window, statuses)
                     by_process = rollups.loads(
                         s, sight=sight, window=window, statuses=statuses, reported_only=True
                     )
