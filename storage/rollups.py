@@ -1,7 +1,9 @@
 """Figures over windows of whole UTC days (bot/domain/windows.py), read from the rollups
 (storage/rollup_tables.py) and never from the occurrences: what they read grows with
-processes × weeks, not with the reports ever made. Whole weeks (Monday to Sunday) come
-from `process_weeks`, the days at a window's edges from `process_days`. Read-only::
+processes × weeks, not with the reports ever made. A window of whole calendar months
+comes from `process_months` (0023); any other from `process_weeks` (Monday to Sunday),
+the days at its edges from `process_days`, added, or taken from their week when that
+reads fewer rows (`cover`). Read-only::
 
     loads(session, sight=sight, window=Window(date(2026, 11, 2), date(2026, 11, 30)))
 """
