@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from bench.common import Row, median, pg_available, print_table, scratch_pg, write_results
-from bench.scale_data import CHANNELS, OWNERS, PROCESSES, load_occurrences, seed_base
+from bench.scale_data import CHANNELS, OWNERS, PROCESSES, load_occurrences, seed_base, settle
 from bench.scale_measure import in_subprocess, measure
 from storage.db import Database
 
@@ -100,6 +100,7 @@ def run_backend(backend: str, scales: list[int], reps: int, log: dict[str, Any])
             have = n
             print(f"{label}: {n:,} occurrences loaded (+{took:.1f} s)", flush=True)
             _backfill(db, n, label, rows)
+            settle(db)  # statistics of the tables the backfill filled, as autovacuum would
             found = {what: in_subprocess(what, url, reps) for what in ("baseline", *MEASURES)}
             log[f"{label} {n}"] = found
             base = median(found["baseline"]["times"])

@@ -1,6 +1,7 @@
 """The rollup tables (migration 0020): per-process totals a UTC day, a week (Monday to
-Sunday, UTC) and a reporter. Triggers on `occurrences` keep them, whatever path changes
-an occurrence; nothing in the app writes them. storage/rollups.py reads them."""
+Sunday, UTC) and a reporter; and a calendar month (UTC, keyed by its first day: 0023).
+Triggers on `occurrences` keep them, whatever path changes an occurrence; nothing in the
+app writes them. storage/rollups.py reads them."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ def _bucket(name: str, key: str) -> Table:
 
 process_days = _bucket("process_days", "day")
 process_weeks = _bucket("process_weeks", "week")
+process_months = _bucket("process_months", "month")
 process_reporters = Table(
     "process_reporters",
     Base.metadata,

@@ -1,7 +1,9 @@
 """Figures over windows of whole UTC days (bot/domain/windows.py), read from the rollups
 (storage/rollup_tables.py) and never from the occurrences: what they read grows with
-processes × weeks, not with the reports ever made. Whole weeks (Monday to Sunday) come
-from `process_weeks`, the days at a window's edges from `process_days`. Read-only::
+processes × weeks, not with the reports ever made. A window of whole calendar months
+comes from `process_months` (0023); any other from `process_weeks` (Monday to Sunday),
+the days at its edges from `process_days`, added, or taken from their week when that
+reads fewer rows (`cover`). Read-only::
 
     loads(session, sight=sight, window=Window(date(2026, 11, 2), date(2026, 11, 30)))
 """
@@ -19,10 +21,11 @@ from sqlalchemy.orm import Session
 from bot.domain.rules import Sight
 from bot.domain.windows import Window, monday
 from storage.models import Process
-from storage.rollup_tables import process_days, process_reporters, process_weeks
+from storage.rollup_tables import process_days, process_months, process_reporters, process_weeks
 from storage.visibility import only_seen, seen
 
-_D, _W, _R = process_days, process_weeks, process_reporters
+_D, _W, _M, _R = process_days, process_weeks, process_months, process_reporters
+_KEY = {"process_days": "day", "process_weeks": "week", "process_months": "month"}
 
 
 @dataclass(frozen=True)
@@ -35,45 +38,84 @@ class Load:
     regression_minutes: int = 0
 
 
-def _part(table: Any, key: Any, team_id: str, start: date, end: date | None) -> Select[Any]:
+def _part(
+    table: Any, key: Any, team_id: str, start: date, end: date | None, sign: int = 1
+) -> Select[Any]:
     where = [table.c.team_id == team_id, key >= start]
     if end is not None:
         where.append(key < end)
+    counts = (table.c.reports, table.c.minutes, table.c.regression_minutes)
     return select(
-        table.c.process_id, table.c.reports, table.c.minutes, table.c.regression_minutes
+        table.c.process_id, *(c if sign > 0 else (-c).label(c.name) for c in counts)
     ).where(*where)
 
 
-def _rows(team_id: str, window: Window) -> Any:
-    """The rollup rows that make up `window` exactly: its whole weeks, its edge days."""
+Part = tuple[Any, date, date | None, int]  # a table, [start, end) of its keys, added or taken
+
+
+def _first_of_month(d: date | None) -> bool:
+    return d is None or d.day == 1
+
+
+def _length(table: Any, start: date, end: date | None) -> int:
+    """Rows a process a range reads (at most); an open range of weeks counts none."""
+    if end is None:
+        return 0
+    return (end - start).days // 7 if table is _W else (end - start).days
+
+
+def cover(window: Window) -> list[Part]:
+    """Rollup ranges whose signed sum is `window` exactly, reading as few rows a process
+    as can be: whole calendar months from `process_months` when it is made of them (a
+    quarter: 3 rows, not 13 weeks and the days at both ends); else whole weeks, with the
+    days at each end added, or taken from the week they fall in when that reads fewer
+    (28 days from a Tuesday: 4 weeks less a Monday, not 3 weeks and 6 days)."""
     start, end = window.start, window.end
-    first = start + timedelta(days=(7 - start.weekday()) % 7)  # the first Monday in it
-    last = None if end is None else monday(end)  # the Monday its last week starts on
-    if last is not None and first >= last:
-        parts = [_part(_D, _D.c.day, team_id, start, end)]
-    else:
-        parts = [_part(_W, _W.c.week, team_id, first, last)]
-        if start < first:
-            parts.append(_part(_D, _D.c.day, team_id, start, first))
-        if last is not None and end is not None and last < end:
-            parts.append(_part(_D, _D.c.day, team_id, last, end))
-    return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("rolled")
+    if _first_of_month(start) and _first_of_month(end):
+        return [(_M, start, end, 1)]
+    best: list[Part] = [(_D, start, end, 1)] if end is not None else []
+    cost = (end - start).days if end is not None else None
+    week = timedelta(weeks=1)
+    ends = [None] if end is None else [monday(end), monday(end) + week]
+    for w0 in (monday(start) + week, monday(start)):  # as before first: days added
+        for w1 in ends:
+            if w1 is not None and w1 <= w0:
+                continue
+            parts: list[Part] = [(_W, w0, w1, 1)]
+            if start != w0:
+                parts.append((_D, min(start, w0), max(start, w0), 1 if start < w0 else -1))
+            if w1 is not None and end is not None and end != w1:
+                parts.append((_D, min(end, w1), max(end, w1), 1 if w1 < end else -1))
+            rows = sum(_length(t, a, b) for t, a, b, _ in parts)
+            if w1 is None and w0 == monday(start):
+                rows += 1  # open: one week more than from the next Monday
+            if cost is None or rows < cost:
+                best, cost = parts, rows
+    return best
+
+
+def _rows(team_id: str, window: Window) -> tuple[Any, bool]:
+    """The rollup rows that make up `window` exactly (some of them taken away: then the
+    second is True)."""
+    chosen = cover(window)
+    parts = [_part(t, t.c[_KEY[t.name]], team_id, a, b, sign) for t, a, b, sign in chosen]
+    taken = any(sign < 0 for *_, sign in chosen)
+    return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("rolled"), taken
 
 
 def summed(team_id: str, window: Window) -> Any:
     """A subquery of (pid, n, m, r): each process's reports, minutes and regression
     minutes in `window`, for the processes with any."""
-    rows = _rows(team_id, window)
-    return (
-        select(
-            rows.c.process_id.label("pid"),
-            func.sum(rows.c.reports).label("n"),
-            func.sum(rows.c.minutes).label("m"),
-            func.sum(rows.c.regression_minutes).label("r"),
-        )
-        .group_by(rows.c.process_id)
-        .subquery("load")
-    )
+    rows, taken = _rows(team_id, window)
+    query = select(
+        rows.c.process_id.label("pid"),
+        func.sum(rows.c.reports).label("n"),
+        func.sum(rows.c.minutes).label("m"),
+        func.sum(rows.c.regression_minutes).label("r"),
+    ).group_by(rows.c.process_id)
+    if taken:  # a process whose reports all fell on the days taken away has none in it
+        query = query.having(func.sum(rows.c.reports) > 0)
+    return query.subquery("load")
 
 
 def loads(
@@ -86,10 +128,12 @@ def loads(
     limit: int | None = None,
     reported_only: bool = False,
     by: str = "minutes",
+    among: Select[Any] | None = None,
 ) -> list[Load]:
-    """The processes in sight with what was reported on them in `window`, most minutes
-    (or regression minutes: `by="regression"`) first, then by number; those with nothing
-    in it too, unless `reported_only`."""
+    """The processes in sight (only those whose ids `among` selects, when given) with
+    what was reported on them in `window`, most minutes (or regression minutes:
+    `by="regression"`) first, then by number; those with nothing in it too, unless
+    `reported_only`."""
     load = summed(sight.team_id, window)
     n, m, r = (func.coalesce(c, 0) for c in (load.c.n, load.c.m, load.c.r))
     query = select(Process, n, m, r).where(seen(sight))
@@ -102,6 +146,8 @@ def loads(
         query = query.where(Process.status.in_(statuses))
     if owner_id is not None:
         query = query.where(Process.owner_id == owner_id)
+    if among is not None:
+        query = query.where(Process.id.in_(among))
     if by == "regression":
         query = query.where(load.c.r > 0)
     query = query.order_by((r if by == "regression" else m).desc(), Process.number).limit(limit)
@@ -133,6 +179,30 @@ def totals(
     return Totals(int(row[0]), int(row[1]), int(row[2]))
 
 
+def minutes(
+    session: Session, *, sight: Sight, window: Window, statuses: Sequence[str] | None = None
+) -> int:
+    """The minutes reported in `window` on the processes in sight (optionally only those
+    in `statuses`): a sum of the rollup rows, signed, with no grouping by process (what
+    `totals` counts the processes with)."""
+    rows, _ = _rows(sight.team_id, window)
+    query = select(func.coalesce(func.sum(rows.c.minutes), 0))
+    if statuses is None:
+        query = only_seen(query, sight, rows.c.process_id)
+    else:
+        query = query.join(Process, Process.id == rows.c.process_id).where(
+            Process.status.in_(statuses), seen(sight)
+        )
+    return int(session.execute(query).scalar_one())
+
+
+@dataclass(frozen=True)
+class Split:
+    minutes: int  # all of them
+    picked: int  # those of the processes picked
+    processes: int  # with at least one report in the window
+
+
 def minutes_split(
     session: Session,
     *,
@@ -140,21 +210,41 @@ def minutes_split(
     window: Window,
     statuses: Sequence[str],
     among: Select[Any],
-) -> tuple[int, int]:
-    """(all minutes, minutes of the processes `among` selects the ids of) reported in
-    `window` on the processes in sight in `statuses`: one aggregate, no rows fetched."""
+) -> Split:
+    """All minutes reported in `window` on the processes in sight in `statuses`, those of
+    the processes `among` selects the ids of, and how many processes they are: one
+    aggregate, no rows fetched."""
     load = summed(sight.team_id, window)
     picked = load.c.pid.in_(among)
     query = (
         select(
             func.coalesce(func.sum(load.c.m), 0),
             func.coalesce(func.sum(case((picked, load.c.m), else_=0)), 0),
+            func.count(load.c.pid),
         )
         .join(Process, Process.id == load.c.pid)
         .where(Process.status.in_(statuses), seen(sight))
     )
     row = session.execute(query).one()
-    return int(row[0]), int(row[1])
+    return Split(int(row[0]), int(row[1]), int(row[2]))
+
+
+def month_totals(session: Session, *, sight: Sight, months: Sequence[Window]) -> list[int]:
+    """The minutes reported in each of `months` (windows of whole calendar months: each
+    starts, and ends unless open, on a month's first day) on the processes in sight, in
+    one read of `process_months` for them all."""
+    if not months:
+        return []
+    if any(not (_first_of_month(w.start) and _first_of_month(w.end)) for w in months):
+        raise ValueError(f"not whole months: {months}")
+    where = [_M.c.team_id == sight.team_id, _M.c.month >= min(w.start for w in months)]
+    if all(w.end is not None for w in months):
+        where.append(_M.c.month < max(w.end for w in months if w.end is not None))
+    query = select(_M.c.month, func.sum(_M.c.minutes)).where(*where).group_by(_M.c.month)
+    found = [(m, int(n)) for m, n in session.execute(only_seen(query, sight, _M.c.process_id))]
+    return [
+        sum(n for m, n in found if m >= w.start and (w.end is None or m < w.end)) for w in months
+    ]
 
 
 def weekly_minutes(session: Session, *, sight: Sight, weeks: Sequence[Window]) -> list[int]:
@@ -178,8 +268,11 @@ def weekly_minutes(session: Session, *, sight: Sight, weeks: Sequence[Window]) -
 
 def reports_and_reporters(session: Session, *, sight: Sight) -> tuple[int, int]:
     """Every report ever made on the processes in sight, and how many people made them."""
-    query = select(
-        func.coalesce(func.sum(_R.c.reports), 0), func.count(func.distinct(_R.c.user_id))
-    ).where(_R.c.team_id == sight.team_id)
-    row = session.execute(only_seen(query, sight, _R.c.process_id)).one()
+    each = only_seen(
+        select(func.sum(_R.c.reports).label("n")).where(_R.c.team_id == sight.team_id),
+        sight,
+        _R.c.process_id,
+    ).group_by(_R.c.user_id)  # a row a person: counted, where count(DISTINCT) sorts
+    people = each.subquery("people")
+    row = session.execute(select(func.coalesce(func.sum(people.c.n), 0), func.count())).one()
     return int(row[0]), int(row[1])

@@ -30,10 +30,16 @@ def _effort_hours(process: Process) -> float | None:
 
 
 def toil_view(
-    session: Session, *, sight: Sight, now: datetime, channel_id: str | None
+    session: Session,
+    *,
+    sight: Sight,
+    now: datetime,
+    channel_id: str | None,
+    manual: int | None = None,
 ) -> toil.ToilView:
     """The toil budget of the team of `channel_id` (its digest's `sight`; None: the whole
-    workspace's) as of `now`: manual work over the last 28 days (`windows.ranking`), the
+    workspace's) as of `now`: manual work over the last 28 days (`windows.ranking`: the
+    open processes' minutes in it, `manual` when the caller has read them already), the
     team who reported in the channel in the last four whole weeks and this one so far
     (`toil.team_window`), unless an admin set its size."""
     window = windows.ranking(now)
@@ -51,7 +57,8 @@ def toil_view(
     reporters = rollups_people.channel_people(
         session, team_id=sight.team_id, channel_id=channel_id, window=toil.team_window(now)
     )
-    manual = rollups.totals(session, sight=sight, window=window, statuses=OPEN_STATUSES).minutes
+    if manual is None:
+        manual = open_minutes(session, sight=sight, window=window)
     budget = toil.Budget(
         size=toil.team_size(set_size, reporters),
         size_set=set_size is not None,
@@ -83,13 +90,25 @@ def toil_view(
     return toil.ToilView(budget, chosen, enough, channel_id)
 
 
+def open_minutes(session: Session, *, sight: Sight, window: Window) -> int:
+    """The minutes reported in `window` on the open processes in sight."""
+    return rollups.minutes(session, sight=sight, window=window, statuses=OPEN_STATUSES)
+
+
 def lone_view(
-    session: Session, *, sight: Sight, window: Window, user_id: str | None = None
+    session: Session,
+    *,
+    sight: Sight,
+    window: Window,
+    user_id: str | None = None,
+    total: int | None = None,
 ) -> SinglePoints:
     """The open processes in sight only one person has ever done (only `user_id`'s when
-    given: the person concerned), with their share of the manual load in `window`."""
+    given: the person concerned), with their share of the manual load in `window` (the
+    open processes' minutes in it: `total` when the caller has read them already)."""
     lone = rollups_people.lone_loads(session, sight=sight, window=window, user_id=user_id)
-    total = rollups.totals(session, sight=sight, window=window, statuses=OPEN_STATUSES).minutes
+    if total is None:
+        total = open_minutes(session, sight=sight, window=window)
     return single_points([(x.process.ref, x.minutes) for x, _ in lone], total_minutes=total)
 
 
@@ -103,11 +122,12 @@ def quarter_changes(
     people = rollups_people.people_each_quarter(
         session, sight=sight, quarters=[q.start for q in quarters]
     )
+    minutes = rollups.month_totals(session, sight=sight, months=quarters)
     return growth.changes(
         [
             growth.Quarter(
                 label=growth.quarter_label(q),
-                manual_minutes=rollups.totals(session, sight=sight, window=q).minutes,
+                manual_minutes=minutes[i],
                 weeks=growth.weeks_in(q, today),
                 eliminated_at_start=gone[i],
                 eliminated_at_end=gone[i + 1],
@@ -127,13 +147,14 @@ def months(
     recorded = {
         v.month: v for v in teams.volumes(session, team_id=sight.team_id, since=spans[0].start)
     }
+    minutes = rollups.month_totals(session, sight=sight, months=spans)
     out = []
-    for span in spans:
+    for span, manual in zip(spans, minutes, strict=True):
         v = recorded.get(span.start)
         out.append(
             growth.Month(
                 span.start,
-                rollups.totals(session, sight=sight, window=span).minutes,
+                manual,
                 v.amount if v else None,
                 v.unit if v else "",
             )

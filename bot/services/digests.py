@@ -72,6 +72,15 @@ def gather(
         session, sight=sight, start=start, end=end, limit=LIST
     )
     regressions = rollups.loads(session, sight=sight, window=this, limit=LIST, by="regression")
+    loaded = rollups.minutes_split(  # the costliest's total and documented share, at once
+        session,
+        sight=sight,
+        window=ranked,
+        statuses=OPEN_STATUSES,
+        among=steps.written_down(sight.team_id),
+    )
+    month = windows.ranking(end)  # the toil budget's and the single points' 28 days
+    manual = decisions.open_minutes(session, sight=sight, window=month)
     return DigestData(
         title=title,
         period_start=start,
@@ -79,9 +88,7 @@ def gather(
         cadence=cadence,
         tz=tz,
         top=top,
-        top_total=rollups.totals(
-            session, sight=sight, window=ranked, statuses=OPEN_STATUSES
-        ).processes,
+        top_total=loaded.processes,
         new=new,
         retired=[
             Retired(p.ref, p.title, e.actor_id, e.minutes_per_week or 0, e.detail)
@@ -96,14 +103,18 @@ def gather(
             )
         ],
         regressions=[(x.process.ref, x.process.title, x.regression_minutes) for x in regressions],
-        manual_minutes_this=rollups.totals(session, sight=sight, window=this).minutes,
-        manual_minutes_before=rollups.totals(session, sight=sight, window=earlier).minutes,
+        manual_minutes_this=rollups.minutes(session, sight=sight, window=this),
+        manual_minutes_before=rollups.minutes(session, sight=sight, window=earlier),
         verified_minutes_per_week=eliminated.verified_minutes(session, sight=sight),
-        documented_share=documented(session, sight=sight, window=ranked),
+        documented_share=documented_share(
+            [(loaded.picked, True), (loaded.minutes - loaded.picked, False)]
+        ),
         question=question_for(start),
         notes=[covers_note(sight.channel_id)],
-        toil=decisions.toil_view(session, sight=sight, now=end, channel_id=sight.channel_id),
-        lone=decisions.lone_view(session, sight=sight, window=windows.ranking(end)),
+        toil=decisions.toil_view(
+            session, sight=sight, now=end, channel_id=sight.channel_id, manual=manual
+        ),
+        lone=decisions.lone_view(session, sight=sight, window=month, total=manual),
         quarters=decisions.quarter_changes(session, sight=sight, today=windows.utc_day(end))
         if monthly
         else (),
@@ -125,19 +136,6 @@ def first_of_month(cadence: str, slot: datetime, tz: str) -> bool:
     """Whether a digest is the first weekly one of its month (in its own time zone): it
     also shows whether ops grows faster than the business, with a chart."""
     return cadence == "weekly" and slot.astimezone(zone(tz)).day <= 7
-
-
-def documented(session: Session, *, sight: Sight, window: windows.Window) -> float | None:
-    """The share of the manual load in `window` (open processes, from the rollups) whose
-    steps are written down (bot/domain/elimination.py)."""
-    total, written = rollups.minutes_split(
-        session,
-        sight=sight,
-        window=window,
-        statuses=OPEN_STATUSES,
-        among=steps.written_down(sight.team_id),
-    )
-    return documented_share([(written, True), (total - written, False)])
 
 
 def schedule_of(sub: DigestSubscription, work_days: str | None) -> Schedule:

@@ -11,7 +11,6 @@ from bot.domain import windows
 from bot.domain.elimination import FOUR_QUARTERS_DAYS, time_to_eliminate
 from bot.domain.payback import savings
 from bot.domain.rules import Sight
-from bot.domain.states import OPEN_STATUSES
 from bot.messages.stats import Figures
 from bot.services import decisions
 from storage import eliminated, history, rollups, stats
@@ -26,22 +25,20 @@ def figures(session: Session, *, sight: Sight, now: datetime) -> Figures:
     quarter on quarter whether ops grows faster than it is automated away."""
     counted = stats.counts(session, sight=sight)
     ws = session.get(Workspace, sight.team_id)
+    month = windows.ranking(now)
+    manual = decisions.open_minutes(session, sight=sight, window=month)
     return Figures(
         reported=counted.reported,
         retired=counted.retired,
         active=counted.active,
         occurrences=counted.occurrences,
         reporters=counted.reporters,
-        manual_minutes_in_window=rollups.totals(
-            session, sight=sight, window=windows.ranking(now), statuses=OPEN_STATUSES
-        ).minutes,
+        manual_minutes_in_window=manual,
         eliminated_minutes_per_week=history.eliminated_as_of(session, sight=sight),
-        this_week_minutes=rollups.totals(
-            session, sight=sight, window=windows.last_days(now, 7)
-        ).minutes,
-        last_week_minutes=rollups.totals(
+        this_week_minutes=rollups.minutes(session, sight=sight, window=windows.last_days(now, 7)),
+        last_week_minutes=rollups.minutes(
             session, sight=sight, window=windows.days_before(now, 7, skip=6)
-        ).minutes,
+        ),
         hourly_rate=ws.hourly_rate if ws else None,
         currency=ws.currency if ws else "USD",
         covers="all" if sight.everything else ("public" if sight.public else "own"),
@@ -49,8 +46,9 @@ def figures(session: Session, *, sight: Sight, now: datetime) -> Figures:
         lone=decisions.lone_view(
             session,
             sight=sight,
-            window=windows.ranking(now),
+            window=month,
             user_id=None if sight.everything else sight.user_id,
+            total=manual,
         ),
         quarters=decisions.quarter_changes(session, sight=sight, today=windows.utc_day(now), n=3),
         months=decisions.months(session, sight=sight, today=windows.utc_day(now)),

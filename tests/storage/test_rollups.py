@@ -91,6 +91,8 @@ def raw_buckets(s, key: str) -> dict[tuple, tuple[int, int, int]]:
         ("sqlite", "week"): "date(substr(occurred_at, 1, 10), 'weekday 0', '-6 days')",
         ("postgresql", "day"): "(occurred_at AT TIME ZONE 'UTC')::date",
         ("postgresql", "week"): "date_trunc('week', occurred_at AT TIME ZONE 'UTC')::date",
+        ("sqlite", "month"): "substr(occurred_at, 1, 7) || '-01'",
+        ("postgresql", "month"): "date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date",
         ("sqlite", "user"): "user_id",
         ("postgresql", "user"): "user_id",
     }[(s.get_bind().dialect.name, key)]
@@ -140,6 +142,9 @@ def windows_to_check(rng: random.Random) -> list[Window]:
         length = rng.choice([1, 2, 3, 6, 7, 8, 13, 14, 27, 28, 29, 35])
         found.append(Window(start, start + timedelta(days=length)))
         found.append(Window(start))
+    for first, months in ((date(2026, 7, 1), 1), (date(2026, 8, 1), 3), (date(2026, 9, 1), 2)):
+        found.append(Window(first))  # whole calendar months: read from process_months
+        found.append(Window(first, date(2026, first.month + months, 1)))
     return found
 
 
@@ -154,6 +159,7 @@ def test_the_rollups_match_the_raw_sums_after_every_kind_of_change(db: Database,
         assert s.scalar(select(func.count()).where(Occurrence.regression.is_(True)))
         assert stored_buckets(s, "process_days", "day") == raw_buckets(s, "day")
         assert stored_buckets(s, "process_weeks", "week") == raw_buckets(s, "week")
+        assert stored_buckets(s, "process_months", "month") == raw_buckets(s, "month")
         assert stored_buckets(s, "process_reporters", "user_id") == raw_buckets(s, "user")
 
         sights = [
@@ -169,6 +175,17 @@ def test_the_rollups_match_the_raw_sums_after_every_kind_of_change(db: Database,
                     got = rollups.totals(s, sight=sight, window=window, statuses=statuses)
                     want = raw_minutes(s, sight, window, statuses)
                     assert (got.reports, got.minutes, got.processes) == want, (sight, window)
+                    summed = rollups.minutes(s, sight=sight, window=window, statuses=statuses)
+                    assert summed == want[1], (sight, window, statuses)
+                    by_process = rollups.loads(
+                        s, sight=sight, window=window, statuses=statuses, reported_only=True
+                    )
+                    assert len(by_process) == want[2] and all(x.reports for x in by_process)
+            months = [Window(date(2026, m, 1), date(2026, m + 1, 1)) for m in range(7, 12)]
+            months += [Window(date(2026, 8, 1)), Window(date(2026, 7, 1), date(2026, 10, 1))]
+            assert rollups.month_totals(s, sight=sight, months=months) == [
+                raw_minutes(s, sight, w)[1] for w in months
+            ]
             weeks = weeks_ending(instant(START.date() + timedelta(weeks=16)))
             by_week = rollups.weekly_minutes(s, sight=sight, weeks=weeks)
             assert by_week == [raw_minutes(s, sight, w)[1] for w in weeks]
@@ -187,6 +204,8 @@ def test_the_rollups_match_the_raw_sums_after_every_kind_of_change(db: Database,
                 assert (load.reports, load.minutes, load.regression_minutes) == raw
             assert [x.minutes for x in loads] == sorted((x.minutes for x in loads), reverse=True)
         assert last_days(START, 7).start == START.date() - timedelta(days=6)
+        with pytest.raises(ValueError):
+            rollups.month_totals(s, sight=sights[0], months=[Window(date(2026, 8, 3))])
 
 
 def raw_process(s, process_id: int, window: Window) -> tuple[int, int, int]:

@@ -5,7 +5,8 @@ tests/storage/test_rollups.py: undo, split, merge, retirement, forget, a cascade
 update of every counted column), on both databases; their quarters and weeks are the ones
 Python makes, for every month; the people each quarter, a channel team and the processes
 only one person has done, read from the rollups, equal the same figures taken over the
-occurrences; and 0022 downgrades and upgrades again losing nothing."""
+occurrences; and 0022 downgrades and upgrades again losing nothing. The per-process days,
+weeks and months (0020, 0023) are checked after the same changes."""
 
 from __future__ import annotations
 
@@ -23,7 +24,14 @@ from storage import rollups_people
 from storage.db import Database
 from storage.models import Occurrence, Process
 from storage.visibility import seen
-from tests.storage.test_rollups import CHANNELS, START, TEAM, generate
+from tests.storage.test_rollups import (
+    CHANNELS,
+    START,
+    TEAM,
+    generate,
+    raw_buckets,
+    stored_buckets,
+)
 
 SIGHTS = [
     Sight.whole(TEAM),
@@ -94,6 +102,10 @@ def stored_weeks(s) -> dict[tuple, int]:
 def assert_exact(s) -> None:
     assert stored_quarters(s) == raw_quarters(s)
     assert stored_weeks(s) == raw_weeks(s)
+    # 0020's and 0023's per-process rollups, after the same changes of every column.
+    for table, key in (("process_days", "day"), ("process_weeks", "week")):
+        assert stored_buckets(s, table, key) == raw_buckets(s, key)
+    assert stored_buckets(s, "process_months", "month") == raw_buckets(s, "month")
 
 
 def raw_people(s, sight: Sight, window: Window) -> int:
@@ -235,6 +247,13 @@ def test_quarters_and_weeks_are_pythons_for_every_month(db: Database) -> None:
             day = utc_day(t)
             assert quarters[f"U0T{i}"] == str(growth.quarter_of(day).start), t
             assert weeks[f"U0T{i}"] == str(monday(day)), t
+        months: dict[str, int] = {}  # the month Python makes of each of the process's
+        made = select(Occurrence.occurred_at).where(Occurrence.process_id == pid)
+        for (when,) in s.execute(made):
+            first = str(utc_day(when if when.tzinfo else when.replace(tzinfo=UTC)).replace(day=1))
+            months[first] = months.get(first, 0) + 1
+        stored = stored_buckets(s, "process_months", "month")
+        assert {m: v[0] for (p, m), v in stored.items() if p == pid} == months
         assert_exact(s)
 
 
