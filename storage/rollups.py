@@ -154,37 +154,11 @@ def loads(
     return [Load(row[0], int(row[1]), int(row[2]), int(row[3])) for row in session.execute(query)]
 
 
-@dataclass(frozen=True)
-class Totals:
-    reports: int
-    minutes: int
-    processes: int  # with at least one report in the window
-
-
-def totals(
-    session: Session, *, sight: Sight, window: Window, statuses: Sequence[str] | None = None
-) -> Totals:
-    """What was reported in `window` on the processes in sight (optionally only those in
-    `statuses`), summed."""
-    load = summed(sight.team_id, window)
-    query = select(
-        func.coalesce(func.sum(load.c.n), 0),
-        func.coalesce(func.sum(load.c.m), 0),
-        func.count(load.c.pid),
-    )
-    if statuses is not None:
-        query = query.join(Process, Process.id == load.c.pid).where(Process.status.in_(statuses))
-    query = only_seen(query, sight, load.c.pid)
-    row = session.execute(query).one()
-    return Totals(int(row[0]), int(row[1]), int(row[2]))
-
-
 def minutes(
     session: Session, *, sight: Sight, window: Window, statuses: Sequence[str] | None = None
 ) -> int:
     """The minutes reported in `window` on the processes in sight (optionally only those
-    in `statuses`): a sum of the rollup rows, signed, with no grouping by process (what
-    `totals` counts the processes with)."""
+    in `statuses`): a sum of the rollup rows, signed, with no grouping by process."""
     rows, _ = _rows(sight.team_id, window)
     query = select(func.coalesce(func.sum(rows.c.minutes), 0))
     if statuses is None:
