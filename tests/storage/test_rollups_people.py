@@ -14,7 +14,7 @@ import random
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
 
 from bot.domain import growth
 from bot.domain.rules import Sight
@@ -30,6 +30,7 @@ from tests.storage.test_rollups import (
     TEAM,
     generate,
     raw_buckets,
+    report_while_down,
     stored_buckets,
 )
 
@@ -274,27 +275,13 @@ def test_0022_goes_down_and_up_losing_nothing(db: Database) -> None:
         s.execute(text("UPDATE workspaces SET toil_budget_percent = 40"))
     db.downgrade("0020")
     with db.engine.connect() as conn:
-        tables = set(
-            conn.execute(
-                text("SELECT name FROM sqlite_master WHERE type = 'table'")
-                if db.engine.dialect.name == "sqlite"
-                else text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-            ).scalars()
-        )
+        tables = set(inspect(conn).get_table_names())
         gone = {"process_quarter_reporters", "channel_week_reporters", "channel_teams"}
         assert (gone | {"business_volumes", "reporter_days"}).isdisjoint(tables)
         assert conn.execute(text("SELECT count(*), sum(minutes) FROM occurrences")).one() == (
             occurrences
         )
-        conn.execute(
-            text(
-                "INSERT INTO occurrences (team_id, process_id, user_id, minutes,"
-                " default_duration, occurred_at, source, slack_key, regression)"
-                " SELECT team_id, process_id, 'U0NEW', 10, false, occurred_at, 'command',"
-                " 'while-down', false FROM occurrences LIMIT 1"
-            )
-        )
-        conn.commit()
+        report_while_down(conn)
     db.upgrade()
     with db.transaction() as s:
         after = stored_quarters(s), stored_weeks(s)
