@@ -25,8 +25,11 @@ PROMPT = "you in #general › "
 
 def _take_the_terminal() -> None:
     """In the child, a session leader already: make the pseudo-terminal (its stdin) its
-    controlling terminal, as a login does, so that the terminal has a foreground group."""
+    controlling terminal, as a login does, so that the terminal has a foreground group;
+    and Ctrl-C interrupts, as at a login's terminal, even when the tests were started in
+    the background of a script (which starts them with SIGINT ignored, inherited)."""
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 class Terminal:
