@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from bot.domain.history import Change, HistoryLine, eliminated_series
 from bot.domain.rules import Sight
 from bot.domain.states import STATUS_AFTER, Event, Status
+from storage import occurrences
 from storage.models import EVENTS as _E
-from storage.models import Occurrence, Process, ProcessEvent
+from storage.models import Process, ProcessEvent
 from storage.visibility import only_seen, seen
 
 MAX_DETAIL = 1000
@@ -192,12 +193,8 @@ def withdraw_came_back(session: Session, *, process: Process) -> bool:
     if retired is None:
         return False
     session.flush()
-    done_since = session.scalar(  # by hand since it was retired: it is back, for real
-        select(func.count())
-        .select_from(Occurrence)
-        .where(Occurrence.process_id == process.id, Occurrence.occurred_at > retired.at)
-    )
-    if done_since:
+    # Done by hand since it was retired: it is back, for real.
+    if occurrences.done_since(session, process_id=process.id, since=retired.at):
         return False
     session.delete(latest)
     process.status = Status.RETIRED

@@ -4,7 +4,7 @@ commits."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -78,22 +78,6 @@ def insert_occurrence(
         "submitted_by": submitted_by,
     }
     return cast(int | None, session.execute(statement, values).scalar_one_or_none())
-
-
-def load_of(
-    session: Session, *, process_ids: Iterable[int], since: datetime
-) -> dict[int, tuple[int, int]]:
-    """{process id: (count, minutes)} of occurrences at or after `since`."""
-    ids = list(process_ids)
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(Occurrence.process_id, func.count(), func.coalesce(func.sum(Occurrence.minutes), 0))
-        .where(Occurrence.process_id.in_(ids), Occurrence.occurred_at >= since)
-        .group_by(Occurrence.process_id)
-    )
-    found = {r[0]: (int(r[1]), int(r[2])) for r in rows}
-    return {i: found.get(i, (0, 0)) for i in ids}
 
 
 def last_report_by(session: Session, *, team_id: str, user_id: str) -> Occurrence | None:
@@ -226,14 +210,14 @@ def delete_occurrence(session: Session, *, occurrence: Occurrence) -> bool:
 
 def remove_if_empty(session: Session, *, process_id: int) -> bool:
     """Remove a process that has no report and nothing merged into it; True if it went."""
-    left = session.scalar(
-        select(func.count()).select_from(Occurrence).where(Occurrence.process_id == process_id)
+    left = session.scalar(  # one is enough: never a count of the process's every report
+        select(Occurrence.id).where(Occurrence.process_id == process_id).limit(1)
     )
     merged_in = session.scalar(
-        select(func.count()).select_from(Process).where(Process.merged_into_id == process_id)
+        select(Process.id).where(Process.merged_into_id == process_id).limit(1)
     )
     proc = session.get(Process, process_id)
-    if left or merged_in or proc is None:
+    if left is not None or merged_in is not None or proc is None:
         return False
     match_index.unindex_process(session, process=proc)
     session.delete(proc)
@@ -252,6 +236,13 @@ def mark_regressions(session: Session, *, process_id: int, since: datetime) -> s
     if first is not None:
         session.execute(update(Occurrence).where(*later).values(regression=True))
     return first
+
+
+def reports_at_most(session: Session, *, process_id: int, most: int) -> int:
+    """How many reports the process has, counted up to `most` (past it: `most` + 1), so
+    the answer never costs more than `most` + 1 rows, however long its history."""
+    found = select(Occurrence.id).where(Occurrence.process_id == process_id).limit(most + 1)
+    return len(session.scalars(found).all())
 
 
 def done_since(session: Session, *, process_id: int, since: datetime) -> bool:

@@ -8,7 +8,7 @@ cost more than the SQL."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row, bindparam, exists, func, select
@@ -17,9 +17,6 @@ from sqlalchemy.orm import Session
 from bot.domain.rules import Sight
 from bot.domain.states import Event, Status
 from storage import history, match_index
-from storage.models import (
-    OCCURRENCES as _O,
-)
 from storage.models import (
     PROCESSES as _P,
 )
@@ -30,6 +27,7 @@ from storage.models import (
     Process,
     ProcessSteps,
 )
+from storage.rollup_tables import process_days as _D
 from storage.visibility import seen
 from storage.workspaces import lock_workspace
 
@@ -125,14 +123,16 @@ _merged = _P.alias("merged_into")
 _S = ProcessSteps.__table__
 
 
+# Its load: the process's rows of `process_days` from the window's first day (a row a
+# day at most, whatever the number of reports), never its occurrences.
 _load = (
     select(
-        _O.c.process_id,
-        func.count().label("count"),
-        func.coalesce(func.sum(_O.c.minutes), 0).label("minutes"),
+        _D.c.process_id,
+        func.sum(_D.c.reports).label("count"),
+        func.sum(_D.c.minutes).label("minutes"),
     )
-    .where(_O.c.process_id == bindparam("process_id"), _O.c.occurred_at >= bindparam("since"))
-    .group_by(_O.c.process_id)
+    .where(_D.c.process_id == bindparam("process_id"), _D.c.day >= bindparam("first_day"))
+    .group_by(_D.c.process_id)
     .subquery("load")
 )
 
@@ -156,12 +156,13 @@ _CARD = (
 )
 
 
-def card_row(session: Session, *, process_id: int, since: datetime) -> Row[Any] | None:
+def card_row(session: Session, *, process_id: int, first_day: date) -> Row[Any] | None:
     """One process with all a card shows, in one statement: its columns, its workspace's
-    rate and currency, the ref it was merged into, its load since `since`, and whether
-    its steps are written down."""
+    rate and currency, the ref it was merged into, its load on the UTC days from
+    `first_day` on (today's so far included), and whether its steps are written down."""
     session.flush()
-    return session.execute(_CARD, {"process_id": process_id, "since": since}).one_or_none()
+    params = {"process_id": process_id, "first_day": first_day}
+    return session.execute(_CARD, params).one_or_none()
 
 
 def count_processes(session: Session, *, sight: Sight, statuses: Sequence[str]) -> int:

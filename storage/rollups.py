@@ -38,6 +38,22 @@ class Load:
     regression_minutes: int = 0
 
 
+def load_since(
+    session: Session, *, process_ids: Sequence[int], first_day: date
+) -> dict[int, tuple[int, int]]:
+    """{process id: (reports, minutes)} on the UTC days from `first_day` on, today's so
+    far included (a card's 28 days): a row a process a day, never its occurrences."""
+    if not process_ids:
+        return {}
+    rows = session.execute(
+        select(_D.c.process_id, func.sum(_D.c.reports), func.sum(_D.c.minutes))
+        .where(_D.c.process_id.in_(process_ids), _D.c.day >= first_day)
+        .group_by(_D.c.process_id)
+    )
+    found = {int(r[0]): (int(r[1]), int(r[2])) for r in rows}
+    return {i: found.get(i, (0, 0)) for i in process_ids}
+
+
 def _part(
     table: Any, key: Any, team_id: str, start: date, end: date | None, sign: int = 1
 ) -> Select[Any]:

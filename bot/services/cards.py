@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row
@@ -12,15 +12,20 @@ from sqlalchemy.orm import Session
 
 from bot.domain.cards import ProcessCard, StepsNote
 from bot.domain.windows import instant, ranking
-from storage import occurrences, processes, steps
+from storage import processes, rollups, steps
 from storage.models import Process, Workspace
 
 
+def first_day(now: datetime) -> date:
+    """The first UTC day of a process's cost: 27 days before today, so the last 28 days
+    with today so far, as digests, the App Home, `list`, `stats` and the nudges count it
+    (bot/domain/windows.py `ranking`)."""
+    return ranking(now).start
+
+
 def window_start(now: datetime) -> datetime:
-    """Where a process's cost starts counting: 00:00 UTC 27 days before today, so the last
-    28 days with today so far, as digests, the App Home, `list`, `stats` and the nudges
-    count it (bot/domain/windows.py `ranking`)."""
-    return instant(ranking(now).start)
+    """00:00 UTC of `first_day`: where a process's cost starts counting."""
+    return instant(first_day(now))
 
 
 def card(
@@ -69,7 +74,7 @@ def cards_for(
     procs = list(processes)
     if not procs:
         return []
-    load = occurrences.load_of(session, process_ids=[p.id for p in procs], since=window_start(now))
+    load = rollups.load_since(session, process_ids=[p.id for p in procs], first_day=first_day(now))
     ws = session.get(Workspace, procs[0].team_id)
     return [card(p, count=load[p.id][0], minutes=load[p.id][1], workspace=ws) for p in procs]
 
@@ -86,7 +91,7 @@ def with_steps(session: Session, cards: Sequence[ProcessCard]) -> list[ProcessCa
 
 
 def card_for(session: Session, process: Process, *, now: datetime) -> ProcessCard:
-    row = processes.card_row(session, process_id=process.id, since=window_start(now))
+    row = processes.card_row(session, process_id=process.id, first_day=first_day(now))
     if row is None:  # deleted meanwhile by another transaction: what we hold, no load
         return card(process, count=0, minutes=0, workspace=None)
     return _from_row(row)
@@ -94,7 +99,7 @@ def card_for(session: Session, process: Process, *, now: datetime) -> ProcessCar
 
 def card_by_id(session: Session, process_id: int, *, now: datetime) -> ProcessCard:
     """The card of one process, read in one statement."""
-    row = processes.card_row(session, process_id=process_id, since=window_start(now))
+    row = processes.card_row(session, process_id=process_id, first_day=first_day(now))
     if row is None:
         raise LookupError(f"no process {process_id}")
     return _from_row(row)

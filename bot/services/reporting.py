@@ -384,7 +384,7 @@ def _not_back(session: Session, process: Process) -> None:
 
 def _alone(session: Session, process: Process) -> bool:
     """True when the process has exactly one report (it was made by a split)."""
-    return session.query(Occurrence).filter(Occurrence.process_id == process.id).count() == 1
+    return occurrences.reports_at_most(session, process_id=process.id, most=1) == 1
 
 
 def usual_minutes(session: Session, *, process: Process) -> int:

@@ -9,7 +9,7 @@ import pytest
 
 from bot.domain.rules import Sight
 from bot.domain.states import OPEN_STATUSES
-from bot.domain.windows import ranking
+from bot.domain.windows import instant, ranking
 from storage import claims, occurrences, people, posts, processes, rollups
 from storage.db import Database
 from storage.models import Occurrence, Process, Workspace
@@ -91,14 +91,17 @@ def test_slack_keys_are_unique_per_workspace(db: Database) -> None:
 
 
 def test_load_counts_the_window_only(db: Database) -> None:
+    first = ranking(NOW).start  # a card's 28 days, read from the days' rollups
     with db.transaction() as s:
         p, q = new_process(s, "p"), new_process(s, "q")
         add(s, p, 45, "k1")
-        add(s, p, 30, "k2", at=SINCE)  # on the boundary: counted
-        add(s, p, 60, "k3", at=SINCE - timedelta(seconds=1))  # just outside
-        load = occurrences.load_of(s, process_ids=[p.id, q.id], since=SINCE)
+        add(s, p, 30, "k2", at=instant(first))  # on the boundary: counted
+        add(s, p, 60, "k3", at=instant(first) - timedelta(microseconds=1))  # just outside
+        load = rollups.load_since(s, process_ids=[p.id, q.id], first_day=first)
         assert load == {p.id: (2, 75), q.id: (0, 0)}
-        assert occurrences.load_of(s, process_ids=[], since=SINCE) == {}
+        assert rollups.load_since(s, process_ids=[], first_day=first) == {}
+        row = processes.card_row(s, process_id=p.id, first_day=first)
+        assert row is not None and (row.load_count, row.load_minutes) == (2, 75)
 
 
 def test_top_processes_rank_by_minutes_with_filters(db: Database) -> None:
@@ -176,7 +179,8 @@ def test_move_occurrences_and_matchable_titles(db: Database) -> None:
         gone.merged_into_id = keep.id
         gone.status = "merged"
         s.flush()
-        assert occurrences.load_of(s, process_ids=[keep.id], since=SINCE)[keep.id] == (3, 60)
+        first = ranking(NOW).start
+        assert rollups.load_since(s, process_ids=[keep.id], first_day=first)[keep.id] == (3, 60)
         assert processes.matchable_titles(s, team_id="T0001") == [(keep.id, "keep", "manual")]
         assert processes.matchable_titles(s, team_id="T0002") == []
 
