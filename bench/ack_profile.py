@@ -4,6 +4,10 @@ WSGI app in this process, under cProfile, after a warm-up. No HTTP server and no
 concurrency: the handler's own work, grouped by where the code lives.
 
     python -m bench.ack_profile [--requests 2000] [--database-url URL] [--top 25]
+                                [--history N]
+
+`--history N` first stores N more reports on the same processes, spread over their last
+28 days (what a card counts): the acknowledgement's cost should not grow with them.
 
 Prints the share of CPU by package (the coach's bot/handlers/storage, Bolt, slack_sdk,
 SQLAlchemy, the database driver, the standard library) and the top functions by their
@@ -21,9 +25,10 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, insert, select
 from sqlalchemy.engine import Engine
 
 from bench.ack_servers import SECRET, TEAM, USERS
@@ -34,6 +39,7 @@ from bot.config import settings_from
 from bot.server import wsgi_app
 from bot.standin.fakeslack import FakeSlack
 from storage.db import Database
+from storage.models import Occurrence, Process
 
 GROUPS = (
     ("coach: bot", "/bot/"),
@@ -89,12 +95,38 @@ class _StatementCount:
             self.n += 1
 
 
+def _history(db: Database, n: int) -> None:
+    """`n` reports more on the workspace's processes, over their last 28 days."""
+    now = datetime.now(UTC)
+    with db.engine.begin() as conn:
+        ids = [r[0] for r in conn.execute(select(Process.id).where(Process.team_id == TEAM))]
+    for chunk in range(0, n, 10_000):
+        rows = [
+            {
+                "team_id": TEAM,
+                "process_id": ids[i % len(ids)],
+                "user_id": f"U{i % USERS:05d}",
+                "minutes": 30,
+                "default_duration": False,
+                "occurred_at": now - timedelta(minutes=(i * 37) % (27 * 24 * 60)),
+                "source": "command",
+                "slack_key": f"history:{i}",
+                "channel_id": "C_OPS",
+                "regression": False,
+            }
+            for i in range(chunk, min(n, chunk + 10_000))
+        ]
+        with db.engine.begin() as conn:
+            conn.execute(insert(Occurrence), rows)
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--requests", type=int, default=2000)
     p.add_argument("--warmup", type=int, default=200)
     p.add_argument("--database-url", default="")
     p.add_argument("--top", type=int, default=25)
+    p.add_argument("--history", type=int, default=0)
     args = p.parse_args()
     with FakeSlack() as fake, tempfile.TemporaryDirectory() as tmp:
         fake.add_team(TEAM, name="Acme", bot_token="xoxb-T0001", bot_user_id="UBOT1")
@@ -117,6 +149,8 @@ def main() -> int:
         reqs = Requests()
         for _ in range(args.warmup):
             assert call(app, *reqs.next()) == 200
+        if args.history:
+            _history(db, args.history)
         plain = [reqs.next() for _ in range(args.requests)]
         statements = _StatementCount()
         event.listen(Engine, "before_cursor_execute", statements)
@@ -141,8 +175,9 @@ def main() -> int:
         by_group[_group(filename)] += tt
         total += tt
     backend = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
+    history = f", {args.history:,} reports before" if args.history else ""
     print(
-        f"ack_profile: {args.requests} reports ({backend}): "
+        f"ack_profile: {args.requests} reports ({backend}{history}): "
         f"{bare / args.requests * 1000:.2f} ms CPU each in this process without the "
         f"profiler ({wall / args.requests * 1000:.2f} ms wall, "
         f"{statements.n / args.requests:.2f} statements), "
