@@ -20,7 +20,7 @@ from bot.services.effort import by_payback
 from bot.services.stats import figures
 from handlers.after import SendExport
 from handlers.context import Deps, Reply
-from storage import history, processes, rollups, stats
+from storage import history, occurrences, processes, rollups, stats
 
 
 def help_(cmd: c.Help, actor: Actor, deps: Deps) -> Reply:
@@ -113,10 +113,7 @@ def show(cmd: c.Show, actor: Actor, deps: Deps) -> Reply:
     with deps.db.transaction() as session:
         process = lookup.find(session, actor, ref=cmd.ref)
         card = with_steps(session, cards_for(session, [process], now=actor.now))[0]
-        recent = [
-            (o.user_id, o.minutes, o.occurred_at)
-            for o in sorted(process.occurrences, key=lambda o: o.occurred_at, reverse=True)[:5]
-        ]
+        recent = occurrences.latest_of(session, process_id=process.id, limit=5)
         lines, total = history.lines(session, process_id=process.id, limit=SHOWN)
     merged = cmd.ref if cmd.ref != process.ref else None  # the lookup followed a merge
     return Reply(msg.process_detail(card, recent, lines, history_total=total, merged_from=merged))

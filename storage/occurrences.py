@@ -263,6 +263,18 @@ def move_occurrences(session: Session, *, from_process: Process, to_process: Pro
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+def latest_of(session: Session, *, process_id: int, limit: int) -> list[tuple[str, int, datetime]]:
+    """(who, minutes, when) of a process's `limit` latest reports, newest first: read by
+    its index, never its every report."""
+    rows = session.execute(
+        select(Occurrence.user_id, Occurrence.minutes, Occurrence.occurred_at)
+        .where(Occurrence.process_id == process_id)
+        .order_by(Occurrence.occurred_at.desc(), Occurrence.id.desc())
+        .limit(limit)
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
 def recent_minutes(session: Session, *, process_id: int, limit: int) -> list[int]:
     """The minutes of a process's `limit` latest reports, newest first."""
     return list(

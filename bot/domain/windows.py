@@ -3,8 +3,8 @@ so that every figure they show is read from per-day and per-week totals (storage
 rollups.py), never from the reports themselves.
 
 A window is [start, end) of UTC dates; `end` None means "up to now, today's reports
-included". A card's own cost (`show`, a report's answer, the nudges) still counts the 28
-days back from the very instant (bot/services/cards.py): one process is cheap to read.
+included". A card's own cost (`show`, a report's answer, Home, the digests' cards) is
+`ranking`'s 28 whole days too, read from `process_days` (bot/services/cards.py).
 
     >>> from datetime import UTC, datetime
     >>> utc_day(datetime(2026, 11, 30, 23, 59, tzinfo=UTC))
