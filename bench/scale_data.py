@@ -15,6 +15,7 @@ from sqlalchemy import insert, text
 from storage import people
 from storage.db import Database
 from storage.models import DigestSubscription, Nudge, Process, ProcessEvent, Workspace
+from storage.rollup_tables import KEPT_ON_WRITE
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # a Monday
 TEAM = "T0001"
@@ -155,14 +156,7 @@ def _occurrences(db: Database, start: int, stop: int) -> Iterator[list[tuple[Any
         yield rows
 
 
-FILLED = (  # what the migrations' backfills fill (0020, 0022, 0023)
-    "process_days",
-    "process_weeks",
-    "process_months",
-    "process_reporters",
-    "process_quarter_reporters",
-    "channel_week_reporters",
-)
+FILLED = KEPT_ON_WRITE  # what the migrations' backfills fill (0020, 0022, 0023)
 
 
 def settle(db: Database) -> None:

@@ -210,14 +210,12 @@ def delete_occurrence(session: Session, *, occurrence: Occurrence) -> bool:
 
 def remove_if_empty(session: Session, *, process_id: int) -> bool:
     """Remove a process that has no report and nothing merged into it; True if it went."""
-    left = session.scalar(  # one is enough: never a count of the process's every report
-        select(Occurrence.id).where(Occurrence.process_id == process_id).limit(1)
-    )
+    left = reports_at_most(session, process_id=process_id, most=0)
     merged_in = session.scalar(
         select(Process.id).where(Process.merged_into_id == process_id).limit(1)
     )
     proc = session.get(Process, process_id)
-    if left is not None or merged_in is not None or proc is None:
+    if left or merged_in is not None or proc is None:
         return False
     match_index.unindex_process(session, process=proc)
     session.delete(proc)
@@ -276,7 +274,8 @@ def latest_of(session: Session, *, process_id: int, limit: int) -> list[tuple[st
 
 
 def recent_minutes(session: Session, *, process_id: int, limit: int) -> list[int]:
-    """The minutes of a process's `limit` latest reports, newest first."""
+    """The minutes of a process's `limit` latest reports, newest first: `latest_of`'s
+    order, but read from the index alone (process, time, minutes hold no reporter)."""
     return list(
         session.scalars(
             select(Occurrence.minutes)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.rules import Sight
 from bot.domain.states import Event, Status
-from storage import history, match_index
+from storage import history, match_index, rollups
 from storage.models import (
     PROCESSES as _P,
 )
@@ -123,18 +123,9 @@ _merged = _P.alias("merged_into")
 _S = ProcessSteps.__table__
 
 
-# Its load: the process's rows of `process_days` from the window's first day (a row a
-# day at most, whatever the number of reports), never its occurrences.
-_load = (
-    select(
-        _D.c.process_id,
-        func.sum(_D.c.reports).label("count"),
-        func.sum(_D.c.minutes).label("minutes"),
-    )
-    .where(_D.c.process_id == bindparam("process_id"), _D.c.day >= bindparam("first_day"))
-    .group_by(_D.c.process_id)
-    .subquery("load")
-)
+_load = rollups.days_from(
+    _D.c.process_id == bindparam("process_id"), bindparam("first_day")
+).subquery("load")
 
 
 _CARD = (

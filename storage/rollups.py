@@ -38,18 +38,28 @@ class Load:
     regression_minutes: int = 0
 
 
+def days_from(which: Any, first_day: Any) -> Select[Any]:
+    """(process_id, count, minutes) of the processes `which` selects, on the UTC days
+    from `first_day` on, today's so far included (a card's 28 days): a row a process a
+    day from `process_days`, never its occurrences. A process with none has no row."""
+    return (
+        select(
+            _D.c.process_id,
+            func.sum(_D.c.reports).label("count"),
+            func.sum(_D.c.minutes).label("minutes"),
+        )
+        .where(which, _D.c.day >= first_day)
+        .group_by(_D.c.process_id)
+    )
+
+
 def load_since(
     session: Session, *, process_ids: Sequence[int], first_day: date
 ) -> dict[int, tuple[int, int]]:
-    """{process id: (reports, minutes)} on the UTC days from `first_day` on, today's so
-    far included (a card's 28 days): a row a process a day, never its occurrences."""
+    """{process id: (reports, minutes)} on the days from `first_day` on (`days_from`)."""
     if not process_ids:
         return {}
-    rows = session.execute(
-        select(_D.c.process_id, func.sum(_D.c.reports), func.sum(_D.c.minutes))
-        .where(_D.c.process_id.in_(process_ids), _D.c.day >= first_day)
-        .group_by(_D.c.process_id)
-    )
+    rows = session.execute(days_from(_D.c.process_id.in_(process_ids), first_day))
     found = {int(r[0]): (int(r[1]), int(r[2])) for r in rows}
     return {i: found.get(i, (0, 0)) for i in process_ids}
 
